@@ -1,0 +1,85 @@
+package io.traceassembler.analyze;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The summary of one assembled trace: the DynamoDB item and the replay output line of the data
+ * contracts (section 2). A Flink POJO; lists are mutable {@link ArrayList}s so Flink's serializer can
+ * rebuild them.
+ */
+public class TraceSummary {
+    public String traceId;
+    public long startMicros;
+    public long endMicros;
+    public int spanCount;
+    public int errorCount;
+    /** Distinct service names, sorted. */
+    public List<String> services = new ArrayList<>();
+    /** Null when no root span arrived. */
+    public String rootService;
+    public String rootOperation;
+    public boolean hasRoot;
+    public int orphanSpanCount;
+    public boolean truncated;
+    public int revision;
+    /** Insight types ({@link InsightType#id()}), sorted; filled by {@link TraceAnalyzer}. */
+    public List<String> insights = new ArrayList<>();
+
+    public TraceSummary() {}
+
+    public int serviceCount() {
+        return services.size();
+    }
+
+    public long startEpochMillis() {
+        return Math.floorDiv(startMicros, 1000);
+    }
+
+    public long endEpochMillis() {
+        return Math.floorDiv(endMicros, 1000);
+    }
+
+    /** Latest end minus earliest start in milliseconds, to microsecond precision (as the seed computes it). */
+    public double durationMillis() {
+        return (endMicros - startMicros) / 1000.0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof TraceSummary)) {
+            return false;
+        }
+        TraceSummary that = (TraceSummary) o;
+        return startMicros == that.startMicros
+                && endMicros == that.endMicros
+                && spanCount == that.spanCount
+                && errorCount == that.errorCount
+                && hasRoot == that.hasRoot
+                && orphanSpanCount == that.orphanSpanCount
+                && truncated == that.truncated
+                && revision == that.revision
+                && Objects.equals(traceId, that.traceId)
+                && Objects.equals(services, that.services)
+                && Objects.equals(rootService, that.rootService)
+                && Objects.equals(rootOperation, that.rootOperation)
+                && Objects.equals(insights, that.insights);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(traceId, startMicros, endMicros, spanCount, errorCount, services, revision);
+    }
+
+    @Override
+    public String toString() {
+        return "TraceSummary{trace=" + traceId + ", start=" + startMicros + ", end=" + endMicros + ", spans="
+                + spanCount + ", errors=" + errorCount + ", services=" + services + ", root=" + rootService + "/"
+                + rootOperation + ", orphans=" + orphanSpanCount + ", truncated=" + truncated + ", revision="
+                + revision + ", insights=" + insights + '}';
+    }
+}

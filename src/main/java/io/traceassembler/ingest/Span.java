@@ -1,0 +1,77 @@
+package io.traceassembler.ingest;
+
+import java.util.Objects;
+
+/**
+ * One decoded span, reduced to what trace assembly needs. Tags, logs and baggage are dropped at
+ * decode time so that nothing downstream pays for them.
+ *
+ * <p>A Flink POJO (public no-arg constructor, public fields) so Flink's PojoSerializer handles it;
+ * times are epoch microseconds, enough for the contract's microsecond-precise durations.
+ */
+public class Span {
+    public String traceId;
+    public String spanId;
+    /** Null for a root span. */
+    public String parentSpanId;
+    public String serviceName;
+    public String operationName;
+    public long startMicros;
+    public long endMicros;
+    public boolean error;
+
+    public Span() {}
+
+    public Span(
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String serviceName,
+            String operationName,
+            long startMicros,
+            long endMicros,
+            boolean error) {
+        this.traceId = traceId;
+        this.spanId = spanId;
+        this.parentSpanId = parentSpanId;
+        this.serviceName = serviceName;
+        this.operationName = operationName;
+        this.startMicros = startMicros;
+        this.endMicros = endMicros;
+        this.error = error;
+    }
+
+    public boolean isRoot() {
+        return parentSpanId == null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Span)) {
+            return false;
+        }
+        Span span = (Span) o;
+        return startMicros == span.startMicros
+                && endMicros == span.endMicros
+                && error == span.error
+                && Objects.equals(traceId, span.traceId)
+                && Objects.equals(spanId, span.spanId)
+                && Objects.equals(parentSpanId, span.parentSpanId)
+                && Objects.equals(serviceName, span.serviceName)
+                && Objects.equals(operationName, span.operationName);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(traceId, spanId, parentSpanId, serviceName, operationName, startMicros, endMicros, error);
+    }
+
+    @Override
+    public String toString() {
+        return "Span{trace=" + traceId + ", span=" + spanId + ", parent=" + parentSpanId + ", service=" + serviceName
+                + ", op=" + operationName + ", start=" + startMicros + ", end=" + endMicros + ", error=" + error + '}';
+    }
+}

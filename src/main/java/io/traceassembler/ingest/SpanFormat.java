@@ -1,0 +1,17 @@
+package io.traceassembler.ingest;
+
+import java.util.Locale;
+
+/** The span encodings of the data contracts; {@link #AUTO} sniffs each record's bytes. */
+public enum SpanFormat {
+    AUTO,
+    NATIVE_JSON,
+    OTLP_PROTO,
+    OTLP_JSON,
+    ZIPKIN_JSON;
+
+    /** Parses a configuration value such as {@code auto}, {@code otlp_proto} or {@code zipkin-json}. */
+    public static SpanFormat parse(String value) {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+}
