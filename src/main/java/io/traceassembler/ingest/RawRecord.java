@@ -12,6 +12,11 @@ public class RawRecord {
     public String partition;
     /** Sequence number for Kinesis; line number for files. */
     public String position;
+    /**
+     * Set when the record could not even be taken out of its container (a broken archive envelope):
+     * the decoder dead-letters it with this reason instead of decoding.
+     */
+    public String rejectReason;
 
     public RawRecord() {}
 
@@ -24,5 +29,11 @@ public class RawRecord {
 
     public static RawRecord of(byte[] data) {
         return new RawRecord(data, null, null, null);
+    }
+
+    public static RawRecord rejected(byte[] data, String origin, String position, String reason) {
+        RawRecord record = new RawRecord(data, origin, null, position);
+        record.rejectReason = reason;
+        return record;
     }
 }

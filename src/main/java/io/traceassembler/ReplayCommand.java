@@ -1,0 +1,187 @@
+package io.traceassembler;
+
+import io.traceassembler.config.PropertyGroups;
+import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.ingest.ArchiveFormat;
+import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.sink.JsonLines;
+import io.traceassembler.sink.ReplayFiles;
+import io.traceassembler.sink.TraceItems;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+
+/**
+ * Replays archived span records through the same decode, assembly and analysis code as the live
+ * job, bounded: by default in Flink's BATCH execution mode, which sorts by trace id and fires every
+ * trace's timers once at the end of the input, so each trace gets exactly one final summary and the
+ * same input always gives the same output.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Replays archived span records (files or folders, local or s3://, optionally .gz) and writes",
+            "trace summaries, insights and dead letters as JSON lines under --output, or, without",
+            "--output, to the DynamoDB table and CloudWatch namespace of the configuration."
+        })
+final class ReplayCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
+
+    @Option(names = "--input", paramLabel = "PATH", required = true,
+            description = "An archive file or folder (read recursively). *.jsonl/*.json/*.ndjson: one record per line; "
+                    + "*.kinesis.jsonl: `aws kinesis get-records` envelopes. Repeatable.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Output folder: DIR/traces/, DIR/insights/, DIR/dead-letters/ (JSON lines). "
+                    + "Without it, replay writes to DynamoDB and CloudWatch like the live job.")
+    String output;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "auto (sniff each record, default), native_json, otlp_proto, otlp_json or zipkin_json.")
+    String format;
+
+    @Option(names = "--session-gap", paramLabel = "DURATION",
+            description = "A trace closes after this long without a new span (default 30 s).")
+    String sessionGap;
+
+    @Option(names = "--max-trace-duration", paramLabel = "DURATION",
+            description = "A trace that never goes quiet is emitted after this long (default 10 min).")
+    String maxTraceDuration;
+
+    @Option(names = "--max-spans-per-trace", paramLabel = "N",
+            description = "Spans kept per trace for de-duplication and orphan counts (default 10000).")
+    Integer maxSpansPerTrace;
+
+    @Option(names = "--slow-trace-threshold-ms", paramLabel = "MS",
+            description = "slow_trace when duration_ms is above this (default 5000).")
+    Double slowTraceThresholdMs;
+
+    @Option(names = "--high-service-count-threshold", paramLabel = "N",
+            description = "high_service_count when service_count is above this (default 5).")
+    Integer highServiceCountThreshold;
+
+    @Option(names = "--retention-days", paramLabel = "DAYS",
+            description = "expires_at = trace end + this many days (default 30).")
+    Integer retentionDays;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: number of cores).")
+    Integer parallelism;
+
+    @Option(names = "--streaming",
+            description = "Run in STREAMING mode with watermarks and timers as the live job does, instead of BATCH.")
+    boolean streaming;
+
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        TraceAssemblerConfig config = configOptions.resolve(this::applyFlags);
+        List<Path> paths = checkInputs();
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(streaming ? RuntimeExecutionMode.STREAMING : RuntimeExecutionMode.BATCH);
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        build(env, config, paths, output == null ? null : new Path(output));
+
+        long started = System.nanoTime();
+        env.execute("trace-assembler replay");
+        LOG.info("Replay of {} finished in {} s", inputs, (System.nanoTime() - started) / 1_000_000_000L);
+        if (output != null) {
+            System.out.println(ReplaySummary.of(new Path(output)));
+        }
+        return 0;
+    }
+
+    /** The replay job graph; tests call this with their own environment. */
+    static void build(StreamExecutionEnvironment env, TraceAssemblerConfig config, List<Path> inputs, Path output) {
+        env.getConfig().disableGenericTypes();
+        FileSource<RawRecord> source = FileSource.forBulkFileFormat(new ArchiveFormat(), inputs.toArray(new Path[0]))
+                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(new ArchiveFileFilter()))
+                .build();
+        DataStream<RawRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "span-archives")
+                .uid("span-archives");
+        TracePipeline.Outputs outputs = TracePipeline.build(records, config);
+
+        if (output == null) {
+            throw new IllegalArgumentException("--output is required");
+        }
+        int retentionDays = config.traceStore.retentionDays;
+        ReplayFiles.write(outputs.summaries.map(s -> TraceItems.toJsonLine(s, retentionDays), Types.STRING)
+                .name("trace-json"), output, ReplayFiles.TRACES);
+        ReplayFiles.write(outputs.insights.map(JsonLines::insight, Types.STRING).name("insight-json"),
+                output, ReplayFiles.INSIGHTS);
+        ReplayFiles.write(outputs.deadLetters.map(JsonLines::deadLetter, Types.STRING).name("dead-letter-json"),
+                output, ReplayFiles.DEAD_LETTERS);
+    }
+
+    private void applyFlags(PropertyGroups groups) {
+        setIfPresent(groups, "SpanSource", "format", format);
+        setIfPresent(groups, "TraceAssembly", "session.gap", sessionGap);
+        setIfPresent(groups, "TraceAssembly", "max.trace.duration", maxTraceDuration);
+        setIfPresent(groups, "TraceAssembly", "max.spans.per.trace", maxSpansPerTrace);
+        setIfPresent(groups, "Insights", "slow.trace.threshold.ms", slowTraceThresholdMs);
+        setIfPresent(groups, "Insights", "high.service.count.threshold", highServiceCountThreshold);
+        setIfPresent(groups, "TraceStore", "retention.days", retentionDays);
+    }
+
+    private static void setIfPresent(PropertyGroups groups, String group, String key, Object value) {
+        if (value != null) {
+            groups.set(group, key, String.valueOf(value));
+        }
+    }
+
+    /** Fails before the job starts when an input does not exist, naming it. */
+    private List<Path> checkInputs() throws IOException {
+        List<Path> paths = new ArrayList<>();
+        for (String input : inputs) {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem();
+            if (!fs.exists(path)) {
+                throw new IllegalArgumentException("--input " + input + ": no such file or folder");
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    /** Folders are walked; files are read when they are archives (see {@link ArchiveFormat#isArchiveFile}). */
+    static final class ArchiveFileFilter implements Predicate<Path>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean test(Path path) {
+            String name = path.getName();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+            try {
+                return path.getFileSystem().getFileStatus(path).isDir() || ArchiveFormat.isArchiveFile(path);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot read " + path, e);
+            }
+        }
+    }
+}

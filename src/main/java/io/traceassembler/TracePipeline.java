@@ -1,0 +1,76 @@
+package io.traceassembler;
+
+import io.traceassembler.analyze.Insight;
+import io.traceassembler.analyze.InsightRules;
+import io.traceassembler.analyze.TraceAnalyzer;
+import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.TraceAssembler;
+import io.traceassembler.assemble.TraceWatermarks;
+import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.ingest.DecodeSpans;
+import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.ingest.Span;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The processing graph shared by the live job and replay: records are decoded into spans, keyed by
+ * trace id, assembled into traces and analysed. Sources and sinks are the caller's, so the same code
+ * runs on Kinesis, on archives and in tests.
+ *
+ * <p>The operator uids below are part of the savepoint format: never change them.
+ */
+public final class TracePipeline {
+    public static final String DECODE_UID = "decode-spans";
+    public static final String WATERMARKS_UID = "span-watermarks";
+    public static final String ASSEMBLE_UID = "trace-assembler";
+    public static final String ANALYZE_UID = "analyze-traces";
+
+    private TracePipeline() {}
+
+    /** What the pipeline produces; each stream goes to a sink of the caller's choice. */
+    public static final class Outputs {
+        public final DataStream<TraceSummary> summaries;
+        public final DataStream<Insight> insights;
+        public final DataStream<DeadLetter> deadLetters;
+        public final DataStream<Span> lateSpans;
+
+        Outputs(DataStream<TraceSummary> summaries, DataStream<Insight> insights, DataStream<DeadLetter> deadLetters,
+                DataStream<Span> lateSpans) {
+            this.summaries = summaries;
+            this.insights = insights;
+            this.deadLetters = deadLetters;
+            this.lateSpans = lateSpans;
+        }
+    }
+
+    public static Outputs build(DataStream<RawRecord> records, TraceAssemblerConfig config) {
+        SingleOutputStreamOperator<Span> spans = records
+                .process(new DecodeSpans(config.spanSource.format))
+                .name("decode-spans")
+                .uid(DECODE_UID);
+
+        SingleOutputStreamOperator<TraceSummary> assembled = spans
+                .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
+                .name("span-watermarks")
+                .uid(WATERMARKS_UID)
+                .keyBy(span -> span.traceId, Types.STRING)
+                .process(new TraceAssembler(config.traceAssembly))
+                .name("assemble-traces")
+                .uid(ASSEMBLE_UID);
+
+        SingleOutputStreamOperator<TraceSummary> analyzed = assembled
+                .process(new TraceAnalyzer(new InsightRules(config.insights)))
+                .name("analyze-traces")
+                .uid(ANALYZE_UID);
+
+        return new Outputs(
+                analyzed,
+                analyzed.getSideOutput(TraceAnalyzer.INSIGHTS),
+                spans.getSideOutput(DecodeSpans.DEAD_LETTERS),
+                assembled.getSideOutput(TraceAssembler.LATE_SPANS));
+    }
+}

@@ -1,0 +1,213 @@
+package io.traceassembler.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.ArrayResultIterator;
+import org.apache.flink.connector.file.src.util.CheckpointedPosition;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.Path;
+
+import javax.annotation.Nullable;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Base64;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads archived span records for replay (data contracts, section 1, "Archives"): one record per
+ * line; lines of {@code *.kinesis.jsonl} files are {@code aws kinesis get-records} envelopes whose
+ * base64 {@code Data} is the record. A {@code .gz} file is decompressed as a whole.
+ *
+ * <p>A {@link BulkFormat} rather than a {@code StreamFormat} because each record carries its file
+ * and line number, so a dead letter points at the exact line. Files are not split: gzip cannot be,
+ * and line numbers need the whole file.
+ */
+public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
+    private static final long serialVersionUID = 1L;
+
+    /** Records handed to Flink per batch. */
+    private static final int BATCH_SIZE = 512;
+    /** A line longer than this is cut and dead-lettered rather than read into memory whole. */
+    static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+    static final String KINESIS_SUFFIX = ".kinesis.jsonl";
+
+    @Override
+    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+        return new ArchiveReader(split, 0);
+    }
+
+    @Override
+    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+        long recordsToSkip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
+        return new ArchiveReader(split, recordsToSkip);
+    }
+
+    @Override
+    public boolean isSplittable() {
+        return false;
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+        return TypeInformation.of(RawRecord.class);
+    }
+
+    /** True for the files replay reads; others in an input folder (a README, a _SUCCESS marker) are skipped. */
+    public static boolean isArchiveFile(Path path) {
+        String name = stripGz(path.getName());
+        if (name.startsWith(".") || name.startsWith("_")) {
+            return false;
+        }
+        return name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson");
+    }
+
+    private static String stripGz(String name) {
+        return name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+    }
+
+    private static final class ArchiveReader implements BulkFormat.Reader<RawRecord> {
+        private static final JsonFactory JSON = new JsonFactory();
+
+        private final FSDataInputStream fileStream;
+        private final InputStream in;
+        private final String origin;
+        private final boolean kinesisEnvelopes;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        private long lineNumber;
+        private long recordsEmitted;
+
+        ArchiveReader(FileSourceSplit split, long recordsToSkip) throws IOException {
+            Path path = split.path();
+            this.origin = path.toString();
+            this.kinesisEnvelopes = stripGz(path.getName()).endsWith(KINESIS_SUFFIX);
+            this.fileStream = path.getFileSystem().open(path);
+            InputStream raw = new BufferedInputStream(fileStream, 1 << 16);
+            this.in = path.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+            for (long i = 0; i < recordsToSkip && nextRecord() != null; i++) {
+                // skip what was emitted before the checkpoint
+            }
+        }
+
+        @Nullable
+        @Override
+        public RecordIterator<RawRecord> readBatch() throws IOException {
+            RawRecord[] batch = new RawRecord[BATCH_SIZE];
+            long skipCountOfFirst = recordsEmitted;
+            int n = 0;
+            RawRecord record;
+            while (n < BATCH_SIZE && (record = nextRecord()) != null) {
+                batch[n++] = record;
+            }
+            if (n == 0) {
+                return null;
+            }
+            ArrayResultIterator<RawRecord> iterator = new ArrayResultIterator<>();
+            iterator.set(batch, n, CheckpointedPosition.NO_OFFSET, skipCountOfFirst);
+            return iterator;
+        }
+
+        /** The next non-blank line as a record, or null at the end of the file. */
+        @Nullable
+        private RawRecord nextRecord() throws IOException {
+            while (true) {
+                int c;
+                line.reset();
+                boolean cut = false;
+                while ((c = in.read()) != -1 && c != '\n') {
+                    if (line.size() < MAX_LINE_BYTES) {
+                        line.write(c);
+                    } else {
+                        cut = true;
+                    }
+                }
+                if (c == -1 && line.size() == 0) {
+                    return null;
+                }
+                lineNumber++;
+                byte[] bytes = trimCarriageReturn(line.toByteArray());
+                if (isBlank(bytes)) {
+                    continue;
+                }
+                recordsEmitted++;
+                String position = "line " + lineNumber;
+                if (cut) {
+                    return RawRecord.rejected(bytes, origin, position,
+                            "archive line is longer than " + MAX_LINE_BYTES + " bytes");
+                }
+                return kinesisEnvelopes ? unwrapEnvelope(bytes, position) : new RawRecord(bytes, origin, null, position);
+            }
+        }
+
+        /** {@code {"SequenceNumber": "...", "Data": "<base64>", "PartitionKey": "...", ...}} → the record in Data. */
+        private RawRecord unwrapEnvelope(byte[] line, String position) {
+            String data = null;
+            String sequenceNumber = null;
+            try (JsonParser p = JSON.createParser(line)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return RawRecord.rejected(line, origin, position, "Kinesis record envelope is not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("Data".equals(field) && value == JsonToken.VALUE_STRING) {
+                        data = p.getText();
+                    } else if ("SequenceNumber".equals(field) && value.isScalarValue()) {
+                        sequenceNumber = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                return RawRecord.rejected(line, origin, position,
+                        "Kinesis record envelope is not valid JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                return RawRecord.rejected(line, origin, position,
+                        "Kinesis record envelope could not be read: " + e.getMessage());
+            }
+            if (data == null) {
+                return RawRecord.rejected(line, origin, position, "Kinesis record envelope has no string field 'Data'");
+            }
+            String where = sequenceNumber == null ? position : position + ", sequence number " + sequenceNumber;
+            try {
+                return new RawRecord(Base64.getMimeDecoder().decode(data), origin, null, where);
+            } catch (IllegalArgumentException e) {
+                return RawRecord.rejected(line, origin, where, "Kinesis record envelope 'Data' is not base64: " + e.getMessage());
+            }
+        }
+
+        private static byte[] trimCarriageReturn(byte[] bytes) {
+            if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+                byte[] trimmed = new byte[bytes.length - 1];
+                System.arraycopy(bytes, 0, trimmed, 0, trimmed.length);
+                return trimmed;
+            }
+            return bytes;
+        }
+
+        private static boolean isBlank(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            fileStream.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.traceassembler.sink;
+
+import io.traceassembler.analyze.Insight;
+import io.traceassembler.ingest.DeadLetter;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * One-line JSON forms of insights and dead letters (data contracts, sections 3 and 4), shared by the
+ * replay files and the live dead-letter stream. Trace summaries have theirs in {@link TraceItems}.
+ */
+public final class JsonLines {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonLines() {}
+
+    /** {@code trace_id, type, severity, service_name, message, timestamp} (ISO-8601 of the trace's end). */
+    public static String insight(Insight insight) {
+        return write(g -> {
+            g.writeStringField("trace_id", insight.traceId);
+            g.writeStringField("type", insight.type);
+            g.writeStringField("severity", insight.severity);
+            g.writeStringField("service_name", insight.serviceName);
+            g.writeStringField("message", insight.message);
+            g.writeStringField("timestamp", Instant.ofEpochMilli(insight.timestampMillis).toString());
+        });
+    }
+
+    /**
+     * {@code reason}, where the record came from, and the record: always as {@code record_base64}
+     * (lossless), and as {@code record_text} too when it is valid UTF-8, for people reading it.
+     */
+    public static String deadLetter(DeadLetter deadLetter) {
+        return write(g -> {
+            g.writeStringField("reason", deadLetter.reason);
+            writeIfPresent(g, "origin", deadLetter.origin);
+            writeIfPresent(g, "partition", deadLetter.partition);
+            writeIfPresent(g, "position", deadLetter.position);
+            byte[] data = deadLetter.data == null ? new byte[0] : deadLetter.data;
+            g.writeNumberField("record_bytes", data.length);
+            g.writeStringField("record_base64", Base64.getEncoder().encodeToString(data));
+            String text = utf8OrNull(data);
+            if (text != null) {
+                g.writeStringField("record_text", text);
+            }
+        });
+    }
+
+    private static void writeIfPresent(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static String utf8OrNull(byte[] data) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Writes one JSON object on one line with the given fields. */
+    static String write(Fields fields) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}
