@@ -1,0 +1,426 @@
+package io.traceassembler.generate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
+import zipkin2.Endpoint;
+import zipkin2.codec.SpanBytesEncoder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Encodes spans into stream records exactly as producers do, with the producers' own libraries where
+ * they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code SpanBytesEncoder}, the KPL's
+ * {@code AggregatedRecord} message; the seed's native JSON shapes with Jackson.
+ */
+public final class RecordEncoder {
+
+    /** Magic prefix of a KPL aggregated record. */
+    static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter PYTHON_ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+    private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("trace-assembler-generator");
+
+    private RecordEncoder() {}
+
+    /** One record holding these spans; for the native encodings a single span is an object, several an array. */
+    public static byte[] encode(List<GeneratedSpan> spans, Encoding encoding) {
+        try {
+            switch (encoding) {
+                case NATIVE_SPAN:
+                case NATIVE_KINESIS_RECORD:
+                    return encodeNative(spans, encoding);
+                case OTLP_PROTO:
+                    return otlpMarshaler(spans).toBinary();
+                case OTLP_JSON:
+                    return otlpMarshaler(spans).toJson();
+                case ZIPKIN_JSON:
+                    return encodeZipkin(spans);
+                default:
+                    throw new IllegalArgumentException("unknown encoding " + encoding);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] compress(byte[] data, Compression compression) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            switch (compression) {
+                case NONE:
+                    return data.clone();
+                case GZIP:
+                case GZIP_NO_TRAILER:
+                    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+                        gzip.write(data);
+                    }
+                    byte[] gzipped = bytes.toByteArray();
+                    return compression == Compression.GZIP
+                            ? gzipped
+                            : java.util.Arrays.copyOf(gzipped, gzipped.length - 8);
+                case ZLIB:
+                    try (DeflaterOutputStream zlib = new DeflaterOutputStream(bytes, new Deflater())) {
+                        zlib.write(data);
+                    }
+                    return bytes.toByteArray();
+                case DEFLATE:
+                    try (DeflaterOutputStream deflate =
+                            new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+                        deflate.write(data);
+                    }
+                    return bytes.toByteArray();
+                default:
+                    throw new IllegalArgumentException("unknown compression " + compression);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Aggregates user records as the Kinesis Producer Library does: magic, the KPL's own
+     * {@code AggregatedRecord} protobuf message (generated class shipped, shaded, in flink-connector-kinesis),
+     * then the MD5 of that message.
+     */
+    public static byte[] kplAggregate(List<byte[]> records, List<String> partitionKeys) {
+        if (records.size() != partitionKeys.size()) {
+            throw new IllegalArgumentException("one partition key per record is needed");
+        }
+        Messages.AggregatedRecord.Builder aggregate = Messages.AggregatedRecord.newBuilder();
+        Map<String, Integer> keyIndex = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            String key = partitionKeys.get(i);
+            Integer index = keyIndex.get(key);
+            if (index == null) {
+                index = keyIndex.size();
+                keyIndex.put(key, index);
+                aggregate.addPartitionKeyTable(key);
+            }
+            aggregate.addRecords(Messages.Record.newBuilder()
+                    .setPartitionKeyIndex(index)
+                    .setData(org.apache.flink.kinesis.shaded.com.google.protobuf.ByteString.copyFrom(records.get(i))));
+        }
+        byte[] message = aggregate.build().toByteArray();
+        byte[] md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5").digest(message);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] out = new byte[KPL_MAGIC.length + message.length + md5.length];
+        System.arraycopy(KPL_MAGIC, 0, out, 0, KPL_MAGIC.length);
+        System.arraycopy(message, 0, out, KPL_MAGIC.length, message.length);
+        System.arraycopy(md5, 0, out, KPL_MAGIC.length + message.length, md5.length);
+        return out;
+    }
+
+    /** Python's {@code datetime.isoformat()} of a naive UTC time: microseconds only when non-zero. */
+    public static String pythonIsoFormat(long epochNanos) {
+        long micros = Math.floorDiv(epochNanos, 1000L);
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int microsOfSecond = (int) Math.floorMod(micros, 1_000_000L);
+        String text = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(PYTHON_ISO_SECONDS);
+        return microsOfSecond == 0 ? text : text + String.format(Locale.ROOT, ".%06d", microsOfSecond);
+    }
+
+    /** The seed's {@code duration_ms}: {@code (end - start).total_seconds() * 1000} on microsecond datetimes. */
+    public static double pythonDurationMillis(GeneratedSpan span) {
+        long micros = Math.floorDiv(span.endEpochNanos, 1000L) - Math.floorDiv(span.startEpochNanos, 1000L);
+        return micros / 1e6 * 1000;
+    }
+
+    // ---------------------------------------------------------------- native JSON
+
+    private static byte[] encodeNative(List<GeneratedSpan> spans, Encoding encoding) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            if (spans.size() != 1) {
+                json.writeStartArray();
+            }
+            for (GeneratedSpan span : spans) {
+                if (encoding == Encoding.NATIVE_SPAN) {
+                    writeNativeSpan(json, span);
+                } else {
+                    writeNativeKinesisRecord(json, span);
+                }
+            }
+            if (spans.size() != 1) {
+                json.writeEndArray();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Field order of the seed's {@code Span} dataclass, as {@code asdict} yields it. */
+    private static void writeNativeSpan(JsonGenerator json, GeneratedSpan span) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("trace_id", span.traceId);
+        json.writeStringField("span_id", span.spanId);
+        json.writeStringField("parent_span_id", span.parentSpanId);
+        json.writeStringField("operation_name", span.operationName);
+        json.writeStringField("service_name", span.serviceName);
+        json.writeStringField("span_kind", span.kind);
+        json.writeStringField("start_time", pythonIsoFormat(span.startEpochNanos));
+        json.writeStringField("end_time", pythonIsoFormat(span.endEpochNanos));
+        json.writeNumberField("duration_ms", pythonDurationMillis(span));
+        json.writeStringField("status", span.status);
+        writeTags(json, span.tags);
+        json.writeArrayFieldStart("logs");
+        json.writeEndArray();
+        json.writeObjectFieldStart("baggage");
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    /** The dict that the seed's {@code _send_span_to_kinesis} builds. */
+    private static void writeNativeKinesisRecord(JsonGenerator json, GeneratedSpan span) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("trace_id", span.traceId);
+        json.writeStringField("span_id", span.spanId);
+        json.writeStringField("parent_span_id", span.parentSpanId);
+        json.writeStringField("operation_name", span.operationName);
+        json.writeStringField("service_name", span.serviceName);
+        json.writeNumberField("duration_ms", pythonDurationMillis(span));
+        json.writeStringField("status", span.status);
+        writeTags(json, span.tags);
+        json.writeStringField("timestamp", pythonIsoFormat(span.startEpochNanos));
+        json.writeEndObject();
+    }
+
+    private static void writeTags(JsonGenerator json, Map<String, String> tags) throws IOException {
+        json.writeObjectFieldStart("tags");
+        if (tags != null) {
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                json.writeStringField(tag.getKey(), tag.getValue());
+            }
+        }
+        json.writeEndObject();
+    }
+
+    // ---------------------------------------------------------------- Zipkin
+
+    private static byte[] encodeZipkin(List<GeneratedSpan> spans) {
+        List<zipkin2.Span> zipkinSpans = new ArrayList<>(spans.size());
+        for (GeneratedSpan span : spans) {
+            // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a reporter would.
+            long startMicros = Math.floorDiv(span.startEpochNanos, 1000L);
+            long endMicros = Math.floorDiv(span.endEpochNanos, 1000L);
+            zipkin2.Span.Builder builder = zipkin2.Span.newBuilder()
+                    .traceId(span.traceId)
+                    .id(span.spanId)
+                    .parentId(span.parentSpanId)
+                    .name(span.operationName)
+                    .kind(zipkinKind(span.kind))
+                    .timestamp(startMicros)
+                    .duration(endMicros - startMicros)
+                    .localEndpoint(Endpoint.newBuilder().serviceName(span.serviceName).build());
+            if (span.tags != null) {
+                span.tags.forEach(builder::putTag);
+            }
+            if (span.isError()) {
+                builder.putTag("error", span.tags != null && span.tags.containsKey("error.message")
+                        ? span.tags.get("error.message")
+                        : "error");
+            }
+            zipkinSpans.add(builder.build());
+        }
+        return SpanBytesEncoder.JSON_V2.encodeList(zipkinSpans);
+    }
+
+    private static zipkin2.Span.Kind zipkinKind(String kind) {
+        switch (kind == null ? "internal" : kind) {
+            case "server":
+                return zipkin2.Span.Kind.SERVER;
+            case "client":
+                return zipkin2.Span.Kind.CLIENT;
+            case "producer":
+                return zipkin2.Span.Kind.PRODUCER;
+            case "consumer":
+                return zipkin2.Span.Kind.CONSUMER;
+            default:
+                return null; // Zipkin leaves local (internal) spans without a kind
+        }
+    }
+
+    // ---------------------------------------------------------------- OTLP
+
+    private static final class OtlpMarshaler {
+        final TraceRequestMarshaler marshaler;
+
+        OtlpMarshaler(TraceRequestMarshaler marshaler) {
+            this.marshaler = marshaler;
+        }
+
+        byte[] toBinary() throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            marshaler.writeBinaryTo(bytes);
+            return bytes.toByteArray();
+        }
+
+        byte[] toJson() throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            marshaler.writeJsonTo(bytes);
+            return bytes.toByteArray();
+        }
+    }
+
+    private static OtlpMarshaler otlpMarshaler(List<GeneratedSpan> spans) {
+        Map<String, Resource> resources = new LinkedHashMap<>();
+        List<SpanData> spanData = new ArrayList<>(spans.size());
+        for (GeneratedSpan span : spans) {
+            Resource resource = resources.computeIfAbsent(
+                    span.serviceName, name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
+            spanData.add(new GeneratedSpanData(span, resource));
+        }
+        return new OtlpMarshaler(TraceRequestMarshaler.create(spanData));
+    }
+
+    /** {@link SpanData} of a finished span, as the SDK hands it to its exporters. */
+    private static final class GeneratedSpanData implements SpanData {
+        private final GeneratedSpan span;
+        private final Resource resource;
+        private final Attributes attributes;
+
+        GeneratedSpanData(GeneratedSpan span, Resource resource) {
+            this.span = span;
+            this.resource = resource;
+            AttributesBuilder builder = Attributes.builder();
+            if (span.tags != null) {
+                span.tags.forEach(builder::put);
+            }
+            this.attributes = builder.build();
+        }
+
+        @Override
+        public String getName() {
+            return span.operationName;
+        }
+
+        @Override
+        public SpanKind getKind() {
+            return span.kind == null ? SpanKind.INTERNAL : SpanKind.valueOf(span.kind.toUpperCase(Locale.ROOT));
+        }
+
+        @Override
+        public SpanContext getSpanContext() {
+            return SpanContext.create(span.traceId, span.spanId, TraceFlags.getSampled(), TraceState.getDefault());
+        }
+
+        @Override
+        public SpanContext getParentSpanContext() {
+            return span.parentSpanId == null
+                    ? SpanContext.getInvalid()
+                    : SpanContext.create(
+                            span.traceId, span.parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
+        }
+
+        @Override
+        public StatusData getStatus() {
+            switch (span.status == null ? "" : span.status) {
+                case "error":
+                    return StatusData.create(StatusCode.ERROR, "error");
+                case "ok":
+                    return StatusData.ok();
+                default:
+                    return StatusData.unset(); // timeout/cancelled are not errors in the contract
+            }
+        }
+
+        @Override
+        public long getStartEpochNanos() {
+            return span.startEpochNanos;
+        }
+
+        @Override
+        public Attributes getAttributes() {
+            return attributes;
+        }
+
+        @Override
+        public List<EventData> getEvents() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public List<LinkData> getLinks() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public long getEndEpochNanos() {
+            return span.endEpochNanos;
+        }
+
+        @Override
+        public boolean hasEnded() {
+            return true;
+        }
+
+        @Override
+        public int getTotalRecordedEvents() {
+            return 0;
+        }
+
+        @Override
+        public int getTotalRecordedLinks() {
+            return 0;
+        }
+
+        @Override
+        public int getTotalAttributeCount() {
+            return attributes.size();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+            return InstrumentationLibraryInfo.create(SCOPE.getName(), null);
+        }
+
+        @Override
+        public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+            return SCOPE;
+        }
+
+        @Override
+        public Resource getResource() {
+            return resource;
+        }
+    }
+}
