@@ -46,11 +46,15 @@ public class DecodeSpans extends ProcessFunction<RawRecord, Span> {
     public void processElement(RawRecord record, Context ctx, Collector<Span> out) {
         routing.bind(record, ctx, out);
         try {
+            if (record.rejectReason != null) {
+                routing.reject(record.rejectReason);
+                return;
+            }
             decoder.decode(record.data, routing);
         } finally {
             routing.unbind();
+            recordsDecoded.inc();
         }
-        recordsDecoded.inc();
     }
 
     /** One per subtask: routes the decoder's output for the record at hand, without allocating per record. */
