@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -45,8 +46,8 @@ import java.util.Set;
  *   <li><b>cleanup</b> at {@code maxEnd + sessionGap + allowedLateness} once emitted: all state is
  *       cleared.
  * </ul>
- * Only the earliest deadline is registered, and only when it moves earlier than the pending timer; a
- * span that pushes the gap deadline later registers nothing. When the pending timer fires it
+ * Each trace has one pending timer, at its earliest deadline. A span that pushes the gap deadline
+ * later registers nothing. When the pending timer fires it
  * re-registers at the current deadline (lazy invalidation), so a trace whose spans arrive in end order
  * costs about one timer per session gap instead of a delete and a register per span. Every firing
  * acts on "the watermark has reached {@code timestamp}", so stale timers are harmless.
@@ -226,13 +227,35 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 : gapCloseAt + allowedLatenessMillis;
     }
 
-    /** A later deadline is not registered: the pending earlier timer re-registers when it fires. */
-    private static void registerIfEarlier(
-            long deadline, TraceProgress progress, org.apache.flink.streaming.api.TimerService timers) {
+    /**
+     * A later deadline is not registered: the pending earlier timer re-registers when it fires. An
+     * earlier one replaces the pending timer, which happens on the first span and when a span arrives
+     * for an emitted trace (the cleanup timer gives way to the gap timer): one timer per trace.
+     */
+    private static void registerIfEarlier(long deadline, TraceProgress progress, TimerService timers) {
         if (deadline < progress.timerAt) {
+            if (progress.timerAt != TraceProgress.NO_TIMER) {
+                timers.deleteEventTimeTimer(progress.timerAt);
+            }
             timers.registerEventTimeTimer(deadline);
             progress.timerAt = deadline;
         }
+    }
+
+    long tracesEmittedCount() {
+        return tracesEmitted.getCount();
+    }
+
+    long lateSpansDroppedCount() {
+        return lateSpansDropped.getCount();
+    }
+
+    long duplicateSpansCount() {
+        return duplicateSpans.getCount();
+    }
+
+    long truncatedTracesCount() {
+        return truncatedTraces.getCount();
     }
 
     private TraceSummary summarize(String traceId, TraceProgress progress) throws Exception {
