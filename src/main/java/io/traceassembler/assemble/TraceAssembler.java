@@ -49,12 +49,14 @@ import java.util.Set;
  * Each trace has one pending timer, at its earliest deadline. A span that pushes the gap deadline
  * later registers nothing. When the pending timer fires it
  * re-registers at the current deadline (lazy invalidation), so a trace whose spans arrive in end order
- * costs about one timer per session gap instead of a delete and a register per span. Every firing
- * acts on "the watermark has reached {@code timestamp}", so stale timers are harmless.
+ * costs about one timer per session gap instead of a delete and a register per span. A firing acts on
+ * the current watermark (what is due is done), not on which timer it was.
  *
- * <p>A timer emits only a trace that changed since its last emit (the dirty flag). In batch execution,
- * where all spans of a key are processed before its timers fire, every trace is therefore emitted
- * exactly once.
+ * <p>A timer emits only a trace that changed since its last emit (the dirty flag). In batch execution
+ * all spans of a key are processed before its timers fire, with the watermark at {@code
+ * Long.MAX_VALUE}: the first firing emits the complete trace and clears the state, so every trace is
+ * emitted exactly once. (Timers registered while batch timers fire are ignored by Flink, which is why a
+ * firing must not rely on a re-registered timer to finish its work.)
  *
  * <h2>Compact state, constant per-span cost</h2>
  * No read-modify-write of a growing accumulator (on RocksDB that re-serialises the whole trace for
@@ -190,18 +192,16 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progress.timerAt = TraceProgress.NO_TIMER; // the timer we relied on has fired
         }
 
+        // Act on the watermark, not only on this timer's timestamp: in batch execution timers fire at the
+        // end of each key with the watermark at Long.MAX_VALUE, and timers registered then are ignored.
+        long now = Math.max(timestamp, ctx.timerService().currentWatermark());
         long gapCloseAt = gapCloseAt(progress);
-        if (progress.dirty && (timestamp >= gapCloseAt || timestamp >= progress.forcedCloseAtMillis)) {
+        if (progress.dirty && (now >= gapCloseAt || now >= progress.forcedCloseAtMillis)) {
             out.collect(summarize(ctx.getCurrentKey(), progress));
             progress.dirty = false;
         }
-        if (timestamp >= progress.forcedCloseAtMillis) {
-            // The next forced close is whole maxTraceDurations after the previous one, beyond now.
-            long periods = (timestamp - progress.forcedCloseAtMillis) / maxTraceDurationMillis + 1;
-            progress.forcedCloseAtMillis += periods * maxTraceDurationMillis;
-        }
 
-        if (!progress.dirty && timestamp >= gapCloseAt + allowedLatenessMillis) {
+        if (!progress.dirty && now >= gapCloseAt + allowedLatenessMillis) {
             if (progress.timerAt != TraceProgress.NO_TIMER) {
                 ctx.timerService().deleteEventTimeTimer(progress.timerAt);
             }
@@ -211,6 +211,11 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             return;
         }
 
+        if (now >= progress.forcedCloseAtMillis) {
+            // The next forced close is whole maxTraceDurations after the previous one, beyond now.
+            long periods = (now - progress.forcedCloseAtMillis) / maxTraceDurationMillis + 1;
+            progress.forcedCloseAtMillis += periods * maxTraceDurationMillis;
+        }
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
     }
