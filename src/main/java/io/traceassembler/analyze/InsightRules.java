@@ -3,9 +3,10 @@ package io.traceassembler.analyze;
 import io.traceassembler.config.TraceAssemblerConfig;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The seed's insight rules over a trace summary, with configurable thresholds (data contracts, section
@@ -41,7 +42,7 @@ public class InsightRules implements Serializable {
         double durationMillis = summary.durationMillis();
         if (durationMillis > slowTraceThresholdMs) {
             insights.add(new Insight(summary.traceId, InsightType.SLOW_TRACE, service,
-                    String.format(Locale.ROOT, "Trace duration %.0fms exceeds threshold", durationMillis),
+                    "Trace duration " + wholeMillis(durationMillis) + "ms exceeds threshold",
                     timestamp));
         }
         if (summary.errorCount > 0) {
@@ -53,5 +54,10 @@ public class InsightRules implements Serializable {
                     "Trace spans " + summary.serviceCount() + " services", timestamp));
         }
         return insights;
+    }
+
+    /** As Python's {@code f"{x:.0f}"} in the seed: exact value, ties to even (Java's %.0f rounds half up). */
+    static String wholeMillis(double millis) {
+        return new BigDecimal(millis).setScale(0, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

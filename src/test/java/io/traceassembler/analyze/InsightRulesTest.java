@@ -43,6 +43,14 @@ class InsightRulesTest {
     }
 
     @Test
+    void durationIsRoundedLikeThePythonSeed() {
+        assertThat(InsightRules.wholeMillis(6234.5)).isEqualTo("6234");
+        assertThat(InsightRules.wholeMillis(6235.5)).isEqualTo("6236");
+        assertThat(InsightRules.wholeMillis(6234.501)).isEqualTo("6235");
+        assertThat(InsightRules.wholeMillis(5000.001)).isEqualTo("5000");
+    }
+
+    @Test
     void allThreeRulesInTheSeedsOrder() {
         TraceSummary s = summary(5_000_001, 3, 6);
         s.rootService = null;
