@@ -47,10 +47,12 @@ import java.util.Set;
  *       cleared.
  * </ul>
  * Each trace has one pending timer, at its earliest deadline. A span that pushes the gap deadline
- * later registers nothing. When the pending timer fires it
- * re-registers at the current deadline (lazy invalidation), so a trace whose spans arrive in end order
- * costs about one timer per session gap instead of a delete and a register per span. A firing acts on
- * the current watermark (what is due is done), not on which timer it was.
+ * later registers nothing; when the pending timer fires it re-registers at the current deadline (lazy
+ * invalidation), so a trace whose spans arrive in end order costs about one timer per session gap
+ * instead of a delete and a register per span. A firing acts on the current watermark (what is due is
+ * done), not on which timer it was. A timer registered behind the watermark (a late span re-opening a
+ * closed trace) fires with the next watermark advance; {@link TraceWatermarks} keeps the watermark
+ * advancing even on a quiet stream.
  *
  * <p>A timer emits only a trace that changed since its last emit (the dirty flag). In batch execution
  * all spans of a key are processed before its timers fire, with the watermark at {@code
@@ -80,6 +82,11 @@ import java.util.Set;
  * (metric {@code lateSpansDropped}) and never starts a new trace, which would overwrite the stored
  * summary with a fragment. In batch execution the watermark is {@code Long.MIN_VALUE} while elements
  * are processed, so nothing is late there.
+ *
+ * <p>Known limit: the lateness of a span without state is judged by its own end. A span ending after
+ * the cleaned-up trace's last span (typically a root or async span) whose exporter stalled for more
+ * than {@code sessionGap + allowedLateness} is therefore not late, and starts a fragment with revision
+ * 1. Only the store can rule that out completely (a conditional write on span count or revision).
  */
 public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSummary> {
     private static final long serialVersionUID = 1L;
