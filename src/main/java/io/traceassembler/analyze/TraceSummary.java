@@ -1,5 +1,7 @@
 package io.traceassembler.analyze;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,8 +9,9 @@ import java.util.Objects;
 /**
  * The summary of one assembled trace: the DynamoDB item and the replay output line of the data
  * contracts (section 2). A Flink POJO; lists are mutable {@link ArrayList}s so Flink's serializer can
- * rebuild them.
+ * rebuild them; {@link TraceSummaryTypeInfoFactory} gives them Flink's list serializer instead of Kryo.
  */
+@TypeInfo(TraceSummaryTypeInfoFactory.class)
 public class TraceSummary {
     public String traceId;
     public long startMicros;
