@@ -134,7 +134,7 @@ class InsightMetricAggregatorTest {
     void bucketsAreWithinOnePercent() {
         for (double v = 0.001; v < 1e7; v *= 1.013) {
             double bucketed = DurationBuckets.valueOf(DurationBuckets.bucketOf(v));
-            assertThat(Math.abs(bucketed - v) / v).as("%s -> %s", v, bucketed).isLessThanOrEqualTo(0.0105) // half a bucket (0.995%) + 4-digit rounding;
+            assertThat(Math.abs(bucketed - v) / v).as("%s -> %s", v, bucketed).isLessThanOrEqualTo(0.0105); // half a bucket (0.995%) + 4-digit rounding
         }
         assertThat(DurationBuckets.valueOf(DurationBuckets.bucketOf(0))).isZero();
         assertThat(DurationBuckets.valueOf(DurationBuckets.bucketOf(-3))).isZero();
