@@ -1,0 +1,219 @@
+package io.traceassembler.sink;
+
+import io.traceassembler.analyze.InsightType;
+import io.traceassembler.analyze.TraceSummary;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A {@link TraceSummary} as the DynamoDB item and as the replay JSON line of the data contracts
+ * (section 2). Both representations are rendered from the one field list in {@link #visit}, so they
+ * cannot drift apart.
+ */
+public final class TraceItems {
+    public static final String TRACE_ID = "trace_id";
+    public static final String START_TIME = "start_time";
+    public static final String END_TIME = "end_time";
+    public static final String START_EPOCH_MS = "start_epoch_ms";
+    public static final String END_EPOCH_MS = "end_epoch_ms";
+    public static final String DURATION_MS = "duration_ms";
+    public static final String SPAN_COUNT = "span_count";
+    public static final String SERVICE_COUNT = "service_count";
+    public static final String ERROR_COUNT = "error_count";
+    public static final String SERVICES = "services";
+    public static final String ROOT_SERVICE = "root_service";
+    public static final String ROOT_OPERATION = "root_operation";
+    public static final String INSIGHTS = "insights";
+    public static final String HAS_ROOT = "has_root";
+    public static final String ORPHAN_SPAN_COUNT = "orphan_span_count";
+    public static final String TRUNCATED = "truncated";
+    public static final String REVISION = "revision";
+    public static final String EXPIRES_AT = "expires_at";
+    /** The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when there is none. */
+    public static final String PRIMARY_INSIGHT = "primary_insight";
+
+    /** Most severe first: {@code primary_insight} is the first of these that the trace has. */
+    static final List<InsightType> SEVERITY_ORDER =
+            List.of(InsightType.TRACE_ERRORS, InsightType.SLOW_TRACE, InsightType.HIGH_SERVICE_COUNT);
+
+    private static final long SECONDS_PER_DAY = 86_400L;
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    private TraceItems() {}
+
+    /** The DynamoDB item; attribute types as in the contracts (S, N, SS, BOOL). */
+    public static Map<String, AttributeValue> toItem(TraceSummary summary, int retentionDays) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        visit(summary, retentionDays, new FieldVisitor() {
+            @Override
+            public void string(String name, String value) {
+                item.put(name, AttributeValue.builder().s(value).build());
+            }
+
+            @Override
+            public void number(String name, String plainNumber) {
+                item.put(name, AttributeValue.builder().n(plainNumber).build());
+            }
+
+            @Override
+            public void bool(String name, boolean value) {
+                item.put(name, AttributeValue.builder().bool(value).build());
+            }
+
+            @Override
+            public void stringSet(String name, Collection<String> values) {
+                item.put(name, AttributeValue.builder().ss(values).build());
+            }
+        });
+        return item;
+    }
+
+    /** The replay output line (no trailing newline): numbers as JSON numbers, sets as arrays. */
+    public static String toJsonLine(TraceSummary summary, int retentionDays) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            visit(summary, retentionDays, new FieldVisitor() {
+                @Override
+                public void string(String name, String value) throws IOException {
+                    json.writeStringField(name, value);
+                }
+
+                @Override
+                public void number(String name, String plainNumber) throws IOException {
+                    json.writeFieldName(name);
+                    json.writeNumber(new BigDecimal(plainNumber));
+                }
+
+                @Override
+                public void bool(String name, boolean value) throws IOException {
+                    json.writeBooleanField(name, value);
+                }
+
+                @Override
+                public void stringSet(String name, Collection<String> values) throws IOException {
+                    json.writeArrayFieldStart(name);
+                    for (String v : values) {
+                        json.writeString(v);
+                    }
+                    json.writeEndArray();
+                }
+            });
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** ISO-8601 UTC with milliseconds and {@code Z}, e.g. {@code 2026-01-05T10:00:00.123Z}. */
+    public static String isoMillis(long epochMillis) {
+        return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    /** Milliseconds to microsecond precision, plain notation: {@code 1234.567}, {@code 12}, {@code 0.001}. */
+    public static String durationMillis(TraceSummary summary) {
+        return BigDecimal.valueOf(summary.endMicros - summary.startMicros, 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** TTL from the trace's own end time, so a replay writes the same item as the live run did. */
+    public static long expiresAtEpochSeconds(TraceSummary summary, int retentionDays) {
+        return Math.floorDiv(summary.endEpochMillis(), 1000L) + retentionDays * SECONDS_PER_DAY;
+    }
+
+    /** The most severe insight id of the summary, or null when it has none. */
+    public static String primaryInsight(TraceSummary summary) {
+        if (summary.insights == null) {
+            return null;
+        }
+        for (InsightType type : SEVERITY_ORDER) {
+            if (summary.insights.contains(type.id())) {
+                return type.id();
+            }
+        }
+        return null;
+    }
+
+    /** The contract's fields in order; absent fields are simply not visited. */
+    private static void visit(TraceSummary s, int retentionDays, FieldVisitor v) {
+        try {
+            v.string(TRACE_ID, s.traceId);
+            v.string(START_TIME, isoMillis(s.startEpochMillis()));
+            v.string(END_TIME, isoMillis(s.endEpochMillis()));
+            v.number(START_EPOCH_MS, Long.toString(s.startEpochMillis()));
+            v.number(END_EPOCH_MS, Long.toString(s.endEpochMillis()));
+            v.number(DURATION_MS, durationMillis(s));
+            v.number(SPAN_COUNT, Integer.toString(s.spanCount));
+            v.number(SERVICE_COUNT, Integer.toString(s.serviceCount()));
+            v.number(ERROR_COUNT, Integer.toString(s.errorCount));
+            // A DynamoDB string set can be neither empty nor hold duplicates.
+            Collection<String> services = distinctSorted(s.services);
+            if (!services.isEmpty()) {
+                v.stringSet(SERVICES, services);
+            }
+            if (s.rootService != null) {
+                v.string(ROOT_SERVICE, s.rootService);
+            }
+            if (s.rootOperation != null) {
+                v.string(ROOT_OPERATION, s.rootOperation);
+            }
+            Collection<String> insights = distinctSorted(s.insights);
+            if (!insights.isEmpty()) {
+                v.stringSet(INSIGHTS, insights);
+            }
+            v.bool(HAS_ROOT, s.hasRoot);
+            v.number(ORPHAN_SPAN_COUNT, Integer.toString(s.orphanSpanCount));
+            v.bool(TRUNCATED, s.truncated);
+            v.number(REVISION, Integer.toString(s.revision));
+            v.number(EXPIRES_AT, Long.toString(expiresAtEpochSeconds(s, retentionDays)));
+            String primary = primaryInsight(s);
+            if (primary != null) {
+                v.string(PRIMARY_INSIGHT, primary);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Collection<String> distinctSorted(List<String> values) {
+        TreeSet<String> set = new TreeSet<>();
+        if (values != null) {
+            for (String value : values) {
+                if (value != null) {
+                    set.add(value);
+                }
+            }
+        }
+        return set;
+    }
+
+    private interface FieldVisitor {
+        void string(String name, String value) throws IOException;
+
+        void number(String name, String plainNumber) throws IOException;
+
+        void bool(String name, boolean value) throws IOException;
+
+        void stringSet(String name, Collection<String> values) throws IOException;
+    }
+}
