@@ -38,6 +38,9 @@ public final class RecordTally {
                 traces += span.parentSpanId == null ? 1 : 0;
             }
         }
+        if (record.isBad()) {
+            return; // bad records have fixed encodings of their own; the mix counts good records only
+        }
         if (record.isKplAggregate()) {
             kplAggregates++;
             record.aggregatedRecords.forEach(this::countUserRecord);
@@ -98,7 +101,7 @@ public final class RecordTally {
         return kplAggregates;
     }
 
-    /** User records per encoding, counting each record inside a KPL aggregate (bad records included). */
+    /** Good user records per encoding, counting each record inside a KPL aggregate. */
     public Map<Encoding, Long> userRecordsByEncoding() {
         return new EnumMap<>(userRecordsByEncoding);
     }
