@@ -47,7 +47,7 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         advanceTrace();
     }
 
-    /** Shapes the traces of {@code generator}, seeded like it. */
+    /** Shapes the traces of {@code generator} (randomness from {@link TrafficOptions#seed()}). */
     public static TrafficShaper of(TraceGenerator generator, TrafficOptions options) {
         return new TrafficShaper(generator.traces(), options);
     }
