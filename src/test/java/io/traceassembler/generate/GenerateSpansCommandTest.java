@@ -1,0 +1,61 @@
+package io.traceassembler.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenerateSpansCommandTest {
+    @TempDir
+    Path temp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return GenerateSpansCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void archiveWritesFilesAManifestAndOneSummaryLine() throws Exception {
+        Path dir = temp.resolve("out");
+        Path manifest = temp.resolve("manifest.json");
+
+        int code = run("archive", "--output", dir.toString(), "--traces", "300", "--seed", "3", "--gzip",
+                "--duplicate-ratio", "0.1", "--bad-ratio=0.05", "--encodings", "otlp_proto=3,zipkin-json",
+                "--compressions", "none,gzip", "--records-per-file", "50", "--manifest", manifest.toString());
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String summary = out.toString(StandardCharsets.UTF_8);
+        assertThat(summary.lines()).hasSize(1);
+        assertThat(summary).contains("generated 300 traces").contains("dead letters");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(f.toString()).endsWith(".jsonl.gz"));
+        }
+        JsonNode json = new ObjectMapper().readTree(manifest.toFile());
+        assertThat(json.get("traces").asLong()).isEqualTo(300);
+        assertThat(json.get("duplicate_records").asLong()).isPositive();
+        assertThat(json.get("user_records_by_encoding").has("NATIVE_SPAN")).isFalse();
+    }
+
+    @Test
+    void helpAndMistakes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("archive").contains("--duplicate-ratio");
+        assertThat(run("archive", "--output", temp.toString(), "--no-such-option", "1")).isEqualTo(2);
+        assertThat(run("archive", "--traces", "5")).isEqualTo(2);
+        assertThat(run("archive", "--output", temp.toString(), "--error-ratio", "2")).isEqualTo(2);
+        assertThat(run("archive", "--output", temp.toString(), "--encodings", "xml")).isEqualTo(2);
+        assertThat(run("kinesis", "--traces", "5")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kinesis target is not implemented");
+    }
+}
