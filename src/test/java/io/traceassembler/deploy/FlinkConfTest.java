@@ -97,6 +97,27 @@ class FlinkConfTest {
         assertThat(Files.exists(CONF_DIR.resolve("flink-conf.yaml"))).isFalse();
     }
 
+    @Test
+    void log4jConfigurationLoadsWithTheExpectedLevels() throws Exception {
+        Path file = CONF_DIR.resolve("log4j2.properties");
+        org.apache.logging.log4j.core.LoggerContext context = new org.apache.logging.log4j.core.LoggerContext("flink-conf-test");
+        org.apache.logging.log4j.core.config.Configuration config =
+                new org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory().getConfiguration(
+                        context, new org.apache.logging.log4j.core.config.ConfigurationSource(
+                                Files.newInputStream(file), file.toFile()));
+        config.initialize();
+
+        assertThat(config.getAppenders()).containsKey("ConsoleAppender");
+        assertThat(config.getRootLogger().getLevel()).isEqualTo(org.apache.logging.log4j.Level.INFO);
+        assertThat(config.getLoggerConfig("io.traceassembler.live.Something").getLevel())
+                .isEqualTo(org.apache.logging.log4j.Level.INFO);
+        for (String noisy : List.of("org.apache.flink.runtime.taskexecutor.TaskExecutor",
+                "org.apache.kafka.clients.consumer.KafkaConsumer", "software.amazon.awssdk.request",
+                "com.amazonaws.http.AmazonHttpClient", "org.apache.flink.kinesis.shaded.software.amazon.awssdk.core")) {
+            assertThat(config.getLoggerConfig(noisy).getLevel()).as(noisy).isEqualTo(org.apache.logging.log4j.Level.WARN);
+        }
+    }
+
     private static Set<String> knownKeys(List<String> classNames) throws Exception {
         Set<String> keys = new HashSet<>();
         for (String name : classNames) {
