@@ -26,11 +26,11 @@ locals {
       width  = 12
       height = 6
       properties = {
-        title  = "Insights per minute (all services)"
-        region = local.region
-        view   = "timeSeries"
+        title   = "Insights per minute (all services)"
+        region  = local.region
+        view    = "timeSeries"
         stacked = true
-        period = 60
+        period  = 60
         metrics = [
           [{ id = "errors", label = "trace_errors", expression = "SUM(${local.insight_search["trace_errors"]})" }],
           [{ id = "slow", label = "slow_trace", expression = "SUM(${local.insight_search["slow_trace"]})" }],
