@@ -59,6 +59,15 @@ class TerraformModuleITCase {
     }
 
     @Test
+    void moduleIsTerraformFormattedWhenTerraformIsAvailable() throws Exception {
+        String terraform = executable("terraform");
+        assumeTrue(terraform != null, "terraform is not on the PATH");
+        // fmt needs no providers and no network.
+        Result fmt = run(MODULE, 60, terraform, "fmt", "-check", "-recursive", "-no-color");
+        assertThat(fmt.exitCode).as("terraform fmt -check; files to reformat:%n%s", fmt.output).isZero();
+    }
+
+    @Test
     void moduleHasTheExpectedShape() throws Exception {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(MODULE)) {
