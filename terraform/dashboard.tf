@@ -1,0 +1,173 @@
+locals {
+  ns  = var.metrics_namespace
+  app = var.application_name
+
+  # SEARCH() with property filters (not a {schema}) matches every dimension set of the metric, so
+  # new services show up without a dashboard change.
+  insight_search = { for insight in ["trace_errors", "slow_trace", "high_service_count"] :
+    insight => "SEARCH('Namespace=\"${var.metrics_namespace}\" MetricName=\"${insight}\"', 'Sum', 60)"
+  }
+
+  dashboard_widgets = [
+    {
+      type   = "text"
+      x      = 0
+      y      = 0
+      width  = 24
+      height = 2
+      properties = {
+        markdown = "## Trace Assembler `${var.application_name}`\nInsights and trace metrics in namespace `${var.metrics_namespace}` (dimensions Severity, ServiceName); job health from `AWS/KinesisAnalytics`; input from stream `${aws_kinesis_stream.spans.name}`; summaries in table `${aws_dynamodb_table.traces.name}`."
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 2
+      width  = 12
+      height = 6
+      properties = {
+        title   = "Insights per minute (all services)"
+        region  = local.region
+        view    = "timeSeries"
+        stacked = true
+        period  = 60
+        metrics = [
+          [{ id = "errors", label = "trace_errors", expression = "SUM(${local.insight_search["trace_errors"]})" }],
+          [{ id = "slow", label = "slow_trace", expression = "SUM(${local.insight_search["slow_trace"]})" }],
+          [{ id = "fanout", label = "high_service_count", expression = "SUM(${local.insight_search["high_service_count"]})" }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 2
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Error traces per service"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "errors_by_service", expression = local.insight_search["trace_errors"] }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 8
+      width  = 12
+      height = 6
+      properties = {
+        title  = "TraceDuration p50 / p90 / p99 per service (ms)"
+        region = local.region
+        view   = "timeSeries"
+        period = 300
+        metrics = [
+          [{ id = "p50", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"TraceDuration\" ServiceName', 'p50', 300)" }],
+          [{ id = "p90", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"TraceDuration\" ServiceName', 'p90', 300)" }],
+          [{ id = "p99", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"TraceDuration\" ServiceName', 'p99', 300)" }],
+        ]
+        yAxis = { left = { label = "ms", showUnits = false } }
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 8
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Traces assembled per minute"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "assembled_total", label = "all services", expression = "SUM(SEARCH('Namespace=\"${local.ns}\" MetricName=\"TracesAssembled\"', 'Sum', 60))" }],
+          [{ id = "assembled", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"TracesAssembled\"', 'Sum', 60)", visible = false }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 14
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Throughput: records in"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          ["AWS/KinesisAnalytics", "numRecordsInPerSecond", "Application", local.app, { stat = "Average", label = "Flink records in / s" }],
+          ["AWS/Kinesis", "IncomingRecords", "StreamName", aws_kinesis_stream.spans.name, { stat = "Sum", label = "Kinesis records in / min", yAxis = "right" }],
+          ["AWS/Kinesis", "IncomingBytes", "StreamName", aws_kinesis_stream.spans.name, { stat = "Sum", label = "Kinesis bytes in / min", yAxis = "right", visible = false }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 14
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Consumer lag"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          ["AWS/KinesisAnalytics", "millisBehindLatest", "Application", local.app, "Flow", "Input", { stat = "Maximum", label = "millisBehindLatest (job)" }],
+          ["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", aws_kinesis_stream.spans.name, { stat = "Maximum", label = "iterator age (polling)" }],
+        ]
+        annotations = {
+          horizontal = [{ label = "lag alarm", value = var.consumer_lag_alarm_threshold_ms }]
+        }
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 20
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Job health"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          ["AWS/KinesisAnalytics", "downtime", "Application", local.app, { stat = "Maximum" }],
+          ["AWS/KinesisAnalytics", "numberOfFailedCheckpoints", "Application", local.app, { stat = "Maximum" }],
+          ["AWS/KinesisAnalytics", "lastCheckpointDuration", "Application", local.app, { stat = "Maximum", yAxis = "right" }],
+          ["AWS/KinesisAnalytics", "KPUs", "Application", local.app, { stat = "Maximum" }],
+        ]
+      }
+    },
+    {
+      type   = "alarm"
+      x      = 12
+      y      = 20
+      width  = 12
+      height = 6
+      properties = {
+        title = "Alarms"
+        alarms = [
+          aws_cloudwatch_metric_alarm.error_traces.arn,
+          aws_cloudwatch_metric_alarm.slow_traces.arn,
+          aws_cloudwatch_metric_alarm.consumer_lag.arn,
+          aws_cloudwatch_metric_alarm.downtime.arn,
+          aws_cloudwatch_metric_alarm.checkpoint_failures.arn,
+        ]
+      }
+    },
+  ]
+}
+
+resource "aws_cloudwatch_dashboard" "trace_assembler" {
+  dashboard_name = var.application_name
+  dashboard_body = jsonencode({ widgets = local.dashboard_widgets })
+}
