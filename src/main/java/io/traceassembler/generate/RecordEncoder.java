@@ -30,6 +30,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -280,35 +281,74 @@ public final class RecordEncoder {
 
     // ---------------------------------------------------------------- OTLP
 
+    /**
+     * The SDK marshaler groups spans by resource in a hash map whose order changes from run to run;
+     * marshalling one resource (service) at a time, in first-seen order, keeps the bytes reproducible.
+     * Protobuf messages concatenate into one whose repeated {@code resource_spans} holds them all.
+     */
     private static final class OtlpMarshaler {
-        final TraceRequestMarshaler marshaler;
+        private static final byte[] JSON_PREFIX = "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] JSON_SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
-        OtlpMarshaler(TraceRequestMarshaler marshaler) {
-            this.marshaler = marshaler;
+        final List<TraceRequestMarshaler> perResource;
+
+        OtlpMarshaler(List<TraceRequestMarshaler> perResource) {
+            this.perResource = perResource;
         }
 
         byte[] toBinary() throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            marshaler.writeBinaryTo(bytes);
+            for (TraceRequestMarshaler marshaler : perResource) {
+                marshaler.writeBinaryTo(bytes);
+            }
             return bytes.toByteArray();
         }
 
         byte[] toJson() throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            marshaler.writeJsonTo(bytes);
-            return bytes.toByteArray();
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            joined.write(JSON_PREFIX);
+            for (int i = 0; i < perResource.size(); i++) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream();
+                perResource.get(i).writeJsonTo(one);
+                byte[] json = one.toByteArray();
+                int innerLength = json.length - JSON_PREFIX.length - JSON_SUFFIX.length;
+                if (!startsWith(json, JSON_PREFIX) || innerLength < 0) {
+                    throw new IOException("unexpected OTLP JSON from the SDK marshaler");
+                }
+                if (i > 0) {
+                    joined.write(',');
+                }
+                joined.write(json, JSON_PREFIX.length, innerLength);
+            }
+            joined.write(JSON_SUFFIX);
+            return joined.toByteArray();
+        }
+
+        private static boolean startsWith(byte[] data, byte[] prefix) {
+            if (data.length < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (data[i] != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
     private static OtlpMarshaler otlpMarshaler(List<GeneratedSpan> spans) {
+        Map<String, List<SpanData>> byService = new LinkedHashMap<>();
         Map<String, Resource> resources = new LinkedHashMap<>();
-        List<SpanData> spanData = new ArrayList<>(spans.size());
         for (GeneratedSpan span : spans) {
             Resource resource = resources.computeIfAbsent(
                     span.serviceName, name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
-            spanData.add(new GeneratedSpanData(span, resource));
+            byService.computeIfAbsent(span.serviceName, name -> new ArrayList<>())
+                    .add(new GeneratedSpanData(span, resource));
         }
-        return new OtlpMarshaler(TraceRequestMarshaler.create(spanData));
+        List<TraceRequestMarshaler> perResource = new ArrayList<>(byService.size());
+        byService.values().forEach(group -> perResource.add(TraceRequestMarshaler.create(group)));
+        return new OtlpMarshaler(perResource);
     }
 
     /** {@link SpanData} of a finished span, as the SDK hands it to its exporters. */

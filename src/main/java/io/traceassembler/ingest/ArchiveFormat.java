@@ -16,7 +16,6 @@ import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +83,9 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         private final String origin;
         private final boolean kinesisEnvelopes;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        private final byte[] buffer = new byte[1 << 16];
+        private int bufferPos;
+        private int bufferLimit;
         private long lineNumber;
         private long recordsEmitted;
 
@@ -92,8 +94,7 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
             this.origin = path.toString();
             this.kinesisEnvelopes = stripGz(path.getName()).endsWith(KINESIS_SUFFIX);
             this.fileStream = path.getFileSystem().open(path);
-            InputStream raw = new BufferedInputStream(fileStream, 1 << 16);
-            this.in = path.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+            this.in = path.getName().endsWith(".gz") ? new GZIPInputStream(fileStream, 1 << 16) : fileStream;
             for (long i = 0; i < recordsToSkip && nextRecord() != null; i++) {
                 // skip what was emitted before the checkpoint
             }
@@ -121,17 +122,30 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         @Nullable
         private RawRecord nextRecord() throws IOException {
             while (true) {
-                int c;
                 line.reset();
                 boolean cut = false;
-                while ((c = in.read()) != -1 && c != '\n') {
-                    if (line.size() < MAX_LINE_BYTES) {
-                        line.write(c);
-                    } else {
+                boolean sawNewline = false;
+                // Scan the read buffer for the end of the line; copying whole segments keeps this cheap.
+                while (!sawNewline) {
+                    if (bufferPos == bufferLimit && !fill()) {
+                        break;
+                    }
+                    int start = bufferPos;
+                    while (bufferPos < bufferLimit && buffer[bufferPos] != '\n') {
+                        bufferPos++;
+                    }
+                    int length = bufferPos - start;
+                    int room = MAX_LINE_BYTES - line.size();
+                    if (length > room) {
                         cut = true;
                     }
+                    line.write(buffer, start, Math.min(length, room));
+                    if (bufferPos < bufferLimit) {
+                        bufferPos++; // the newline
+                        sawNewline = true;
+                    }
                 }
-                if (c == -1 && line.size() == 0) {
+                if (!sawNewline && line.size() == 0 && !cut) {
                     return null;
                 }
                 lineNumber++;
@@ -147,6 +161,13 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                 }
                 return kinesisEnvelopes ? unwrapEnvelope(bytes, position) : new RawRecord(bytes, origin, null, position);
             }
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buffer, 0, buffer.length);
+            bufferPos = 0;
+            bufferLimit = Math.max(n, 0);
+            return n > 0;
         }
 
         /** {@code {"SequenceNumber": "...", "Data": "<base64>", "PartitionKey": "...", ...}} → the record in Data. */
@@ -180,7 +201,7 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
             }
             String where = sequenceNumber == null ? position : position + ", sequence number " + sequenceNumber;
             try {
-                return new RawRecord(Base64.getMimeDecoder().decode(data), origin, null, where);
+                return new RawRecord(Base64.getDecoder().decode(data), origin, null, where);
             } catch (IllegalArgumentException e) {
                 return RawRecord.rejected(line, origin, where, "Kinesis record envelope 'Data' is not base64: " + e.getMessage());
             }
