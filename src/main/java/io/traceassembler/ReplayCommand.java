@@ -38,11 +38,10 @@ import java.util.function.Predicate;
  * same input always gives the same output.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Replays archived span records (files or folders, local or s3://, optionally .gz) and writes",
-            "trace summaries, insights and dead letters as JSON lines under --output, or, without",
-            "--output, to the DynamoDB table and CloudWatch namespace of the configuration."
-        })
+        description = "Replays archived span records (files or folders, local or s3://, optionally .gz) "
+                + "through the same assembly code as the live job and writes trace summaries, insights and "
+                + "dead letters as JSON lines under --output, or, without --output, to the DynamoDB table and "
+                + "CloudWatch namespace of the configuration.")
 final class ReplayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
 
@@ -103,6 +102,9 @@ final class ReplayCommand implements Callable<Integer> {
         env.setRuntimeMode(streaming ? RuntimeExecutionMode.STREAMING : RuntimeExecutionMode.BATCH);
         if (parallelism != null) {
             env.setParallelism(parallelism);
+        }
+        if (output != null) {
+            ReplayFiles.createFolders(new Path(output));
         }
         build(env, config, paths, output == null ? null : new Path(output));
 

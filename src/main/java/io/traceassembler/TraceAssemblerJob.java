@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  *   <li>{@code replay --input PATH ... --output DIR}: bounded replay of archived span records.
  * </ul>
  */
-@Command(name = "trace-assembler", mixinStandardHelpOptions = true,
+@Command(name = "trace-assembler", mixinStandardHelpOptions = true, version = "trace-assembler 0.1.0",
         description = "Assembles distributed traces from span records with Apache Flink.",
         subcommands = {ReplayCommand.class})
 public final class TraceAssemblerJob implements Runnable {

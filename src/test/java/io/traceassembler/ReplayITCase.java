@@ -263,6 +263,7 @@ class ReplayITCase {
             for (java.nio.file.Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
                 String name = file.getFileName().toString();
                 assertThat(name).doesNotStartWith(".").doesNotStartWith("_");
+                assertThat(file.getParent()).as("part files lie directly in the output folder").isEqualTo(folder);
                 lines.addAll(Files.readAllLines(file));
             }
         }
