@@ -51,7 +51,8 @@ public final class CloudWatchStub implements AutoCloseable {
     }
 
     public String endpoint() {
-        return server.baseUrl();
+        // 127.0.0.1, not baseUrl()'s localhost: the server listens on IPv4 loopback only.
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** Answers every following call with {@code status} (200 accepts; 4xx/5xx are service errors). */

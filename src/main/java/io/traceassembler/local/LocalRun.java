@@ -150,7 +150,7 @@ public final class LocalRun {
         Outcome outcome = new Outcome();
         try {
             run(stop, outcome);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) { // LinkageError: a class-path problem, reported like any failure
             out.println("local run failed: " + e);
             e.printStackTrace(out);
         } finally {
