@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * {@code scripts/generate-spans TARGET [options]}: generates realistic span traffic and sends it to a target.
  *
- * <p>Targets are looked up in {@link #TARGETS}; adding one (the planned {@code kinesis} PutRecords target)
- * means writing a {@link RecordSink} and registering its factory there.
+ * <p>Targets are looked up in {@link #TARGETS}; adding one means writing a {@link RecordSink} and registering
+ * its factory there. Live targets ({@link #LIVE_TARGETS}) start traffic now rather than at a fixed date, so
+ * that what the job derives (CloudWatch datums, TTLs) is current.
  */
 public final class GenerateSpansCommand {
 
@@ -32,13 +33,12 @@ public final class GenerateSpansCommand {
 
     static {
         TARGETS.put("archive", GenerateSpansCommand::openArchive);
-        TARGETS.put("kinesis", options -> {
-            // Extension point: a KinesisRecordSink (PutRecords, paced by GeneratedRecord.arrivalEpochNanos).
-            throw new UsageException("the kinesis target is not implemented yet; use 'archive'");
-        });
+        TARGETS.put("kinesis", GenerateSpansCommand::openKinesis);
     }
 
-    private static final Set<String> FLAGS = Set.of("--gzip", "--all-kinesis", "--help", "-h");
+    private static final Set<String> LIVE_TARGETS = Set.of("kinesis");
+
+    private static final Set<String> FLAGS = Set.of("--gzip", "--all-kinesis", "--no-pacing", "--help", "-h");
 
     private static final String HELP = String.join("\n",
             "Usage: generate-spans TARGET [options]",
@@ -47,13 +47,15 @@ public final class GenerateSpansCommand {
             "",
             "Targets:",
             "  archive   write replay archives (*.jsonl and *.kinesis.jsonl) into --output DIR",
-            "  kinesis   put records on a Kinesis stream (not implemented yet)",
+            "  kinesis   put records on a Kinesis stream (PutRecords), in real time",
             "",
             "Traces:",
             "  --traces N              traces to generate (default 1000)",
             "  --seed S                random seed (default 42); same seed, same output bytes",
-            "  --start T               first trace start: ISO-8601, epoch millis or 'now' (default 2025-01-01T00:00:00Z)",
-            "  --rate R                mean traces per second (default 100)",
+            "  --start T               first trace start: ISO-8601, epoch millis or 'now'",
+            "                          (default 2025-01-01T00:00:00Z; 'now' for the kinesis target)",
+            "  --rate R                mean traces per second (default 100); the kinesis target sends at this rate",
+            "  --duration S            about S seconds of traffic: --traces becomes rate x S (not with --traces)",
             "  --error-ratio X         fraction of traces with errors (default 0.05)",
             "  --slow-ratio X          fraction of traces longer than 5 s (default 0.02)",
             "  --fanout-ratio X        fraction of traces touching more than 5 services (default 0.3)",
@@ -79,6 +81,17 @@ public final class GenerateSpansCommand {
             "  --records-per-file N    roll files after N records (default 100000)",
             "  --all-kinesis           write every record as *.kinesis.jsonl (no plain *.jsonl)",
             "  --manifest FILE         also write the manifest as JSON to FILE (keep it outside DIR)",
+            "",
+            "Kinesis target:",
+            "  --stream NAME           stream to put records on (required; it must exist)",
+            "  --region R              AWS region (default us-east-1)",
+            "  --endpoint URL          endpoint override for an emulator, e.g. http://127.0.0.1:4567 (dummy credentials);",
+            "                          without it the default AWS credentials chain applies",
+            "  --no-pacing             send as fast as PutRecords allows instead of at the traffic's real-time rate",
+            "",
+            "Examples:",
+            "  generate-spans archive --output /tmp/spans --traces 10000 --duplicate-ratio 0.02 --gzip",
+            "  generate-spans kinesis --stream trace-spans --endpoint http://127.0.0.1:4567 --rate 20 --duration 60",
             "");
 
     private GenerateSpansCommand() {}
@@ -103,7 +116,7 @@ public final class GenerateSpansCommand {
                 out.print(HELP);
                 return 0;
             }
-            TraceGenerator generator = new TraceGenerator(generatorOptions(options));
+            TraceGenerator generator = new TraceGenerator(generatorOptions(options, LIVE_TARGETS.contains(args[0])));
             TrafficShaper records = TrafficShaper.of(generator, trafficOptions(options));
             RecordTally tally = new RecordTally();
             RecordSink sink = target.open(options);
@@ -142,19 +155,34 @@ public final class GenerateSpansCommand {
         return new ArchiveWriter(archive);
     }
 
-    static GeneratorOptions generatorOptions(Options options) {
+    private static RecordSink openKinesis(Options options) {
+        String region = options.has("--region") ? options.get("--region") : "us-east-1";
+        String endpoint = options.has("--endpoint") ? options.get("--endpoint") : null;
+        return KinesisRecordSink.open(options.required("--stream"), region, endpoint, !options.has("--no-pacing"));
+    }
+
+    /** {@code live}: traffic starts now unless {@code --start} says otherwise. */
+    static GeneratorOptions generatorOptions(Options options, boolean live) {
         GeneratorOptions generator = GeneratorOptions.defaults();
-        if (options.has("--traces")) {
-            generator.traces(options.longValue("--traces"));
-        }
         if (options.has("--seed")) {
             generator.seed(options.longValue("--seed"));
         }
         if (options.has("--start")) {
             generator.startEpochMillis(parseStart(options.get("--start")));
+        } else if (live) {
+            generator.startEpochMillis(System.currentTimeMillis());
         }
         if (options.has("--rate")) {
             generator.tracesPerSecond(options.doubleValue("--rate"));
+        }
+        if (options.has("--traces") && options.has("--duration")) {
+            throw new UsageException("--traces and --duration exclude each other");
+        }
+        if (options.has("--traces")) {
+            generator.traces(options.longValue("--traces"));
+        }
+        if (options.has("--duration")) {
+            generator.traces((long) Math.ceil(generator.tracesPerSecond() * options.doubleValue("--duration")));
         }
         if (options.has("--error-ratio")) {
             generator.errorRatio(options.doubleValue("--error-ratio"));

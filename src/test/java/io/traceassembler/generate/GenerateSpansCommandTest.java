@@ -55,7 +55,11 @@ class GenerateSpansCommandTest {
         assertThat(run("archive", "--traces", "5")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--error-ratio", "2")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--encodings", "xml")).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--stream NAME").contains("--no-pacing");
         assertThat(run("kinesis", "--traces", "5")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kinesis target is not implemented");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--stream is required");
+        assertThat(run("kinesis", "--stream", "s", "--traces", "5", "--duration", "10")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--traces and --duration exclude each other");
+        assertThat(run("archive", "--output", temp.toString(), "--no-pacing")).isEqualTo(2);
     }
 }

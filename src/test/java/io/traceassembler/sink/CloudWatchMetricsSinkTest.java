@@ -11,20 +11,15 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import io.traceassembler.local.CloudWatchStub;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,18 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CloudWatch sink against a WireMock stub speaking Smithy RPC v2 CBOR (what SDK 2.57 sends). */
+/** The CloudWatch sink against {@link CloudWatchStub} (WireMock speaking Smithy RPC v2 CBOR, what SDK 2.57 sends). */
 class CloudWatchMetricsSinkTest {
-    private static final String PUT_METRIC_DATA = "/service/GraniteServiceVersion20100801/operation/PutMetricData";
     private static final String NAMESPACE = "Test/Insights";
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -57,23 +44,20 @@ class CloudWatchMetricsSinkTest {
                     .setNumberSlotsPerTaskManager(1)
                     .build());
 
-    private WireMockServer cloudWatch;
+    private CloudWatchStub cloudWatch;
 
     @BeforeEach
     void startStub() {
-        cloudWatch = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        cloudWatch.start();
+        cloudWatch = CloudWatchStub.start();
     }
 
     @AfterEach
     void stopStub() {
-        cloudWatch.stop();
+        cloudWatch.close();
     }
 
     @Test
     void batchesAtMostAThousandDatumsPerCall() throws Exception {
-        cloudWatch.stubFor(putMetricData().willReturn(cbor(200)));
-
         JobExecutionResult result = run(datums(2500), sink().maxTimeInBuffer(Duration.ofSeconds(30)).build());
 
         List<JsonNode> bodies = requestBodies();
@@ -106,7 +90,6 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void distributionsAreSentAsValuesAndCounts() throws Exception {
-        cloudWatch.stubFor(putMetricData().willReturn(cbor(200)));
         MetricDatumRecord duration = datum(0);
         duration.metricName = "TraceDuration";
         duration.unit = "Milliseconds";
@@ -128,10 +111,7 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void retriesAfterServiceUnavailableAndLosesNothing() throws Exception {
-        cloudWatch.stubFor(putMetricData().inScenario("outage").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(cbor(503)).willSetStateTo("recovered"));
-        cloudWatch.stubFor(putMetricData().inScenario("outage").whenScenarioStateIs("recovered")
-                .willReturn(cbor(200)));
+        cloudWatch.respondInSequence(503, 200);
 
         JobExecutionResult result = run(datums(40), sink().build());
 
@@ -146,7 +126,7 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void aFailingEndpointDropsAndCountsDatumsButTheJobCompletes() throws Exception {
-        cloudWatch.stubFor(putMetricData().willReturn(cbor(500)));
+        cloudWatch.respondWith(500);
 
         JobExecutionResult result = run(datums(1200), sink().maxAttempts(3).build());
 
@@ -162,17 +142,16 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void rejectedRequestsAreDroppedWithoutRetries() throws Exception {
-        cloudWatch.stubFor(putMetricData().willReturn(cbor(400)));
+        cloudWatch.respondWith(400);
 
         JobExecutionResult result = run(datums(5), sink().build());
 
-        assertThat(cloudWatch.findAll(postRequestedFor(urlPathEqualTo(PUT_METRIC_DATA))).size()).isEqualTo(1);
+        assertThat(cloudWatch.requestCount()).isEqualTo(1);
         assertThat(counter(result, CloudWatchMetricsSinkWriter.DROPPED_COUNTER)).isEqualTo(5);
     }
 
     @Test
     void datumsOutsideCloudWatchsTimeRangeAreDroppedBeforeSending() throws Exception {
-        cloudWatch.stubFor(putMetricData().willReturn(cbor(200)));
         List<MetricDatumRecord> datums = datums(3);
         datums.get(0).timestampMillis = System.currentTimeMillis() - Duration.ofDays(15).toMillis();
 
@@ -217,7 +196,7 @@ class CloudWatchMetricsSinkTest {
         return CloudWatchMetricsSink.builder()
                 .namespace(NAMESPACE)
                 .region("us-east-1")
-                .endpoint(cloudWatch.baseUrl())
+                .endpoint(cloudWatch.endpoint())
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
                 .maxTimeInBuffer(Duration.ofMillis(200));
     }
@@ -228,18 +207,6 @@ class CloudWatchMetricsSinkTest {
         env.getConfig().disableGenericTypes();
         env.fromData(datums).sinkTo(sink);
         return env.execute("cloudwatch-sink-test");
-    }
-
-    private static MappingBuilder putMetricData() {
-        return post(urlPathEqualTo(PUT_METRIC_DATA));
-    }
-
-    /** An RPC v2 CBOR response: the protocol header and an empty CBOR map. */
-    private static ResponseDefinitionBuilder cbor(int status) {
-        return aResponse().withStatus(status)
-                .withHeader("smithy-protocol", "rpc-v2-cbor")
-                .withHeader("Content-Type", "application/cbor")
-                .withBody(new byte[] {(byte) 0xA0});
     }
 
     private static List<MetricDatumRecord> datums(int n) {
@@ -263,24 +230,9 @@ class CloudWatchMetricsSinkTest {
         return d;
     }
 
-    private List<JsonNode> requestBodies() throws IOException {
-        CBORMapper cbor = new CBORMapper();
-        List<JsonNode> bodies = new ArrayList<>();
-        for (LoggedRequest request : cloudWatch.findAll(postRequestedFor(urlPathEqualTo(PUT_METRIC_DATA)))) {
-            assertThat(request.getHeader("smithy-protocol")).isEqualTo("rpc-v2-cbor");
-            bodies.add(cbor.readTree(gunzipIfNeeded(request.getBody())));
-        }
-        return bodies;
-    }
-
-    /** The SDK gzips bodies of 10 KB or more; WireMock may or may not have inflated them already. */
-    private static byte[] gunzipIfNeeded(byte[] body) throws IOException {
-        if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return in.readAllBytes();
-            }
-        }
-        return body;
+    private List<JsonNode> requestBodies() {
+        assertThat(cloudWatch.requestHeaders("smithy-protocol")).containsOnly("rpc-v2-cbor");
+        return cloudWatch.requestBodies();
     }
 
     private static List<Integer> receivedIndexes(List<JsonNode> bodies) {

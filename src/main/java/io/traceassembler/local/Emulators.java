@@ -1,0 +1,201 @@
+package io.traceassembler.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The npm emulators of {@code scripts/emulators}, kinesis-local (Kinesis) and dynalite (DynamoDB), on free
+ * loopback ports: installed with {@code npm ci} when missing, started, waited for, and stopped with their
+ * whole process trees on {@link #close()}. Their output goes to {@code target/emulators/*.log}. Shared by the
+ * integration tests and {@link LocalRun}.
+ */
+public final class Emulators implements AutoCloseable {
+    /** System property naming the project folder; Maven's {@code basedir} and the working directory otherwise. */
+    public static final String PROJECT_DIRECTORY_PROPERTY = "trace-assembler.home";
+    private static final long START_TIMEOUT_MS = 30_000;
+
+    private final Path projectDirectory;
+    private final boolean withKinesis;
+    private final boolean withDynamoDb;
+    private final List<Process> processes = new ArrayList<>();
+    private int kinesisPort;
+    private int dynamoDbPort;
+
+    public Emulators(Path projectDirectory, boolean withKinesis, boolean withDynamoDb) {
+        this.projectDirectory = projectDirectory.toAbsolutePath();
+        this.withKinesis = withKinesis;
+        this.withDynamoDb = withDynamoDb;
+    }
+
+    /** Both emulators, for the project folder found by {@link #projectDirectory()}. */
+    public static Emulators all() {
+        return new Emulators(projectDirectory(), true, true);
+    }
+
+    /** {@code -Dtrace-assembler.home}, else Maven's {@code basedir} (forked test JVMs), else the working directory. */
+    public static Path projectDirectory() {
+        String home = System.getProperty(PROJECT_DIRECTORY_PROPERTY,
+                System.getProperty("basedir", System.getProperty("user.dir")));
+        return Paths.get(home).toAbsolutePath();
+    }
+
+    /** Plain-HTTP endpoint of kinesis-local (polling and EFO both work there; its TLS port fails EFO). */
+    public String kinesisEndpoint() {
+        requireStarted(withKinesis && kinesisPort > 0, "kinesis-local");
+        return "http://127.0.0.1:" + kinesisPort;
+    }
+
+    public String dynamoDbEndpoint() {
+        requireStarted(withDynamoDb && dynamoDbPort > 0, "dynalite");
+        return "http://127.0.0.1:" + dynamoDbPort;
+    }
+
+    /** Where the emulators' output goes. */
+    public Path logDirectory() {
+        return projectDirectory.resolve("target/emulators");
+    }
+
+    /** Starts the emulators (once) and returns when they accept connections; on failure nothing is left running. */
+    public synchronized Emulators start() throws IOException, InterruptedException {
+        if (!processes.isEmpty()) {
+            return this;
+        }
+        Path emulators = emulatorsDirectory();
+        installIfMissing(emulators);
+        Path logs = Files.createDirectories(logDirectory());
+        try {
+            if (withKinesis) {
+                kinesisPort = freePort();
+                ProcessBuilder kinesis = new ProcessBuilder(node(), "main.js")
+                        // kinesis-local reads server.json from its working directory.
+                        .directory(emulators.resolve("node_modules/kinesis-local").toFile());
+                kinesis.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(kinesisPort));
+                kinesis.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(freePort()));
+                kinesis.environment().put("CREATE_STREAM_DURATION", "0ms");
+                kinesis.environment().put("LOG_LEVEL", "WARN");
+                launch(kinesis, logs.resolve("kinesis-local.log"), kinesisPort);
+            }
+            if (withDynamoDb) {
+                dynamoDbPort = freePort();
+                ProcessBuilder dynalite = new ProcessBuilder(node(), "node_modules/dynalite/cli.js",
+                        "--port", Integer.toString(dynamoDbPort), "--createTableMs", "0")
+                        .directory(emulators.toFile());
+                launch(dynalite, logs.resolve("dynalite.log"), dynamoDbPort);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** The started processes (without their children), e.g. to check that none outlives {@link #close()}. */
+    public synchronized List<ProcessHandle> processes() {
+        List<ProcessHandle> handles = new ArrayList<>();
+        processes.forEach(p -> handles.add(p.toHandle()));
+        return handles;
+    }
+
+    /** Stops every emulator and its child processes: politely, then forcibly after 5 s. Idempotent. */
+    @Override
+    public synchronized void close() {
+        for (Process process : processes) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        kinesisPort = 0;
+        dynamoDbPort = 0;
+    }
+
+    private void launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(process);
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (!accepts(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(builder.command() + " exited with " + process.exitValue()
+                        + "; see " + log + ":\n" + Files.readString(log));
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(builder.command() + " did not listen on port " + port + " within "
+                        + START_TIMEOUT_MS + " ms; see " + log);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void installIfMissing(Path emulators) throws IOException, InterruptedException {
+        if (Files.isDirectory(emulators.resolve("node_modules/dynalite"))
+                && Files.isDirectory(emulators.resolve("node_modules/kinesis-local"))) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                .directory(emulators.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            npm.destroyForcibly();
+            throw new IllegalStateException("'npm ci' failed in " + emulators);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String node() {
+        String configured = System.getenv("NODE");
+        return configured == null || configured.isBlank() ? "node" : configured;
+    }
+
+    private Path emulatorsDirectory() {
+        Path dir = projectDirectory.resolve("scripts").resolve("emulators");
+        if (!Files.isRegularFile(dir.resolve("package-lock.json"))) {
+            throw new IllegalStateException("No scripts/emulators/package-lock.json under " + projectDirectory
+                    + " (set -D" + PROJECT_DIRECTORY_PROPERTY + "=<project folder>)");
+        }
+        return dir;
+    }
+
+    private static void requireStarted(boolean started, String what) {
+        if (!started) {
+            throw new IllegalStateException(what + " is not running: start() first");
+        }
+    }
+}
