@@ -1,5 +1,7 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.testing.CloudWatchStub;
+
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
@@ -12,19 +14,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,18 +31,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.traceassembler.testing.CloudWatchStub.cbor;
+import static io.traceassembler.testing.CloudWatchStub.putMetricData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CloudWatch sink against a WireMock stub speaking Smithy RPC v2 CBOR (what SDK 2.57 sends). */
 class CloudWatchMetricsSinkTest {
-    private static final String PUT_METRIC_DATA = "/service/GraniteServiceVersion20100801/operation/PutMetricData";
     private static final String NAMESPACE = "Test/Insights";
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -57,17 +51,18 @@ class CloudWatchMetricsSinkTest {
                     .setNumberSlotsPerTaskManager(1)
                     .build());
 
+    private CloudWatchStub stub;
     private WireMockServer cloudWatch;
 
     @BeforeEach
     void startStub() {
-        cloudWatch = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        cloudWatch.start();
+        stub = CloudWatchStub.started();
+        cloudWatch = stub.server();
     }
 
     @AfterEach
     void stopStub() {
-        cloudWatch.stop();
+        stub.close();
     }
 
     @Test
@@ -166,7 +161,7 @@ class CloudWatchMetricsSinkTest {
 
         JobExecutionResult result = run(datums(5), sink().build());
 
-        assertThat(cloudWatch.findAll(postRequestedFor(urlPathEqualTo(PUT_METRIC_DATA))).size()).isEqualTo(1);
+        assertThat(cloudWatch.findAll(postRequestedFor(urlPathEqualTo(CloudWatchStub.PUT_METRIC_DATA))).size()).isEqualTo(1);
         assertThat(counter(result, CloudWatchMetricsSinkWriter.DROPPED_COUNTER)).isEqualTo(5);
     }
 
@@ -230,18 +225,6 @@ class CloudWatchMetricsSinkTest {
         return env.execute("cloudwatch-sink-test");
     }
 
-    private static MappingBuilder putMetricData() {
-        return post(urlPathEqualTo(PUT_METRIC_DATA));
-    }
-
-    /** An RPC v2 CBOR response: the protocol header and an empty CBOR map. */
-    private static ResponseDefinitionBuilder cbor(int status) {
-        return aResponse().withStatus(status)
-                .withHeader("smithy-protocol", "rpc-v2-cbor")
-                .withHeader("Content-Type", "application/cbor")
-                .withBody(new byte[] {(byte) 0xA0});
-    }
-
     private static List<MetricDatumRecord> datums(int n) {
         List<MetricDatumRecord> datums = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -263,24 +246,8 @@ class CloudWatchMetricsSinkTest {
         return d;
     }
 
-    private List<JsonNode> requestBodies() throws IOException {
-        CBORMapper cbor = new CBORMapper();
-        List<JsonNode> bodies = new ArrayList<>();
-        for (LoggedRequest request : cloudWatch.findAll(postRequestedFor(urlPathEqualTo(PUT_METRIC_DATA)))) {
-            assertThat(request.getHeader("smithy-protocol")).isEqualTo("rpc-v2-cbor");
-            bodies.add(cbor.readTree(gunzipIfNeeded(request.getBody())));
-        }
-        return bodies;
-    }
-
-    /** The SDK gzips bodies of 10 KB or more; WireMock may or may not have inflated them already. */
-    private static byte[] gunzipIfNeeded(byte[] body) throws IOException {
-        if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return in.readAllBytes();
-            }
-        }
-        return body;
+    private List<JsonNode> requestBodies() {
+        return stub.requestBodies();
     }
 
     private static List<Integer> receivedIndexes(List<JsonNode> bodies) {
