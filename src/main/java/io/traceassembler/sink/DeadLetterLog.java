@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,27 +38,27 @@ public class DeadLetterLog implements Sink<DeadLetter> {
 
     @Override
     public SinkWriter<DeadLetter> createWriter(WriterInitContext context) {
-        return new Writer(intervalMillis, System::currentTimeMillis, LOG);
+        return new Writer(intervalMillis, System::currentTimeMillis, LOG::warn);
     }
 
     @Override
     @Deprecated
     public SinkWriter<DeadLetter> createWriter(InitContext context) {
-        return new Writer(intervalMillis, System::currentTimeMillis, LOG);
+        return new Writer(intervalMillis, System::currentTimeMillis, LOG::warn);
     }
 
     /** Logs the first dead letter at once, then at most one summary line per interval. */
     static final class Writer implements SinkWriter<DeadLetter> {
         private final long intervalMillis;
         private final LongSupplier clock;
-        private final Logger log;
+        private final Consumer<String> log;
         private final Map<String, Long> countsByReason = new TreeMap<>();
         private long pending;
         private long total;
         private long lastLineMillis = Long.MIN_VALUE;
         private DeadLetter latest;
 
-        Writer(long intervalMillis, LongSupplier clock, Logger log) {
+        Writer(long intervalMillis, LongSupplier clock, Consumer<String> log) {
             this.intervalMillis = intervalMillis;
             this.clock = clock;
             this.log = log;
@@ -86,16 +87,12 @@ public class DeadLetterLog implements Sink<DeadLetter> {
             if (pending == 0 || (lastLineMillis != Long.MIN_VALUE && now - lastLineMillis < intervalMillis)) {
                 return;
             }
-            log.warn("{} dead letter(s) since the last report ({} in all), by reason: {}; latest from {} shard {} "
-                            + "position {}. Set DeadLetters.stream.name to keep them.",
-                    pending, total, countsByReason, latest.origin, latest.partition, latest.position);
+            log.accept(pending + " dead letter(s) since the last report (" + total + " in all), by reason: "
+                    + countsByReason + "; latest from " + latest.origin + " shard " + latest.partition + " position "
+                    + latest.position + ". Set DeadLetters.stream.name to keep them in a stream.");
             countsByReason.clear();
             pending = 0;
             lastLineMillis = now;
-        }
-
-        long total() {
-            return total;
         }
 
         @Override
