@@ -2,6 +2,9 @@ package io.traceassembler;
 
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.generate.ArchiveManifest;
+import io.traceassembler.generate.ArchiveOptions;
+import io.traceassembler.generate.ArchiveWriter;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedRecord;
 import io.traceassembler.generate.GeneratedSpan;
@@ -15,6 +18,7 @@ import io.traceassembler.sink.LiveSinks;
 import io.traceassembler.testing.CloudWatchStub;
 import io.traceassembler.testing.LocalEmulators;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -190,6 +195,59 @@ class LiveJobITCase {
                 .map(p -> p.info().commandLine().orElse(""))
                 .filter(cmd -> cmd.contains("main.js") || cmd.contains("dynalite")))
                 .isEmpty();
+    }
+
+    /** Replay without {@code --output} writes through the same sinks as the live job. */
+    @Test
+    void replayWithoutOutputWritesToTheLiveSinks(@TempDir java.nio.file.Path dir) throws Exception {
+        try (LocalEmulators emulators = LocalEmulators.all().start();
+                CloudWatchStub cloudWatch = CloudWatchStub.accepting();
+                AwsAdmin kinesisAdmin = new AwsAdmin(REGION, emulators.kinesisEndpoint());
+                AwsAdmin dynamoDbAdmin = new AwsAdmin(REGION, emulators.dynamoDbEndpoint())) {
+            kinesisAdmin.createStream(DEAD_LETTER_STREAM, 1);
+            dynamoDbAdmin.createTraceTable(TABLE);
+            GeneratorOptions generator = GeneratorOptions.defaults().seed(3L).traces(200)
+                    .startEpochMillis(System.currentTimeMillis() - 600_000);
+            Map<String, List<GeneratedSpan>> traces = new LinkedHashMap<>();
+            new TraceGenerator(generator).traces().forEachRemaining(t -> traces.put(t.get(0).traceId, t));
+            ArchiveManifest manifest;
+            try (ArchiveWriter archive = new ArchiveWriter(ArchiveOptions.to(dir.resolve("archive")))) {
+                for (Iterator<GeneratedRecord> records = TrafficShaper.of(new TraceGenerator(generator),
+                        TrafficOptions.defaults().seed(4L).kplRatio(0.1).badRatio(0.05)); records.hasNext(); ) {
+                    archive.write(records.next());
+                }
+                archive.close();
+                manifest = archive.manifest();
+            }
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+            env.setParallelism(2);
+            ReplayCommand.build(env, config(emulators, cloudWatch),
+                    List.of(new org.apache.flink.core.fs.Path(dir.resolve("archive").toUri())), null);
+            env.execute("replay-to-sinks-it");
+
+            assertItemsWithDefaults(dynamoDbAdmin, traces);
+            List<JsonNode> deadLetters = new ArrayList<>();
+            eventually(() -> {
+                deadLetters.addAll(readNew(kinesisAdmin.kinesis()));
+                assertThat(deadLetters).hasSize((int) manifest.tally.expectedDeadLetters());
+            });
+            assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("position").asText()).startsWith("line "));
+            // Insight counts reach CloudWatch in replay too (the aggregator's timers fire at the end of input).
+            assertThat(datumSums(cloudWatch).get("TracesAssembled")).isEqualTo((double) traces.size());
+        }
+    }
+
+    private static void assertItemsWithDefaults(AwsAdmin dynamoDb, Map<String, List<GeneratedSpan>> traces) {
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        dynamoDb.dynamoDb().scanPaginator(r -> r.tableName(TABLE)).items()
+                .forEach(item -> items.put(item.get("trace_id").s(), item));
+        assertThat(items.keySet()).isEqualTo(traces.keySet());
+        traces.forEach((id, spans) -> {
+            assertThat(items.get(id).get("span_count").n()).as(id).isEqualTo(Integer.toString(spans.size()));
+            assertThat(items.get(id).get("revision").n()).as(id).isEqualTo("1");
+        });
     }
 
     private static TraceAssemblerConfig config(LocalEmulators emulators, CloudWatchStub cloudWatch) {
