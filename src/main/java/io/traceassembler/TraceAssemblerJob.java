@@ -74,9 +74,15 @@ public final class TraceAssemblerJob implements Runnable {
      * (naming group, key and value), which the service reports as the reason the job did not start.
      */
     static void runOnManagedFlink() throws Exception {
+        PropertyGroups properties = managedFlinkProperties();
+        if (properties.asMap().isEmpty()) {
+            // Fine on Managed Flink if every default suits; locally it usually means a command is missing.
+            LOG.warn("No runtime properties found: running the live job with the defaults. "
+                    + "Locally use: run --config FILE (see --help).");
+        }
         TraceAssemblerConfig config;
         try {
-            config = TraceAssemblerConfig.from(managedFlinkProperties());
+            config = TraceAssemblerConfig.from(properties);
         } catch (IllegalArgumentException e) {
             LOG.error("Invalid runtime properties: {}", e.getMessage());
             throw e;

@@ -87,4 +87,5 @@ class TraceAssemblerJobTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("SpanSource.reader = 'FAN_OUT': expected one of [POLLING, EFO]");
     }
+
 }
