@@ -5,6 +5,7 @@ import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.ingest.RawRecord;
 import io.traceassembler.sink.JsonLines;
+import io.traceassembler.sink.LiveSinks;
 import io.traceassembler.sink.ReplayFiles;
 import io.traceassembler.sink.TraceItems;
 
@@ -128,7 +129,9 @@ final class ReplayCommand implements Callable<Integer> {
         TracePipeline.Outputs outputs = TracePipeline.build(records, config);
 
         if (output == null) {
-            throw new IllegalArgumentException("--output is required");
+            // The live job's sinks: DynamoDB, CloudWatch and the dead-letter stream (or log) of the configuration.
+            LiveSinks.attach(outputs, config);
+            return;
         }
         int retentionDays = config.traceStore.retentionDays;
         ReplayFiles.write(outputs.summaries.map(s -> TraceItems.toJsonLine(s, retentionDays), Types.STRING)

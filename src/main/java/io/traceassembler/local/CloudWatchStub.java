@@ -96,6 +96,15 @@ public final class CloudWatchStub implements AutoCloseable {
         return bodies;
     }
 
+    /** Every datum ({@code MetricData} entry) of every call so far, in arrival order. */
+    public List<JsonNode> datums() {
+        List<JsonNode> datums = new ArrayList<>();
+        for (JsonNode body : requestBodies()) {
+            body.path("MetricData").forEach(datums::add);
+        }
+        return datums;
+    }
+
     /** The headers of every {@code PutMetricData} call named {@code header}, in arrival order. */
     public List<String> requestHeaders(String header) {
         List<String> values = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.traceassembler.sink;
 
 import io.traceassembler.analyze.Insight;
 import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.ingest.Span;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -55,6 +56,29 @@ public final class JsonLines {
                 g.writeStringField("record_text", text);
             }
         });
+    }
+
+    /**
+     * A decoded span in the native JSON span shape (data contracts, section 1), so a span written to the
+     * dead-letter stream can be read, and fed back in, like any other span record.
+     */
+    public static String span(Span span) {
+        return write(g -> {
+            g.writeStringField("trace_id", span.traceId);
+            g.writeStringField("span_id", span.spanId);
+            g.writeStringField("parent_span_id", span.parentSpanId);
+            g.writeStringField("operation_name", span.operationName);
+            g.writeStringField("service_name", span.serviceName);
+            g.writeStringField("start_time", microsToIso(span.startMicros));
+            g.writeStringField("end_time", microsToIso(span.endMicros));
+            g.writeNumberField("duration_ms", (span.endMicros - span.startMicros) / 1000.0);
+            g.writeStringField("status", span.error ? "error" : "ok");
+        });
+    }
+
+    private static String microsToIso(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L)
+                .toString();
     }
 
     private static void writeIfPresent(JsonGenerator g, String field, String value) throws IOException {
