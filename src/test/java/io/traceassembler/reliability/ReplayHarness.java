@@ -91,12 +91,16 @@ final class ReplayHarness {
         }));
     }
 
-    /** The last revision per trace id (the DynamoDB overwrite semantics). */
+    /**
+     * What the store holds after these writes in this order: per trace id the highest revision, and of equal
+     * revisions the one written last (a job restored from a checkpoint re-emits a revision it had already
+     * emitted before the failure, now with every span).
+     */
     static Map<String, JsonNode> lastRevisionById(List<JsonNode> summaries) {
         Map<String, JsonNode> last = new HashMap<>();
         for (JsonNode n : summaries) {
             last.merge(n.get("trace_id").asText(), n,
-                    (a, b) -> a.get("revision").asInt() >= b.get("revision").asInt() ? a : b);
+                    (a, b) -> a.get("revision").asInt() > b.get("revision").asInt() ? a : b);
         }
         return last;
     }
