@@ -50,8 +50,14 @@ final class HostileRecords {
 
     private HostileRecords() {}
 
+    private static final java.util.Map<Integer, List<Hostile>> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The full corpus: fixed kinds plus {@code randomCount} seeded random mutations of good records. */
     static List<Hostile> corpus(int randomCount) {
+        return CACHE.computeIfAbsent(randomCount, HostileRecords::build);
+    }
+
+    private static List<Hostile> build(int randomCount) {
         SplittableRandom random = new SplittableRandom(SEED);
         List<Hostile> all = new ArrayList<>();
         byte[] goodProto = RecordEncoder.encode(spans("a1", 3), Encoding.OTLP_PROTO);
@@ -166,7 +172,7 @@ final class HostileRecords {
             }
             all.add(new Hostile("mutation " + i, m, -1, false));
         }
-        return all;
+        return java.util.Collections.unmodifiableList(all);
     }
 
     static List<GeneratedSpan> spans(String tracePrefix, int n) {
