@@ -17,10 +17,12 @@ import org.apache.flink.core.fs.Path;
 import javax.annotation.Nullable;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads archived span records for replay (data contracts, section 1, "Archives"): one record per
@@ -88,13 +90,16 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         private int bufferLimit;
         private long lineNumber;
         private long recordsEmitted;
+        /** Why a gzip file could not be read to its end (cut upload, corrupt data), or null. */
+        private String corruption;
+        private boolean corruptionReported;
 
         ArchiveReader(FileSourceSplit split, long recordsToSkip) throws IOException {
             Path path = split.path();
             this.origin = path.toString();
             this.kinesisEnvelopes = stripGz(path.getName()).endsWith(KINESIS_SUFFIX);
             this.fileStream = path.getFileSystem().open(path);
-            this.in = path.getName().endsWith(".gz") ? new GZIPInputStream(fileStream, 1 << 16) : fileStream;
+            this.in = path.getName().endsWith(".gz") ? openGzip(fileStream) : fileStream;
             for (long i = 0; i < recordsToSkip && nextRecord() != null; i++) {
                 // skip what was emitted before the checkpoint
             }
@@ -116,6 +121,16 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
             ArrayResultIterator<RawRecord> iterator = new ArrayResultIterator<>();
             iterator.set(batch, n, CheckpointedPosition.NO_OFFSET, skipCountOfFirst);
             return iterator;
+        }
+
+        /** A file that is not gzip at all is bad input like a corrupt one: one dead letter, not a failed job. */
+        private InputStream openGzip(FSDataInputStream stream) throws IOException {
+            try {
+                return new GZIPInputStream(stream, 1 << 16);
+            } catch (EOFException | ZipException e) {
+                corruption = "not a gzip file: " + e.getMessage();
+                return InputStream.nullInputStream();
+            }
         }
 
         /** The next non-blank line as a record, or null at the end of the file. */
@@ -145,6 +160,16 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                         sawNewline = true;
                     }
                 }
+                if (corruption != null && !corruptionReported) {
+                    // The rest of a corrupt gzip file is lost: the partial line (if any) and the reason
+                    // go to the dead letters; the lines read before stay good.
+                    corruptionReported = true;
+                    lineNumber++;
+                    recordsEmitted++;
+                    return RawRecord.rejected(line.toByteArray(), origin, "line " + lineNumber,
+                            "gzip archive is corrupt or cut short after line " + (lineNumber - 1)
+                                    + ", the rest of the file cannot be read: " + corruption);
+                }
                 if (!sawNewline && line.size() == 0 && !cut) {
                     return null;
                 }
@@ -164,7 +189,19 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         }
 
         private boolean fill() throws IOException {
-            int n = in.read(buffer, 0, buffer.length);
+            if (corruption != null) {
+                return false;
+            }
+            int n;
+            try {
+                n = in.read(buffer, 0, buffer.length);
+            } catch (EOFException | ZipException e) {
+                if (in == fileStream) {
+                    throw e; // not decompressing: a real read error, let Flink fail and retry
+                }
+                corruption = e.getMessage();
+                n = -1;
+            }
             bufferPos = 0;
             bufferLimit = Math.max(n, 0);
             return n > 0;
