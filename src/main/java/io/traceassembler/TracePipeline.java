@@ -62,8 +62,11 @@ public final class TracePipeline {
                 .name("assemble-traces")
                 .uid(ASSEMBLE_UID);
 
+        TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
         SingleOutputStreamOperator<TraceSummary> analyzed = assembled
-                .process(new TraceAnalyzer(new InsightRules(config.insights)))
+                .keyBy(summary -> summary.traceId, Types.STRING)
+                .process(new TraceAnalyzer(new InsightRules(config.insights),
+                        assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
                 .name("analyze-traces")
                 .uid(ANALYZE_UID);
 

@@ -14,6 +14,16 @@ public enum InsightType {
         this.severity = severity;
     }
 
+    /** The type whose {@link #id()} this is. */
+    public static InsightType fromId(String id) {
+        for (InsightType type : values()) {
+            if (type.id.equals(id)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown insight type '" + id + "'");
+    }
+
     /** The metric name and the value in a summary's {@code insights} set. */
     public String id() {
         return id;

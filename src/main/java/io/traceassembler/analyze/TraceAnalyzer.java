@@ -1,39 +1,60 @@
 package io.traceassembler.analyze;
 
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Applies {@link InsightRules} to every emitted summary: sets {@link TraceSummary#insights} (sorted
- * ids) and emits each {@link Insight} on {@link #INSIGHTS}.
+ * Applies {@link InsightRules} to every emitted summary (keyed by trace id): sets
+ * {@link TraceSummary#insights} (sorted ids), so every revision's item carries its complete insight
+ * set, and emits each {@link Insight} on {@link #INSIGHTS} the first time its type appears for the
+ * trace.
  *
- * <p>Insights are emitted for every revision of a trace, not only the first time a type appears. This
- * keeps the function stateless; the summary item always carries its complete insight set (a revision
- * overwrites the previous item). The cost: a trace revised by late spans, or a never-ending trace
- * force-emitted every {@code maxTraceDuration}, counts again in the insight metrics. Revisions are rare
- * (late spans within the allowed lateness, traces longer than the maximum duration), and for a
- * never-ending trace a recurring count is arguably the honest signal. Exactly-once-per-trace counting
- * would need the previous revision's insights, i.e. keyed state here or extra fields in the summary.
+ * <p>Why once per type and trace: a trace is emitted again when late spans arrive or when it runs
+ * longer than the maximum duration, and a later revision may be the first to cross a threshold (a
+ * trace is only slow once its root has arrived). Counting insights on the first revision alone would
+ * miss those; counting every revision would count a trace several times. The state is one small int
+ * per open trace, dropped once the trace can no longer be revised.
  */
-public class TraceAnalyzer extends ProcessFunction<TraceSummary, TraceSummary> {
+public class TraceAnalyzer extends KeyedProcessFunction<String, TraceSummary, TraceSummary> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Insight> INSIGHTS = new OutputTag<>("insights", TypeInformation.of(Insight.class));
 
     private final InsightRules rules;
+    /** How long after a summary's end the trace may still be revised. */
+    private final long revisableMillis;
 
-    public TraceAnalyzer(InsightRules rules) {
+    private transient ValueState<Integer> reportedTypes;
+    private transient ValueState<Long> forgetAt;
+
+    /**
+     * @param revisableFor how long after its last span's end a trace can still produce a revision:
+     *     session gap + allowed lateness + maximum trace duration
+     */
+    public TraceAnalyzer(InsightRules rules, Duration revisableFor) {
         this.rules = rules;
+        this.revisableMillis = revisableFor.toMillis();
     }
 
     @Override
-    public void processElement(TraceSummary summary, Context ctx, Collector<TraceSummary> out) {
+    public void open(OpenContext openContext) {
+        reportedTypes = getRuntimeContext().getState(new ValueStateDescriptor<>("reported-insight-types", Types.INT));
+        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+    }
+
+    @Override
+    public void processElement(TraceSummary summary, Context ctx, Collector<TraceSummary> out) throws Exception {
         List<Insight> insights = rules.evaluate(summary);
         List<String> ids = new ArrayList<>(insights.size());
         for (Insight insight : insights) {
@@ -42,8 +63,32 @@ public class TraceAnalyzer extends ProcessFunction<TraceSummary, TraceSummary> {
         Collections.sort(ids);
         summary.insights = ids;
         out.collect(summary);
+
+        Integer reported = reportedTypes.value();
+        int mask = reported == null ? 0 : reported;
         for (Insight insight : insights) {
-            ctx.output(INSIGHTS, insight);
+            int bit = 1 << InsightType.fromId(insight.type).ordinal();
+            if ((mask & bit) == 0) {
+                ctx.output(INSIGHTS, insight);
+                mask |= bit;
+            }
+        }
+        reportedTypes.update(mask);
+
+        long until = summary.endEpochMillis() + revisableMillis;
+        Long current = forgetAt.value();
+        if (current == null || until > current) {
+            forgetAt.update(until);
+            ctx.timerService().registerEventTimeTimer(until);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
+        Long until = forgetAt.value();
+        if (until != null && timestamp >= until) {
+            reportedTypes.clear();
+            forgetAt.clear();
         }
     }
 }

@@ -32,6 +32,7 @@ public final class LiveSinks {
 
     public static final String TRACE_STORE_UID = "trace-store";
     public static final String METRIC_POINTS_UID = "trace-metric-points";
+    public static final String INSIGHT_POINTS_UID = "insight-metric-points";
     public static final String INSIGHT_METRICS_UID = "insight-metrics";
     public static final String CLOUDWATCH_UID = "cloudwatch-metrics";
     public static final String LATE_SPAN_DEAD_LETTERS_UID = "late-span-dead-letters";
@@ -59,10 +60,15 @@ public final class LiveSinks {
                 .uid(TRACE_STORE_UID);
 
         if (config.insightMetrics.enabled) {
+            DataStream<MetricPoint> insightCounts = outputs.insights
+                    .map(TraceMetricPoints::insightCount, TypeInformation.of(MetricPoint.class))
+                    .name("insight-metric-points")
+                    .uid(INSIGHT_POINTS_UID);
             outputs.summaries
                     .flatMap(new TraceMetricPoints(), TypeInformation.of(MetricPoint.class))
                     .name("trace-metric-points")
                     .uid(METRIC_POINTS_UID)
+                    .union(insightCounts)
                     .keyBy(InsightMetricAggregator::seriesKey, Types.STRING)
                     .process(new InsightMetricAggregator(metricsFlushInterval), TypeInformation.of(MetricDatumRecord.class))
                     .name("insight-metrics")

@@ -1,23 +1,22 @@
 package io.traceassembler.sink;
 
 import io.traceassembler.analyze.Insight;
-import io.traceassembler.analyze.InsightType;
 import io.traceassembler.analyze.TraceSummary;
 
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The CloudWatch metrics of one trace summary (data contracts, section 3):
+ * The CloudWatch metrics of traces (data contracts, section 3):
  * <ul>
- *   <li>one {@code Count} point per insight type, dimensions {@code Severity} and {@code ServiceName}
- *       (root service or {@code unknown});</li>
+ *   <li>one {@code Count} point per insight ({@link #insightCount}), dimensions {@code Severity} and
+ *       {@code ServiceName} (root service or {@code unknown});</li>
  *   <li>{@code TracesAssembled} ({@code Count}, no dimensions): the total, one cheap series; per-service
  *       counts are the {@code SampleCount} of {@code TraceDuration};</li>
  *   <li>{@code TraceDuration} ({@code Milliseconds}, dimension {@code ServiceName}) as a distribution, so
  *       dashboards can show p50/p99.</li>
  * </ul>
- * Only the first revision of a trace counts: later revisions describe the same trace again.
+ * Trace points come from a summary's first revision only: later revisions describe the same trace again.
  * Every point is timestamped with the trace's end.
  */
 public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPoint> {
@@ -39,21 +38,15 @@ public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPo
         out.collect(MetricPoint.of(TRACES_ASSEMBLED, "Count", MetricPoint.Aggregation.SUM, 1, at));
         out.collect(MetricPoint.of(TRACE_DURATION, "Milliseconds", MetricPoint.Aggregation.DISTRIBUTION,
                 summary.durationMillis(), at, DIMENSION_SERVICE_NAME, service));
-        for (InsightType type : InsightType.values()) {
-            if (summary.insights != null && summary.insights.contains(type.id())) {
-                out.collect(insightCount(type.id(), type.severity(), service, at));
-            }
-        }
     }
 
-    /** The count point of one insight, for pipelines that carry {@link Insight}s rather than summaries. */
+    /**
+     * The count point of one insight. Insights come from {@code TraceAnalyzer}, which reports each
+     * type once per trace, also when only a later revision crosses the threshold.
+     */
     public static MetricPoint insightCount(Insight insight) {
-        return insightCount(insight.type, insight.severity, serviceName(insight.serviceName), insight.timestampMillis);
-    }
-
-    private static MetricPoint insightCount(String type, String severity, String service, long at) {
-        return MetricPoint.of(type, "Count", MetricPoint.Aggregation.SUM, 1, at,
-                DIMENSION_SEVERITY, severity, DIMENSION_SERVICE_NAME, service);
+        return MetricPoint.of(insight.type, "Count", MetricPoint.Aggregation.SUM, 1, insight.timestampMillis,
+                DIMENSION_SEVERITY, insight.severity, DIMENSION_SERVICE_NAME, serviceName(insight.serviceName));
     }
 
     private static String serviceName(String rootService) {

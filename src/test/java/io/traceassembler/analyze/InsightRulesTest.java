@@ -9,9 +9,11 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.api.common.typeinfo.Types;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -74,21 +76,34 @@ class InsightRulesTest {
     }
 
     @Test
-    void analyzerSetsSortedInsightIdsAndEmitsEachInsight() throws Exception {
-        var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TraceAnalyzer(defaults)));
+    void analyzerSetsSortedInsightIdsAndReportsEachTypeOncePerTrace() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new TraceAnalyzer(defaults, Duration.ofMinutes(15))),
+                (TraceSummary s) -> s.traceId, Types.STRING);
         harness.getExecutionConfig().disableGenericTypes();
         harness.open();
-        harness.processElement(summary(7_000_000, 1, 6), T0);
-        harness.processElement(summary(1_000_000, 0, 1), T0);
+        TraceSummary errorsOnly = summary(1_000_000, 1, 6);
+        harness.processElement(errorsOnly, T0);
+        TraceSummary other = summary(1_000_000, 0, 1);
+        other.traceId = "t2";
+        harness.processElement(other, T0);
+        // Revision 2 of t1: the root arrived late and made the trace slow; errors were reported already.
+        TraceSummary revised = summary(7_000_000, 2, 6);
+        revised.revision = 2;
+        harness.processElement(revised, T0);
 
         List<TraceSummary> out = harness.extractOutputValues();
-        assertThat(out).hasSize(2);
-        assertThat(out.get(0).insights).containsExactly("high_service_count", "slow_trace", "trace_errors");
-        assertThat(out.get(0).spanCount).isEqualTo(10);
+        assertThat(out).hasSize(3);
+        assertThat(out.get(0).insights).containsExactly("high_service_count", "trace_errors");
         assertThat(out.get(1).insights).isEmpty();
+        assertThat(out.get(2).insights).containsExactly("high_service_count", "slow_trace", "trace_errors");
         assertThat(harness.getSideOutput(TraceAnalyzer.INSIGHTS)).extracting(StreamRecord::getValue)
                 .extracting(i -> i.type + "/" + i.traceId)
-                .containsExactly("slow_trace/t1", "trace_errors/t1", "high_service_count/t1");
+                .containsExactly("trace_errors/t1", "high_service_count/t1", "slow_trace/t1");
+
+        // Once the trace can no longer be revised, its state is gone.
+        harness.processWatermark(T0 + 7_000 + Duration.ofMinutes(15).toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
         harness.close();
     }
 

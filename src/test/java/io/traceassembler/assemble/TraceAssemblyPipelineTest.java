@@ -14,6 +14,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,7 +52,8 @@ class TraceAssemblyPipelineTest {
         SingleOutputStreamOperator<TraceSummary> summaries = input
                 .keyBy(span -> span.traceId)
                 .process(new TraceAssembler(config.traceAssembly))
-                .process(new TraceAnalyzer(new InsightRules(config.insights)));
+                .keyBy(summary -> summary.traceId)
+                .process(new TraceAnalyzer(new InsightRules(config.insights), Duration.ofMinutes(20)));
         List<TraceSummary> out = new ArrayList<>();
         try (CloseableIterator<TraceSummary> it = summaries.executeAndCollect()) {
             it.forEachRemaining(out::add);

@@ -1,5 +1,7 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.analyze.Insight;
+import io.traceassembler.analyze.InsightType;
 import io.traceassembler.analyze.TraceSummary;
 
 import org.apache.flink.api.common.ExecutionConfig;
@@ -148,9 +150,7 @@ class InsightMetricAggregatorTest {
         new TraceMetricPoints().flatMap(summary, collector(points));
         assertThat(points).extracting(MetricPoint::seriesKey).containsExactlyInAnyOrder(
                 "TracesAssembled|Count|SUM",
-                "TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=api",
-                "slow_trace|Count|SUM|ServiceName=api|Severity=warning",
-                "trace_errors|Count|SUM|ServiceName=api|Severity=error");
+                "TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=api");
         assertThat(points).allSatisfy(p -> assertThat(p.timestampMillis).isEqualTo(summary.endEpochMillis()));
         assertThat(points.stream().filter(p -> p.metricName.equals("TraceDuration")).findFirst().get().value)
                 .isEqualTo(1234.567);
@@ -160,6 +160,14 @@ class InsightMetricAggregatorTest {
         new TraceMetricPoints().flatMap(noRoot, collector(points));
         assertThat(points).extracting(MetricPoint::seriesKey)
                 .contains("TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=unknown");
+
+        Insight slow = new Insight(summary.traceId, InsightType.SLOW_TRACE, "api", "slow", summary.endEpochMillis());
+        assertThat(TraceMetricPoints.insightCount(slow).seriesKey())
+                .isEqualTo("slow_trace|Count|SUM|ServiceName=api|Severity=warning");
+        assertThat(TraceMetricPoints.insightCount(slow).timestampMillis).isEqualTo(summary.endEpochMillis());
+        Insight noService = new Insight("t", InsightType.TRACE_ERRORS, null, "errors", 1L);
+        assertThat(TraceMetricPoints.insightCount(noService).seriesKey())
+                .isEqualTo("trace_errors|Count|SUM|ServiceName=unknown|Severity=error");
 
         summary.revision = 2;
         points.clear();
