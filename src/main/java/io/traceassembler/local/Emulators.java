@@ -99,6 +99,8 @@ public final class Emulators implements AutoCloseable {
         return this;
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     /** The started processes (without their children), e.g. to check that none outlives {@link #close()}. */
     public synchronized List<ProcessHandle> processes() {
         List<ProcessHandle> handles = new ArrayList<>();
@@ -129,6 +131,11 @@ public final class Emulators implements AutoCloseable {
     }
 
     private void launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
+        if (Files.isExecutable(SETSID)) {
+            // A session of its own: Ctrl-C in the terminal reaches the local run, which drains and
+            // summarises with the emulators still up, and then stops them itself.
+            builder.command().add(0, SETSID.toString());
+        }
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;

@@ -147,6 +147,20 @@ public final class LocalRun {
             }
         }, "local-run-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // Ctrl-C: stop feeding and drain without starting the JVM's shutdown, which would also stop
+        // Flink's local cluster under the job. SIGTERM still goes through the shutdown hook above.
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+                if (stop.getCount() > 0) {
+                    out.println("Ctrl-C: stopping the feed, waiting for the last traces, then stopping everything");
+                    stop.countDown();
+                } else {
+                    out.println("already stopping; the summary follows");
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // No SIGINT on this platform: the shutdown hook covers it.
+        }
         Outcome outcome = new Outcome();
         try {
             run(stop, outcome);
