@@ -14,13 +14,6 @@ import io.traceassembler.local.CloudWatchStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricConfig;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -34,9 +27,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -197,52 +187,6 @@ final class LiveHarness {
                 }
                 Thread.sleep(250);
             }
-        }
-    }
-
-    /**
-     * Keeps the metrics the job registers, by name (e.g. {@code cloudWatchDatumsDropped}, {@code numRestarts}),
-     * so a test reads them as they change. Configure with {@link #configure(org.apache.flink.configuration.Configuration)}.
-     */
-    public static final class Probe implements MetricReporter, MetricReporterFactory {
-        static final Map<String, List<Metric>> METRICS = new ConcurrentHashMap<>();
-
-        static void configure(org.apache.flink.configuration.Configuration conf) {
-            conf.setString("metrics.reporter.probe.factory.class", Probe.class.getName());
-        }
-
-        /** The sum of every registered counter with this name (all subtasks, current attempt). */
-        static long counter(String name) {
-            return METRICS.getOrDefault(name, List.of()).stream().filter(m -> m instanceof Counter)
-                    .mapToLong(m -> ((Counter) m).getCount()).sum();
-        }
-
-        /** The largest value of the registered numeric gauges with this name. */
-        static long gaugeMax(String name) {
-            return METRICS.getOrDefault(name, List.of()).stream().filter(m -> m instanceof Gauge)
-                    .map(m -> ((Gauge<?>) m).getValue()).filter(v -> v instanceof Number)
-                    .mapToLong(v -> ((Number) v).longValue()).max().orElse(0);
-        }
-
-        @Override
-        public MetricReporter createMetricReporter(Properties properties) {
-            return new Probe();
-        }
-
-        @Override
-        public void open(MetricConfig config) {}
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
-            METRICS.computeIfAbsent(metricName, n -> new CopyOnWriteArrayList<>()).add(metric);
-        }
-
-        @Override
-        public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
-            METRICS.getOrDefault(metricName, new CopyOnWriteArrayList<>()).remove(metric);
         }
     }
 }

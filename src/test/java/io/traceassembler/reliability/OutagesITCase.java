@@ -70,7 +70,7 @@ class OutagesITCase {
 
     private static Configuration probe() {
         Configuration conf = new Configuration();
-        LiveHarness.Probe.configure(conf);
+        MetricProbe.configure(conf);
         return conf;
     }
 
@@ -133,15 +133,15 @@ class OutagesITCase {
                     double storedAfter = seconds(t0);
                     // Every datum of the wave is tried CLOUDWATCH_ATTEMPTS times, then dropped and counted.
                     eventually(60, () -> {
-                        long dropped = LiveHarness.Probe.counter("cloudWatchDatumsDropped");
+                        long dropped = MetricProbe.counter("cloudWatchDatumsDropped");
                         assertThat(dropped).isPositive();
                         assertThat(cloudWatch.datums().size() - datumsBefore).isEqualTo(dropped * CLOUDWATCH_ATTEMPTS);
                         assertThat(LiveHarness.tracesAssembled(cloudWatch.datums().subList(datumsBefore,
                                 cloudWatch.datums().size()))).isEqualTo(failingWave.size() * CLOUDWATCH_ATTEMPTS);
                     });
-                    long dropped = LiveHarness.Probe.counter("cloudWatchDatumsDropped");
+                    long dropped = MetricProbe.counter("cloudWatchDatumsDropped");
                     Thread.sleep(2_000);
-                    assertThat(LiveHarness.Probe.counter("cloudWatchDatumsDropped")).as("no more drops").isEqualTo(dropped);
+                    assertThat(MetricProbe.counter("cloudWatchDatumsDropped")).as("no more drops").isEqualTo(dropped);
                     System.out.printf("[reliability] CloudWatch 500: all %d traces stored %.1f s after the put; %d datums"
                             + " dropped (counted), each after %d attempts; %d PutMetricData datums attempted%n",
                             wave.size(), storedAfter, dropped, CLOUDWATCH_ATTEMPTS, cloudWatch.datums().size() - datumsBefore);
@@ -216,7 +216,7 @@ class OutagesITCase {
 
     private static void assertRunningWithoutRestart(JobClient job) throws Exception {
         assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
-        assertThat(LiveHarness.Probe.gaugeMax("numRestarts")).as("restarts").isZero();
+        assertThat(MetricProbe.gaugeMax("numRestarts")).as("restarts").isZero();
     }
 
     private static double seconds(long sinceNanos) {
