@@ -44,6 +44,8 @@ class KinesisRecoveryITCase {
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicInteger CHECKPOINTS_WHILE_ARMED = new AtomicInteger();
     static final AtomicInteger RECORDS_WHILE_ARMED = new AtomicInteger();
+    /** Set once the armed waves are put: fail half-way through them, when traces of the wave have been emitted. */
+    static volatile int failAfter = Integer.MAX_VALUE;
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
@@ -94,8 +96,10 @@ class KinesisRecoveryITCase {
                 // The next waves are read slowly; the map fails on a record after a checkpoint completed mid-wave.
                 ARMED.set(true);
                 long t0 = System.nanoTime();
+                int before = waves.records;
                 waves.put(kinesis, 150);
                 waves.put(kinesis, 150);
+                failAfter = (waves.records - before) / 2;
                 eventually(120, () -> assertThat(FAILED).isTrue());
                 eventually(120, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                 double recovered = (System.nanoTime() - t0) / 1e9;
@@ -107,10 +111,10 @@ class KinesisRecoveryITCase {
                         .isGreaterThanOrEqualTo(waves.all.size()));
                 Thread.sleep(3_000);
                 double counted = LiveHarness.tracesAssembled(cloudWatch.datums());
-                System.out.printf("[reliability] Kinesis failure recovery: failed after %d records and %d checkpoints of"
-                        + " the armed waves; table exact for all %d traces %.1f s after the waves were put;"
+                System.out.printf("[reliability] Kinesis failure recovery: failed after %d of %d records and %d checkpoints"
+                        + " of the armed waves; table exact for all %d traces %.1f s after the waves were put;"
                         + " CloudWatch TracesAssembled %.0f for %d traces (over-count %.0f, %.1f%%)%n",
-                        RECORDS_WHILE_ARMED.get(), CHECKPOINTS_WHILE_ARMED.get(), waves.all.size(), recovered, counted,
+                        RECORDS_WHILE_ARMED.get(), 2 * failAfter, CHECKPOINTS_WHILE_ARMED.get(), waves.all.size(), recovered, counted,
                         waves.all.size(), counted - waves.all.size(), 100.0 * (counted - waves.all.size()) / waves.all.size());
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
@@ -118,7 +122,7 @@ class KinesisRecoveryITCase {
         }
     }
 
-    /** Once armed: slows each record by 10 ms and throws once, on a record after a checkpoint completed. */
+    /** Once armed: slows each record by 10 ms and throws once, half-way through the armed waves, after a checkpoint completed. */
     static final class FailOnce extends RichMapFunction<RawRecord, RawRecord> implements CheckpointListener {
         private static final long serialVersionUID = 1L;
 
@@ -126,7 +130,7 @@ class KinesisRecoveryITCase {
         public RawRecord map(RawRecord record) throws Exception {
             if (ARMED.get() && !FAILED.get()) {
                 Thread.sleep(10);
-                if (RECORDS_WHILE_ARMED.incrementAndGet() >= 100 && CHECKPOINTS_WHILE_ARMED.get() > 0
+                if (RECORDS_WHILE_ARMED.incrementAndGet() >= failAfter && CHECKPOINTS_WHILE_ARMED.get() > 0
                         && FAILED.compareAndSet(false, true)) {
                     throw new IllegalStateException("injected failure (reliability test)");
                 }

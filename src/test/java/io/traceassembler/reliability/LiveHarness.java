@@ -70,6 +70,8 @@ final class LiveHarness {
         private long nextStartMillis;
         private long lastPutWallMillis;
         private long seed;
+        /** Kinesis records put so far. */
+        int records;
         final Map<String, List<GeneratedSpan>> all = new LinkedHashMap<>();
 
         Waves(long seed) {
@@ -96,6 +98,7 @@ final class LiveHarness {
                     .duplicateRatio(0.05).duplicateDelayMillis(200).kplRatio(0.1))
                     .forEachRemaining(r -> records.add(r.data));
             putData(kinesis, records);
+            this.records += records.size();
             nextStartMillis = maxEnd;
             lastPutWallMillis = System.currentTimeMillis();
             all.putAll(wave);

@@ -113,7 +113,9 @@ class OutagesITCase {
                     eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     long throttled = batchWrites(dynamoDbProxy, 400);
                     long accepted = batchWrites(dynamoDbProxy, 200);
-                    assertThat(throttled).as("throttled BatchWriteItem calls").isEqualTo(THROTTLED_CALLS);
+                    // Concurrent calls may both match a scenario state before it moves on: at least N, about N.
+                    assertThat(throttled).as("throttled BatchWriteItem calls").isBetween((long) THROTTLED_CALLS,
+                            THROTTLED_CALLS + 4L);
                     assertThat(accepted).as("BatchWriteItem calls that went through").isPositive();
                     System.out.printf("[reliability] throttling: %d BatchWriteItem calls throttled, %d accepted; all %d"
                             + " traces of the wave stored %.1f s after the put%n", throttled, accepted, wave.size(),
