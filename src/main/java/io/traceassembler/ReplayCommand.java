@@ -138,7 +138,9 @@ final class ReplayCommand implements Callable<Integer> {
                 .name("trace-json"), output, ReplayFiles.TRACES);
         ReplayFiles.write(outputs.insights.map(JsonLines::insight, Types.STRING).name("insight-json"),
                 output, ReplayFiles.INSIGHTS);
-        ReplayFiles.write(outputs.deadLetters.map(JsonLines::deadLetter, Types.STRING).name("dead-letter-json"),
+        boolean includeRecord = config.deadLetters.includeRecord;
+        ReplayFiles.write(outputs.deadLetters.map(d -> JsonLines.deadLetter(d, includeRecord), Types.STRING)
+                        .name("dead-letter-json"),
                 output, ReplayFiles.DEAD_LETTERS);
     }
 

@@ -164,11 +164,18 @@ public final class TraceAssemblerConfig implements Serializable {
         public final String streamName;
         public final String region;
         public final String endpoint;
+        /**
+         * {@code include.record}: whether a dead letter carries the raw record ({@code record_base64},
+         * {@code record_text}); false keeps only the reason, the origin and the record's size, for
+         * deployments where records may hold tag values (tokens, e-mail addresses) that must not be copied.
+         */
+        public final boolean includeRecord;
 
         DeadLetters(Reader.Group g) {
             streamName = g.optionalString("stream.name");
             region = g.string("aws.region", defaultRegion());
             endpoint = g.optionalString("aws.endpoint");
+            includeRecord = g.bool("include.record", true);
         }
     }
 

@@ -30,6 +30,9 @@ public final class Emulators implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private int kinesisPort;
     private int dynamoDbPort;
+    private Process kinesisProcess;
+    private Process dynamoDbProcess;
+    private final List<Process> suspended = new ArrayList<>();
 
     public Emulators(Path projectDirectory, boolean withKinesis, boolean withDynamoDb) {
         this.projectDirectory = projectDirectory.toAbsolutePath();
@@ -83,14 +86,14 @@ public final class Emulators implements AutoCloseable {
                 kinesis.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(freePort()));
                 kinesis.environment().put("CREATE_STREAM_DURATION", "0ms");
                 kinesis.environment().put("LOG_LEVEL", "WARN");
-                launch(kinesis, logs.resolve("kinesis-local.log"), kinesisPort);
+                kinesisProcess = launch(kinesis, logs.resolve("kinesis-local.log"), kinesisPort);
             }
             if (withDynamoDb) {
                 dynamoDbPort = freePort();
                 ProcessBuilder dynalite = new ProcessBuilder(node(), "node_modules/dynalite/cli.js",
                         "--port", Integer.toString(dynamoDbPort), "--createTableMs", "0")
                         .directory(emulators.toFile());
-                launch(dynalite, logs.resolve("dynalite.log"), dynamoDbPort);
+                dynamoDbProcess = launch(dynalite, logs.resolve("dynalite.log"), dynamoDbPort);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -108,9 +111,69 @@ public final class Emulators implements AutoCloseable {
         return handles;
     }
 
+    /**
+     * Simulates a DynamoDB outage without losing the table: freezes dynalite with {@code SIGSTOP}. Its port
+     * stays open (the kernel still accepts connections) but nothing is answered, so requests hang until the
+     * client's timeouts, as with an unreachable or overloaded endpoint. dynalite keeps its tables in memory:
+     * stopping and restarting it would lose them, which a real outage does not. Undo with {@link #resumeDynamoDb()}.
+     */
+    public synchronized void suspendDynamoDb() throws IOException, InterruptedException {
+        signal(running(dynamoDbProcess, "dynalite"), "STOP");
+    }
+
+    /** Thaws dynalite ({@code SIGCONT}): it answers the requests that waited, with its tables intact. */
+    public synchronized void resumeDynamoDb() throws IOException, InterruptedException {
+        signal(running(dynamoDbProcess, "dynalite"), "CONT");
+    }
+
+    /**
+     * Simulates a Kinesis outage without losing the streams (kinesis-local is in memory too): freezes it with
+     * {@code SIGSTOP}; reads and writes hang until {@link #resumeKinesis()}.
+     */
+    public synchronized void suspendKinesis() throws IOException, InterruptedException {
+        signal(running(kinesisProcess, "kinesis-local"), "STOP");
+    }
+
+    /** Thaws kinesis-local ({@code SIGCONT}). */
+    public synchronized void resumeKinesis() throws IOException, InterruptedException {
+        signal(running(kinesisProcess, "kinesis-local"), "CONT");
+    }
+
+    private static Process running(Process process, String what) {
+        requireStarted(process != null && process.isAlive(), what);
+        return process;
+    }
+
+    /** {@code kill -SIG pid} for the process and its children (POSIX; Java has no portable SIGSTOP). */
+    private void signal(Process process, String signal) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException(command + " failed: " + output);
+        }
+        if (signal.equals("STOP")) {
+            suspended.add(process);
+        } else {
+            suspended.remove(process);
+        }
+    }
+
     /** Stops every emulator and its child processes: politely, then forcibly after 5 s. Idempotent. */
     @Override
     public synchronized void close() {
+        // A stopped process would not act on SIGTERM until continued.
+        for (Process process : new ArrayList<>(suspended)) {
+            try {
+                signal(process, "CONT");
+            } catch (IOException | RuntimeException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        suspended.clear();
         for (Process process : processes) {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
@@ -128,15 +191,19 @@ public final class Emulators implements AutoCloseable {
         processes.clear();
         kinesisPort = 0;
         dynamoDbPort = 0;
+        kinesisProcess = null;
+        dynamoDbProcess = null;
     }
 
-    private void launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
+    private Process launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
         if (Files.isExecutable(SETSID)) {
             // A session of its own: Ctrl-C in the terminal reaches the local run, which drains and
-            // summarises with the emulators still up, and then stops them itself.
+            // summarises with the emulators still up, and then stops them itself. (setsid execs in
+            // place, so the process handle is the emulator's own, e.g. for suspend/resume.)
             builder.command().add(0, SETSID.toString());
         }
-        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = builder.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.add(process);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts(port)) {
@@ -150,6 +217,7 @@ public final class Emulators implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        return process;
     }
 
     private static void installIfMissing(Path emulators) throws IOException, InterruptedException {

@@ -52,7 +52,12 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
 
     /** The sink for the {@code InsightMetrics} group, with the default batching and retry settings. */
     public static CloudWatchMetricsSink create(TraceAssemblerConfig.InsightMetrics config) {
-        return builder().namespace(config.namespace).region(config.region).endpoint(config.endpoint).build();
+        return builder(config).build();
+    }
+
+    /** A builder with namespace, region and endpoint from {@code InsightMetrics}, the rest at the defaults. */
+    public static Builder builder(TraceAssemblerConfig.InsightMetrics config) {
+        return builder().namespace(config.namespace).region(config.region).endpoint(config.endpoint);
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class DeadLetterStreamSink {
         }
         return KinesisStreamsSink.<DeadLetter>builder()
                 .setStreamName(config.streamName)
-                .setSerializationSchema(new DeadLetterJson())
+                .setSerializationSchema(new DeadLetterJson(config.includeRecord))
                 .setPartitionKeyGenerator(new SourcePositionKey())
                 // A dead letter that cannot be written is retried, not allowed to fail the job.
                 .setFailOnError(false)
@@ -32,12 +32,18 @@ public final class DeadLetterStreamSink {
                 .build();
     }
 
+    /** {@link JsonLines#deadLetter(DeadLetter, boolean)}, with or without the record ({@code DeadLetters.include.record}). */
     static final class DeadLetterJson implements SerializationSchema<DeadLetter> {
         private static final long serialVersionUID = 1L;
+        private final boolean includeRecord;
+
+        DeadLetterJson(boolean includeRecord) {
+            this.includeRecord = includeRecord;
+        }
 
         @Override
         public byte[] serialize(DeadLetter deadLetter) {
-            return JsonLines.deadLetter(deadLetter).getBytes(StandardCharsets.UTF_8);
+            return JsonLines.deadLetter(deadLetter, includeRecord).getBytes(StandardCharsets.UTF_8);
         }
     }
 

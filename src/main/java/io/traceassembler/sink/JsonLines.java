@@ -43,6 +43,14 @@ public final class JsonLines {
      * (lossless), and as {@code record_text} too when it is valid UTF-8, for people reading it.
      */
     public static String deadLetter(DeadLetter deadLetter) {
+        return deadLetter(deadLetter, true);
+    }
+
+    /**
+     * As {@link #deadLetter(DeadLetter)}; with {@code includeRecord} false ({@code DeadLetters.include.record})
+     * only {@code reason}, the origin fields and {@code record_bytes} are written: none of the record's bytes.
+     */
+    public static String deadLetter(DeadLetter deadLetter, boolean includeRecord) {
         return write(g -> {
             g.writeStringField("reason", deadLetter.reason);
             writeIfPresent(g, "origin", deadLetter.origin);
@@ -50,6 +58,9 @@ public final class JsonLines {
             writeIfPresent(g, "position", deadLetter.position);
             byte[] data = deadLetter.data == null ? new byte[0] : deadLetter.data;
             g.writeNumberField("record_bytes", data.length);
+            if (!includeRecord) {
+                return;
+            }
             g.writeStringField("record_base64", Base64.getEncoder().encodeToString(data));
             String text = utf8OrNull(data);
             if (text != null) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The AWS sinks of the pipeline's outputs, shared by the live job and by replay without {@code --output}:
@@ -54,6 +55,16 @@ public final class LiveSinks {
      * job start with a clear message rather than at the first write.
      */
     public static void attach(TracePipeline.Outputs outputs, TraceAssemblerConfig config, Duration metricsFlushInterval) {
+        attach(outputs, config, metricsFlushInterval, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #attach(TracePipeline.Outputs, TraceAssemblerConfig, Duration)}, with the CloudWatch sink's
+     * builder (configured from {@code InsightMetrics}) passed through {@code cloudWatchTuning} first: tests
+     * shorten its retries and backoff so an outage drops datums in seconds rather than ~15 s.
+     */
+    public static void attach(TracePipeline.Outputs outputs, TraceAssemblerConfig config, Duration metricsFlushInterval,
+            UnaryOperator<CloudWatchMetricsSink.Builder> cloudWatchTuning) {
         TraceStoreSink.verifyTableExists(config.traceStore);
         outputs.summaries.sinkTo(TraceStoreSink.create(config.traceStore))
                 .name("trace-store")
@@ -73,7 +84,7 @@ public final class LiveSinks {
                     .process(new InsightMetricAggregator(metricsFlushInterval), TypeInformation.of(MetricDatumRecord.class))
                     .name("insight-metrics")
                     .uid(INSIGHT_METRICS_UID)
-                    .sinkTo(CloudWatchMetricsSink.create(config.insightMetrics))
+                    .sinkTo(cloudWatchTuning.apply(CloudWatchMetricsSink.builder(config.insightMetrics)).build())
                     .name("cloudwatch-metrics")
                     .uid(CLOUDWATCH_UID);
         } else {

@@ -87,6 +87,17 @@ class TraceAssemblerConfigTest {
         assertThat(c.deadLetters.streamName).isNull();
         assertThat(c.deadLetters.region).isEqualTo(region);
         assertThat(c.deadLetters.endpoint).isNull();
+        assertThat(c.deadLetters.includeRecord).isTrue();
+    }
+
+    @Test
+    void deadLetterRecordsCanBeLeftOut() {
+        assertThat(with("DeadLetters.include.record=false").deadLetters.includeRecord).isFalse();
+        assertThat(with("DeadLetters.include.record=TRUE").deadLetters.includeRecord).isTrue();
+        assertThat(with("DeadLetters.include.record= ").deadLetters.includeRecord).isTrue();
+        assertRejected("DeadLetters.include.record=no", "DeadLetters.include.record", "'no'", "true or false");
+        // A typo in the key is reported with the known keys, this one among them.
+        assertRejected("DeadLetters.include.records=false", "Unknown key(s) [include.records]", "include.record");
     }
 
     @Test

@@ -41,6 +41,11 @@ public final class LocalEmulators implements BeforeAllCallback, AfterAllCallback
         return emulators.dynamoDbEndpoint();
     }
 
+    /** The emulators themselves, e.g. to suspend and resume one ({@link Emulators#suspendDynamoDb()}). */
+    public Emulators emulators() {
+        return emulators;
+    }
+
     public LocalEmulators start() throws IOException, InterruptedException {
         emulators.start();
         return this;
