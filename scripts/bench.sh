@@ -23,6 +23,7 @@ Options:
   --variants LIST    comma-separated subset of full,full-rocksdb,decode-only,naive,naive-rocksdb
   --state-traces N   open traces for the state-size measurement (default 100000; 0 skips it)
   --repeat N         runs per variant, the best is reported (default 1)
+  --warmup N         untimed warm-up runs of the full pipeline before measuring (default 1; smoke: 0)
   --xmx SIZE         benchmark JVM heap (default 3g)
   -h, --help         this help
 Environment: JAVA_OPTS is appended to the JVM options (e.g. a JFR or async-profiler agent).
@@ -34,11 +35,13 @@ parallelism=2
 variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
 state_traces=100000
 repeat=1
+warmup=1
 xmx=3g
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --spans) spans=$2; shift 2 ;;
-    --smoke) spans=50000; state_traces=5000; shift ;;
+    --smoke) spans=50000; state_traces=5000; warmup=0; shift ;;
+    --warmup) warmup=$2; shift 2 ;;
     --parallelism) parallelism=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
     --state-traces) state_traces=$2; shift 2 ;;
@@ -72,16 +75,26 @@ fi
 traces=$(( spans * 1000 / 18170 ))
 big_ratio=0.0005
 seed=42
-params="traces-${traces}-big-${big_ratio}x5000-seed-${seed}"
+# Two independent streams (seeds 42 and 43, half the traces each), each in ONE time-ordered file of Kinesis
+# envelopes, like two Kinesis shards: each parallel source reader reads one stream from its start to its end.
+# (Several files per stream would be read out of time order by the readers, and in STREAMING mode spans of
+# a file read later would be behind the watermark: late, dropped.)
+half=$(( traces / 2 ))
+params="traces-${traces}-big-${big_ratio}x5000-two-streams"
 archive="$root/target/bench-archive/$params"
 if [[ ! -f "$archive/manifest.json" ]]; then
-  echo "bench.sh: generating $archive ($traces traces)..." >&2
+  echo "bench.sh: generating $archive ($traces traces in two streams)..." >&2
   rm -rf "$archive"
   mkdir -p "$archive"
-  java -Xmx2g -cp "$jar:$(cat "$classpath_file")" io.traceassembler.generate.GenerateSpansCommand archive \
-    --output "$archive/data" --traces "$traces" --seed "$seed" \
-    --big-trace-ratio "$big_ratio" --big-trace-spans 5000 --manifest "$archive/manifest.json.tmp" >&2
-  mv "$archive/manifest.json.tmp" "$archive/manifest.json"
+  for seed in 42 43; do
+    java -Xmx2g -cp "$jar:$(cat "$classpath_file")" io.traceassembler.generate.GenerateSpansCommand archive \
+      --output "$archive/data/stream-$seed" --traces "$half" --seed "$seed" --all-kinesis \
+      --records-per-file 100000000 --big-trace-ratio "$big_ratio" --big-trace-spans 5000 \
+      --manifest "$archive/manifest-$seed.json" >&2
+  done
+  # The benchmark reads span_deliveries: the sum of both streams.
+  python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:3]); print(json.dumps({"span_deliveries": a["span_deliveries"]+b["span_deliveries"], "traces": a["traces"]+b["traces"]}))' \
+    "$archive/manifest-42.json" "$archive/manifest-43.json" > "$archive/manifest.json"
 else
   echo "bench.sh: reusing $archive" >&2
 fi
@@ -112,5 +125,5 @@ java -Xmx"$xmx" -Xms"$xmx" -XX:+UseParallelGC \
   -Dlog4j.configurationFile="$log4j_conf" ${JAVA_OPTS:-} \
   -cp "$jar:$(cat "$bench_classpath_file")" io.traceassembler.bench.PipelineBenchmark \
   --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
-  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" \
+  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" \
   | grep --line-buffered -E '^(bench|RESULT)'

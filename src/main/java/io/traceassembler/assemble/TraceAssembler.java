@@ -107,6 +107,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     /** Distinct service names (the value is unused). */
     private transient MapState<String, Boolean> servicesState;
 
+    /** Recently touched traces, in memory only: saves state reads and writes (see {@link TraceCache}). */
+    private transient TraceCache cache;
+
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
@@ -132,6 +135,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         servicesState = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("services", Types.STRING, Types.BOOLEAN));
 
+        cache = new TraceCache(TraceCache.DEFAULT_MAX_TRACES, TraceCache.DEFAULT_MAX_SPANS);
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -141,7 +145,10 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     @Override
     public void processElement(Span span, Context ctx, Collector<TraceSummary> out) throws Exception {
         long endMillis = Math.floorDiv(span.endMicros, 1000);
-        TraceProgress progress = progressState.value();
+        String traceId = ctx.getCurrentKey();
+        TraceCache.Entry cached = cache.get(traceId);
+        // A cached progress is what the state holds; mutate a copy, never the instance handed to the state.
+        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
 
         if (progress == null) {
             long watermark = ctx.timerService().currentWatermark();
@@ -155,14 +162,25 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progress = new TraceProgress();
             progress.firstEndMicros = span.endMicros;
             progress.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
-        } else if (spanParentsState.contains(span.spanId)) {
-            duplicateSpans.inc();
-            return;
+            cached = cache.putNew(traceId, progress);
+        } else {
+            boolean duplicate = cached != null && cached.spansKnown()
+                    ? cached.spans.containsKey(span.spanId)
+                    : spanParentsState.contains(span.spanId);
+            if (duplicate) {
+                duplicateSpans.inc();
+                return;
+            }
+            if (cached == null) {
+                cached = cache.putExisting(traceId, progress);
+            }
         }
 
         boolean root = span.parentSpanId == null || span.parentSpanId.isEmpty();
         if (progress.storedSpanCount < maxSpansPerTrace) {
-            spanParentsState.put(span.spanId, root ? ROOT_PARENT : span.parentSpanId);
+            String parent = root ? ROOT_PARENT : span.parentSpanId;
+            spanParentsState.put(span.spanId, parent);
+            cache.addSpan(cached, span.spanId, parent);
             progress.storedSpanCount++;
         } else if (!progress.truncated) {
             progress.truncated = true;
@@ -175,8 +193,8 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         progress.minStartMicros = Math.min(progress.minStartMicros, span.startMicros);
         progress.maxEndMicros = Math.max(progress.maxEndMicros, span.endMicros);
-        if (span.serviceName != null) {
-            servicesState.put(span.serviceName, Boolean.TRUE);
+        if (span.serviceName != null && cached.services.add(span.serviceName)) {
+            servicesState.put(span.serviceName, Boolean.TRUE); // not yet known to be there
         }
         if (root && !progress.hasRoot) {
             progress.hasRoot = true;
@@ -187,11 +205,14 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
 
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
+        cached.progress = progress;
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
-        TraceProgress progress = progressState.value();
+        String traceId = ctx.getCurrentKey();
+        TraceCache.Entry cached = cache.get(traceId);
+        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
         if (progress == null) {
             return; // a stale timer of a trace already cleaned up
         }
@@ -204,7 +225,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         long now = Math.max(timestamp, ctx.timerService().currentWatermark());
         long gapCloseAt = gapCloseAt(progress);
         if (progress.dirty && (now >= gapCloseAt || now >= progress.forcedCloseAtMillis)) {
-            out.collect(summarize(ctx.getCurrentKey(), progress));
+            out.collect(summarize(traceId, progress, cached));
             progress.dirty = false;
         }
 
@@ -215,6 +236,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progressState.clear();
             spanParentsState.clear();
             servicesState.clear();
+            cache.remove(traceId);
             return;
         }
 
@@ -225,6 +247,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
+        if (cached != null) {
+            cached.progress = progress;
+        }
     }
 
     private long gapCloseAt(TraceProgress progress) {
@@ -270,18 +295,27 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         return truncatedTraces.getCount();
     }
 
-    private TraceSummary summarize(String traceId, TraceProgress progress) throws Exception {
-        // One pass over the span map: ids into a set, parents into a list, then count the orphans.
-        Set<String> spanIds = new HashSet<>(Math.max(16, progress.storedSpanCount * 2));
-        List<String> parents = new ArrayList<>(progress.storedSpanCount);
-        for (Map.Entry<String, String> entry : spanParentsState.entries()) {
-            spanIds.add(entry.getKey());
-            parents.add(entry.getValue());
-        }
+    private TraceSummary summarize(String traceId, TraceProgress progress, TraceCache.Entry cached) throws Exception {
         int orphans = 0;
-        for (String parent : parents) {
-            if (!parent.isEmpty() && !spanIds.contains(parent)) {
-                orphans++;
+        if (cached != null && cached.spansKnown()) {
+            // The cache mirrors the span map exactly: no state iteration.
+            for (String parent : cached.spans.values()) {
+                if (!parent.isEmpty() && !cached.spans.containsKey(parent)) {
+                    orphans++;
+                }
+            }
+        } else {
+            // One pass over the span map: ids into a set, parents into a list, then count the orphans.
+            Set<String> spanIds = new HashSet<>(Math.max(16, progress.storedSpanCount * 2));
+            List<String> parents = new ArrayList<>(progress.storedSpanCount);
+            for (Map.Entry<String, String> entry : spanParentsState.entries()) {
+                spanIds.add(entry.getKey());
+                parents.add(entry.getValue());
+            }
+            for (String parent : parents) {
+                if (!parent.isEmpty() && !spanIds.contains(parent)) {
+                    orphans++;
+                }
             }
         }
 
@@ -291,8 +325,12 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         summary.endMicros = progress.maxEndMicros;
         summary.spanCount = progress.spanCount;
         summary.errorCount = progress.errorCount;
-        for (String service : servicesState.keys()) {
-            summary.services.add(service);
+        if (cached != null && cached.complete) {
+            summary.services.addAll(cached.services);
+        } else {
+            for (String service : servicesState.keys()) {
+                summary.services.add(service);
+            }
         }
         Collections.sort(summary.services);
         summary.hasRoot = progress.hasRoot;

@@ -89,6 +89,13 @@ public final class PipelineBenchmark {
                 archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
+        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "1"));
+        for (int i = 0; i < warmups; i++) {
+            // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
+            Run run = run("full", archive, parallelism);
+            System.out.printf(Locale.ROOT, "bench: warm-up (full, heap, untimed) %.2f s net, load %s%n", run.seconds, load());
+        }
+
         Map<String, Double> rates = new LinkedHashMap<>();
         long peakHeapMb = 0;
         for (String variant : variants) {
@@ -230,6 +237,7 @@ public final class PipelineBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.getConfig().disableGenericTypes();
+        env.getConfig().enableObjectReuse(); // as ReplayCommand.build
         return env;
     }
 
