@@ -25,12 +25,17 @@ Options:
   --repeat N         runs per variant, the best is reported (default 1)
   --warmup N         untimed warm-up runs of the full pipeline before measuring (default 1; smoke: 0)
   --xmx SIZE         benchmark JVM heap (default 3g)
+  --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
+                     StateUpdateBenchmark: per-span state update, heap and RocksDB); extra JMH
+                     options after the regex, e.g. --jmh Decoder -p compression=NONE -f 1
   -h, --help         this help
 Environment: JAVA_OPTS is appended to the JVM options (e.g. a JFR or async-profiler agent).
 HELP
 }
 
 spans=2000000
+jmh=0
+jmh_args=()
 parallelism=2
 variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
 state_traces=100000
@@ -47,10 +52,31 @@ while [[ $# -gt 0 ]]; do
     --state-traces) state_traces=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
+    --jmh) shift; jmh_args=("$@"); [[ ${#jmh_args[@]} -gt 0 ]] || jmh_args=(Benchmark); set --; jmh=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
+java_opens=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
+if [[ $jmh -eq 1 ]]; then
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  cd "$root"
+  echo "bench.sh: compiling the JMH benchmarks (mvn test-compile)..." >&2
+  mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/jmh.classpath >&2
+  exec java "${java_opens[@]}" -cp "target/test-classes:target/classes:$(cat target/jmh.classpath)" \
+    org.openjdk.jmh.Main -jvmArgsAppend "${java_opens[*]}" "${jmh_args[@]}"
+fi
+
 [[ "$spans" =~ ^[0-9]+$ && "$spans" -ge 1000 ]] || { echo "bench.sh: --spans must be a number >= 1000" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
