@@ -135,7 +135,10 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         servicesState = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("services", Types.STRING, Types.BOOLEAN));
 
-        cache = new TraceCache(TraceCache.DEFAULT_MAX_TRACES, TraceCache.DEFAULT_MAX_SPANS);
+        // On the heap backend a state access is a hash lookup already; the cache would only add work there.
+        cache = isRocksDb(progressState)
+                ? new TraceCache(TraceCache.DEFAULT_MAX_TRACES, TraceCache.DEFAULT_MAX_SPANS)
+                : null;
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -146,7 +149,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     public void processElement(Span span, Context ctx, Collector<TraceSummary> out) throws Exception {
         long endMillis = Math.floorDiv(span.endMicros, 1000);
         String traceId = ctx.getCurrentKey();
-        TraceCache.Entry cached = cache.get(traceId);
+        TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
         // A cached progress is what the state holds; mutate a copy, never the instance handed to the state.
         TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
 
@@ -162,7 +165,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progress = new TraceProgress();
             progress.firstEndMicros = span.endMicros;
             progress.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
-            cached = cache.putNew(traceId, progress);
+            if (cache != null) {
+                cached = cache.putNew(traceId, progress);
+            }
         } else {
             boolean duplicate = cached != null && cached.spansKnown()
                     ? cached.spans.containsKey(span.spanId)
@@ -171,7 +176,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 duplicateSpans.inc();
                 return;
             }
-            if (cached == null) {
+            if (cached == null && cache != null) {
                 cached = cache.putExisting(traceId, progress);
             }
         }
@@ -180,7 +185,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         if (progress.storedSpanCount < maxSpansPerTrace) {
             String parent = root ? ROOT_PARENT : span.parentSpanId;
             spanParentsState.put(span.spanId, parent);
-            cache.addSpan(cached, span.spanId, parent);
+            if (cached != null) {
+                cache.addSpan(cached, span.spanId, parent);
+            }
             progress.storedSpanCount++;
         } else if (!progress.truncated) {
             progress.truncated = true;
@@ -193,7 +200,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         progress.minStartMicros = Math.min(progress.minStartMicros, span.startMicros);
         progress.maxEndMicros = Math.max(progress.maxEndMicros, span.endMicros);
-        if (span.serviceName != null && cached.services.add(span.serviceName)) {
+        if (span.serviceName != null && (cached == null || cached.services.add(span.serviceName))) {
             servicesState.put(span.serviceName, Boolean.TRUE); // not yet known to be there
         }
         if (root && !progress.hasRoot) {
@@ -205,13 +212,15 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
 
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
-        cached.progress = progress;
+        if (cached != null) {
+            cached.progress = progress;
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
         String traceId = ctx.getCurrentKey();
-        TraceCache.Entry cached = cache.get(traceId);
+        TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
         TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
         if (progress == null) {
             return; // a stale timer of a trace already cleaned up
@@ -236,7 +245,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progressState.clear();
             spanParentsState.clear();
             servicesState.clear();
-            cache.remove(traceId);
+            if (cache != null) {
+                cache.remove(traceId);
+            }
             return;
         }
 
@@ -250,6 +261,11 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         if (cached != null) {
             cached.progress = progress;
         }
+    }
+
+    /** The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones count as heap. */
+    private static boolean isRocksDb(Object state) {
+        return state.getClass().getName().contains("RocksDB");
     }
 
     private long gapCloseAt(TraceProgress progress) {
