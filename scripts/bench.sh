@@ -25,6 +25,7 @@ Options:
   --repeat N         runs per variant, the best is reported (default 1)
   --warmup N         untimed warm-up runs of the full pipeline before measuring (default 1; smoke: 0)
   --xmx SIZE         benchmark JVM heap (default 3g)
+  --set LIST         configuration overrides for experiments, e.g. TraceAssembly.allowed.lateness=0s
   --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
                      StateUpdateBenchmark: per-span state update, heap and RocksDB); extra JMH
                      options after the regex, e.g. --jmh Decoder -p compression=NONE -f 1
@@ -36,6 +37,7 @@ HELP
 spans=2000000
 jmh=0
 jmh_args=()
+set_args=()
 parallelism=2
 variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
 state_traces=100000
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --state-traces) state_traces=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
+    --set) set_args=(--set "$2"); shift 2 ;;
     --jmh) shift; jmh_args=("$@"); [[ ${#jmh_args[@]} -gt 0 ]] || jmh_args=(Benchmark); set --; jmh=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
@@ -151,5 +154,5 @@ java -Xmx"$xmx" -Xms"$xmx" -XX:+UseParallelGC \
   -Dlog4j.configurationFile="$log4j_conf" ${JAVA_OPTS:-} \
   -cp "$jar:$(cat "$bench_classpath_file")" io.traceassembler.bench.PipelineBenchmark \
   --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
-  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" \
+  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" "${set_args[@]}" \
   | grep --line-buffered -E '^(bench|RESULT)'

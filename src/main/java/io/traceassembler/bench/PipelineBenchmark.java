@@ -73,6 +73,10 @@ public final class PipelineBenchmark {
     static final String SUMMARY_SPANS_ACCUMULATOR = "bench-summary-spans";
     static final String SUMMARIES_ACCUMULATOR = "bench-summaries";
 
+    /** Configuration overrides (--set Group.key=value,...): the job's defaults otherwise. */
+    private static final io.traceassembler.config.PropertyGroups overrides =
+            io.traceassembler.config.PropertyGroups.empty();
+
     private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -84,6 +88,14 @@ public final class PipelineBenchmark {
                 "full,full-rocksdb,decode-only,naive,naive-rocksdb").split(","));
         int stateTraces = Integer.parseInt(options.getOrDefault("--state-traces", "100000"));
         int repeat = Integer.parseInt(options.getOrDefault("--repeat", "1"));
+        // Experiments: --set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s
+        if (options.containsKey("--set")) {
+            for (String assignment : options.get("--set").split(",")) {
+                String[] kv = assignment.split("=", 2);
+                int dot = kv[0].indexOf('.');
+                overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
+            }
+        }
 
         System.out.printf(Locale.ROOT, "bench: archive %s, %,d spans, parallelism %d, %d cores, max heap %d MB%n",
                 archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
@@ -160,7 +172,7 @@ public final class PipelineBenchmark {
     static Run run(String variant, String archive, int parallelism) throws Exception {
         boolean rocksdb = variant.endsWith("-rocksdb");
         StreamExecutionEnvironment env = environment(parallelism, rocksdb);
-        TraceAssemblerConfig config = TraceAssemblerConfig.defaults();
+        TraceAssemblerConfig config = TraceAssemblerConfig.from(overrides);
         DataStream<RawRecord> records = source(env, archive);
         switch (variant) {
             case "full":
