@@ -106,6 +106,8 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     private transient MapState<String, String> spanParentsState;
     /** Distinct service names (the value is unused). */
     private transient MapState<String, Boolean> servicesState;
+    /** The keys of both maps, recorded at an emit when known (RocksDB only): a cheaper cleanup. */
+    private transient ValueState<TraceKeys> keysState;
 
     /** Recently touched traces, in memory only: saves state reads and writes (see {@link TraceCache}). */
     private transient TraceCache cache;
@@ -134,6 +136,8 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 new MapStateDescriptor<>("span-parents", Types.STRING, Types.STRING));
         servicesState = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("services", Types.STRING, Types.BOOLEAN));
+        keysState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("emitted-keys", TypeInformation.of(TraceKeys.class)));
 
         // On the heap backend a state access is a hash lookup already; the cache would only add work there.
         cache = isRocksDb(progressState)
@@ -179,6 +183,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             if (cached == null && cache != null) {
                 cached = cache.putExisting(traceId, progress);
             }
+            progress.keysRecorded = false; // the maps may change now: the cleanup must clear them
         }
 
         boolean root = span.parentSpanId == null || span.parentSpanId.isEmpty();
@@ -236,15 +241,20 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         if (progress.dirty && (now >= gapCloseAt || now >= progress.forcedCloseAtMillis)) {
             out.collect(summarize(traceId, progress, cached));
             progress.dirty = false;
+            if (now < gapCloseAt + allowedLatenessMillis && cached != null && cached.complete && cached.spansKnown()) {
+                // Known keys now, probably not at the cleanup minutes later: record them for it.
+                keysState.update(new TraceKeys(cached.spans.keySet().toArray(new String[0]),
+                        cached.services.toArray(new String[0])));
+                progress.keysRecorded = true;
+            }
         }
 
         if (!progress.dirty && now >= gapCloseAt + allowedLatenessMillis) {
             if (progress.timerAt != TraceProgress.NO_TIMER) {
                 ctx.timerService().deleteEventTimeTimer(progress.timerAt);
             }
+            clearMaps(progress, cached);
             progressState.clear();
-            spanParentsState.clear();
-            servicesState.clear();
             if (cache != null) {
                 cache.remove(traceId);
             }
@@ -261,6 +271,36 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         if (cached != null) {
             cached.progress = progress;
         }
+    }
+
+    /**
+     * Deletes the trace's map entries: by key when they are known (from the cache, or recorded at the emit),
+     * which on RocksDB are blind point deletes; otherwise by clearing the maps (a prefix seek and iteration).
+     */
+    private void clearMaps(TraceProgress progress, TraceCache.Entry cached) throws Exception {
+        if (cached != null && cached.complete && cached.spansKnown()) {
+            for (String spanId : cached.spans.keySet()) {
+                spanParentsState.remove(spanId);
+            }
+            for (String service : cached.services) {
+                servicesState.remove(service);
+            }
+            keysState.clear(); // keys recorded at an earlier emit, perhaps invalidated since
+            return;
+        }
+        TraceKeys keys = progress.keysRecorded ? keysState.value() : null;
+        if (keys != null) {
+            for (String spanId : keys.spanIds) {
+                spanParentsState.remove(spanId);
+            }
+            for (String service : keys.services) {
+                servicesState.remove(service);
+            }
+        } else {
+            spanParentsState.clear();
+            servicesState.clear();
+        }
+        keysState.clear();
     }
 
     /** The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones count as heap. */

@@ -39,6 +39,11 @@ public class TraceProgress {
      * not registered per span; the pending timer re-registers at the current deadline when it fires.
      */
     public long timerAt = NO_TIMER;
+    /**
+     * The {@link TraceKeys} state holds every key of the map states (written at an emit; cleared by any
+     * span stored after it): the cleanup deletes those keys instead of clearing the maps.
+     */
+    public boolean keysRecorded;
 
     public TraceProgress() {}
 
@@ -59,6 +64,7 @@ public class TraceProgress {
         c.dirty = dirty;
         c.forcedCloseAtMillis = forcedCloseAtMillis;
         c.timerAt = timerAt;
+        c.keysRecorded = keysRecorded;
         return c;
     }
 
