@@ -140,8 +140,10 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 new ValueStateDescriptor<>("emitted-keys", TypeInformation.of(TraceKeys.class)));
 
         // On the heap backend a state access is a hash lookup already; the cache would only add work there.
+        // Sized by JVM system properties for experiments and tests (a task manager's env.java.opts).
         cache = isRocksDb(progressState)
-                ? new TraceCache(TraceCache.DEFAULT_MAX_TRACES, TraceCache.DEFAULT_MAX_SPANS)
+                ? new TraceCache(Integer.getInteger(TraceCache.MAX_TRACES_PROPERTY, TraceCache.DEFAULT_MAX_TRACES),
+                        Integer.getInteger(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
                 : null;
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");

@@ -22,9 +22,16 @@ import java.util.Set;
  * </ul>
  * Bounded by traces and by the span ids held, so big traces cannot blow it up.
  */
-final class TraceCache {
-    static final int DEFAULT_MAX_TRACES = 8_192;
-    static final int DEFAULT_MAX_SPANS = 200_000;
+public final class TraceCache {
+    /**
+     * It should hold the traces of one session gap plus their span ids: at 15,000 spans/s per subtask
+     * (the planned load of one KPU) and a 30 s gap about 450,000 spans. About 150 bytes per span id: some
+     * 75 MB of heap per subtask when full.
+     */
+    static final int DEFAULT_MAX_TRACES = 32_768;
+    static final int DEFAULT_MAX_SPANS = 500_000;
+    public static final String MAX_TRACES_PROPERTY = "traceassembler.cache.max-traces";
+    public static final String MAX_SPANS_PROPERTY = "traceassembler.cache.max-spans";
 
     /** One trace. */
     static final class Entry {

@@ -2,6 +2,7 @@ package io.traceassembler.bench;
 
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.TraceAssembler;
+import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
@@ -35,7 +36,15 @@ class CachedAssemblyEquivalenceTest {
     @Test
     void rocksDbWithCacheEmitsWhatHeapEmits() throws Exception {
         List<Object> events = events();
-        assertThat(run("heap", events)).isEqualTo(run("rocksdb", events)).isNotEmpty();
+        // A cache smaller than the ~9,000 traces in flight, so that entries are evicted and read back.
+        System.setProperty(TraceCache.MAX_TRACES_PROPERTY, "4096");
+        System.setProperty(TraceCache.MAX_SPANS_PROPERTY, "100000");
+        try {
+            assertThat(run("heap", events)).isEqualTo(run("rocksdb", events)).isNotEmpty();
+        } finally {
+            System.clearProperty(TraceCache.MAX_TRACES_PROPERTY);
+            System.clearProperty(TraceCache.MAX_SPANS_PROPERTY);
+        }
     }
 
     /** Spans and watermarks (Long) in arrival order. */
