@@ -106,6 +106,11 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     private transient MapState<String, String> spanParentsState;
     /** Distinct service names (the value is unused). */
     private transient MapState<String, Boolean> servicesState;
+    /** The keys of both maps, recorded at an emit when known (RocksDB only): a cheaper cleanup. */
+    private transient ValueState<TraceKeys> keysState;
+
+    /** Recently touched traces, in memory only: saves state reads and writes (see {@link TraceCache}). */
+    private transient TraceCache cache;
 
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
@@ -131,7 +136,15 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 new MapStateDescriptor<>("span-parents", Types.STRING, Types.STRING));
         servicesState = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("services", Types.STRING, Types.BOOLEAN));
+        keysState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("emitted-keys", TypeInformation.of(TraceKeys.class)));
 
+        // On the heap backend a state access is a hash lookup already; the cache would only add work there.
+        // Sized by JVM system properties for experiments and tests (a task manager's env.java.opts).
+        cache = isRocksDb(progressState)
+                ? new TraceCache(Integer.getInteger(TraceCache.MAX_TRACES_PROPERTY, TraceCache.DEFAULT_MAX_TRACES),
+                        Integer.getInteger(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
+                : null;
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -141,7 +154,10 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     @Override
     public void processElement(Span span, Context ctx, Collector<TraceSummary> out) throws Exception {
         long endMillis = Math.floorDiv(span.endMicros, 1000);
-        TraceProgress progress = progressState.value();
+        String traceId = ctx.getCurrentKey();
+        TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
+        // A cached progress is what the state holds; mutate a copy, never the instance handed to the state.
+        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
 
         if (progress == null) {
             long watermark = ctx.timerService().currentWatermark();
@@ -155,14 +171,30 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progress = new TraceProgress();
             progress.firstEndMicros = span.endMicros;
             progress.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
-        } else if (spanParentsState.contains(span.spanId)) {
-            duplicateSpans.inc();
-            return;
+            if (cache != null) {
+                cached = cache.putNew(traceId, progress);
+            }
+        } else {
+            boolean duplicate = cached != null && cached.spansKnown()
+                    ? cached.spans.containsKey(span.spanId)
+                    : spanParentsState.contains(span.spanId);
+            if (duplicate) {
+                duplicateSpans.inc();
+                return;
+            }
+            if (cached == null && cache != null) {
+                cached = cache.putExisting(traceId, progress);
+            }
+            progress.keysRecorded = false; // the maps may change now: the cleanup must clear them
         }
 
         boolean root = span.parentSpanId == null || span.parentSpanId.isEmpty();
         if (progress.storedSpanCount < maxSpansPerTrace) {
-            spanParentsState.put(span.spanId, root ? ROOT_PARENT : span.parentSpanId);
+            String parent = root ? ROOT_PARENT : span.parentSpanId;
+            spanParentsState.put(span.spanId, parent);
+            if (cached != null) {
+                cache.addSpan(cached, span.spanId, parent);
+            }
             progress.storedSpanCount++;
         } else if (!progress.truncated) {
             progress.truncated = true;
@@ -175,8 +207,8 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         progress.minStartMicros = Math.min(progress.minStartMicros, span.startMicros);
         progress.maxEndMicros = Math.max(progress.maxEndMicros, span.endMicros);
-        if (span.serviceName != null) {
-            servicesState.put(span.serviceName, Boolean.TRUE);
+        if (span.serviceName != null && (cached == null || cached.services.add(span.serviceName))) {
+            servicesState.put(span.serviceName, Boolean.TRUE); // not yet known to be there
         }
         if (root && !progress.hasRoot) {
             progress.hasRoot = true;
@@ -187,11 +219,16 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
 
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
+        if (cached != null) {
+            cached.progress = progress;
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
-        TraceProgress progress = progressState.value();
+        String traceId = ctx.getCurrentKey();
+        TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
+        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
         if (progress == null) {
             return; // a stale timer of a trace already cleaned up
         }
@@ -204,17 +241,25 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         long now = Math.max(timestamp, ctx.timerService().currentWatermark());
         long gapCloseAt = gapCloseAt(progress);
         if (progress.dirty && (now >= gapCloseAt || now >= progress.forcedCloseAtMillis)) {
-            out.collect(summarize(ctx.getCurrentKey(), progress));
+            out.collect(summarize(traceId, progress, cached));
             progress.dirty = false;
+            if (now < gapCloseAt + allowedLatenessMillis && cached != null && cached.complete && cached.spansKnown()) {
+                // Known keys now, probably not at the cleanup minutes later: record them for it.
+                keysState.update(new TraceKeys(cached.spans.keySet().toArray(new String[0]),
+                        cached.services.toArray(new String[0])));
+                progress.keysRecorded = true;
+            }
         }
 
         if (!progress.dirty && now >= gapCloseAt + allowedLatenessMillis) {
             if (progress.timerAt != TraceProgress.NO_TIMER) {
                 ctx.timerService().deleteEventTimeTimer(progress.timerAt);
             }
+            clearMaps(progress, cached);
             progressState.clear();
-            spanParentsState.clear();
-            servicesState.clear();
+            if (cache != null) {
+                cache.remove(traceId);
+            }
             return;
         }
 
@@ -225,6 +270,44 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
         progressState.update(progress);
+        if (cached != null) {
+            cached.progress = progress;
+        }
+    }
+
+    /**
+     * Deletes the trace's map entries: by key when they are known (from the cache, or recorded at the emit),
+     * which on RocksDB are blind point deletes; otherwise by clearing the maps (a prefix seek and iteration).
+     */
+    private void clearMaps(TraceProgress progress, TraceCache.Entry cached) throws Exception {
+        if (cached != null && cached.complete && cached.spansKnown()) {
+            for (String spanId : cached.spans.keySet()) {
+                spanParentsState.remove(spanId);
+            }
+            for (String service : cached.services) {
+                servicesState.remove(service);
+            }
+            keysState.clear(); // keys recorded at an earlier emit, perhaps invalidated since
+            return;
+        }
+        TraceKeys keys = progress.keysRecorded ? keysState.value() : null;
+        if (keys != null) {
+            for (String spanId : keys.spanIds) {
+                spanParentsState.remove(spanId);
+            }
+            for (String service : keys.services) {
+                servicesState.remove(service);
+            }
+        } else {
+            spanParentsState.clear();
+            servicesState.clear();
+        }
+        keysState.clear();
+    }
+
+    /** The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones count as heap. */
+    private static boolean isRocksDb(Object state) {
+        return state.getClass().getName().contains("RocksDB");
     }
 
     private long gapCloseAt(TraceProgress progress) {
@@ -270,18 +353,27 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         return truncatedTraces.getCount();
     }
 
-    private TraceSummary summarize(String traceId, TraceProgress progress) throws Exception {
-        // One pass over the span map: ids into a set, parents into a list, then count the orphans.
-        Set<String> spanIds = new HashSet<>(Math.max(16, progress.storedSpanCount * 2));
-        List<String> parents = new ArrayList<>(progress.storedSpanCount);
-        for (Map.Entry<String, String> entry : spanParentsState.entries()) {
-            spanIds.add(entry.getKey());
-            parents.add(entry.getValue());
-        }
+    private TraceSummary summarize(String traceId, TraceProgress progress, TraceCache.Entry cached) throws Exception {
         int orphans = 0;
-        for (String parent : parents) {
-            if (!parent.isEmpty() && !spanIds.contains(parent)) {
-                orphans++;
+        if (cached != null && cached.spansKnown()) {
+            // The cache mirrors the span map exactly: no state iteration.
+            for (String parent : cached.spans.values()) {
+                if (!parent.isEmpty() && !cached.spans.containsKey(parent)) {
+                    orphans++;
+                }
+            }
+        } else {
+            // One pass over the span map: ids into a set, parents into a list, then count the orphans.
+            Set<String> spanIds = new HashSet<>(Math.max(16, progress.storedSpanCount * 2));
+            List<String> parents = new ArrayList<>(progress.storedSpanCount);
+            for (Map.Entry<String, String> entry : spanParentsState.entries()) {
+                spanIds.add(entry.getKey());
+                parents.add(entry.getValue());
+            }
+            for (String parent : parents) {
+                if (!parent.isEmpty() && !spanIds.contains(parent)) {
+                    orphans++;
+                }
             }
         }
 
@@ -291,8 +383,12 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         summary.endMicros = progress.maxEndMicros;
         summary.spanCount = progress.spanCount;
         summary.errorCount = progress.errorCount;
-        for (String service : servicesState.keys()) {
-            summary.services.add(service);
+        if (cached != null && cached.complete) {
+            summary.services.addAll(cached.services);
+        } else {
+            for (String service : servicesState.keys()) {
+                summary.services.add(service);
+            }
         }
         Collections.sort(summary.services);
         summary.hasRoot = progress.hasRoot;

@@ -39,8 +39,34 @@ public class TraceProgress {
      * not registered per span; the pending timer re-registers at the current deadline when it fires.
      */
     public long timerAt = NO_TIMER;
+    /**
+     * The {@link TraceKeys} state holds every key of the map states (written at an emit; cleared by any
+     * span stored after it): the cleanup deletes those keys instead of clearing the maps.
+     */
+    public boolean keysRecorded;
 
     public TraceProgress() {}
+
+    /** A field-by-field copy (the assembler's cache never mutates an instance it handed to the state). */
+    TraceProgress copy() {
+        TraceProgress c = new TraceProgress();
+        c.spanCount = spanCount;
+        c.errorCount = errorCount;
+        c.storedSpanCount = storedSpanCount;
+        c.minStartMicros = minStartMicros;
+        c.maxEndMicros = maxEndMicros;
+        c.firstEndMicros = firstEndMicros;
+        c.rootService = rootService;
+        c.rootOperation = rootOperation;
+        c.hasRoot = hasRoot;
+        c.truncated = truncated;
+        c.revision = revision;
+        c.dirty = dirty;
+        c.forcedCloseAtMillis = forcedCloseAtMillis;
+        c.timerAt = timerAt;
+        c.keysRecorded = keysRecorded;
+        return c;
+    }
 
     public long maxEndMillis() {
         return Math.floorDiv(maxEndMicros, 1000);

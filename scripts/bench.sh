@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# End-to-end throughput benchmark of the replay pipeline (issue #5); see docs/performance.md.
+#
+#   scripts/bench.sh                 # ~2 million spans, all five variants, state size per open trace
+#   scripts/bench.sh --spans 500000  # a smaller archive
+#   scripts/bench.sh --smoke         # a tiny run CI can afford (~50k spans, small state measurement)
+#
+# Generates (or reuses) a fixed archive in target/bench-archive/<parameters>/ with the span generator's
+# realistic encoding mix, including big traces of 5,000 spans, then runs io.traceassembler.bench.PipelineBenchmark
+# on a local MiniCluster: full pipeline on heap and on RocksDB, decode-only, and the naive session-window
+# baseline on heap and on RocksDB, one after another in one JVM, parallelism 2, STREAMING, discarding sinks.
+# The last line is:
+#   RESULT spans_per_s=<n> rocksdb_spans_per_s=<n> decode_only_spans_per_s=<n> naive_spans_per_s=<n> naive_rocksdb_spans_per_s=<n> peak_heap_mb=<n> state_bytes_per_open_trace=<n>
+set -euo pipefail
+
+usage() {
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  cat <<'HELP'
+Options:
+  --spans N          approximate spans in the archive (default 2000000)
+  --smoke            tiny run: ~50,000 spans, 5,000 open traces for the state measurement
+  --parallelism N    job parallelism (default 2)
+  --variants LIST    comma-separated subset of full,full-rocksdb,decode-only,naive,naive-rocksdb
+  --state-traces N   open traces for the state-size measurement (default 100000; 0 skips it)
+  --repeat N         runs per variant, the best is reported (default 1)
+  --warmup N         untimed warm-up runs of the full pipeline before measuring (default 1; smoke: 0)
+  --xmx SIZE         benchmark JVM heap (default 3g)
+  --set LIST         configuration overrides for experiments, e.g. TraceAssembly.allowed.lateness=0s
+  --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
+                     StateUpdateBenchmark: per-span state update, heap and RocksDB); extra JMH
+                     options after the regex, e.g. --jmh Decoder -p compression=NONE -f 1
+  -h, --help         this help
+Environment: JAVA_OPTS is appended to the JVM options (e.g. a JFR or async-profiler agent).
+HELP
+}
+
+spans=2000000
+jmh=0
+jmh_args=()
+set_args=()
+parallelism=2
+variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
+state_traces=100000
+repeat=1
+warmup=1
+xmx=3g
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --spans) spans=$2; shift 2 ;;
+    --smoke) spans=50000; state_traces=5000; warmup=0; shift ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --parallelism) parallelism=$2; shift 2 ;;
+    --variants) variants=$2; shift 2 ;;
+    --state-traces) state_traces=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    --xmx) xmx=$2; shift 2 ;;
+    --set) set_args=(--set "$2"); shift 2 ;;
+    --jmh) shift; jmh_args=("$@"); [[ ${#jmh_args[@]} -gt 0 ]] || jmh_args=(Benchmark); set --; jmh=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+java_opens=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
+if [[ $jmh -eq 1 ]]; then
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  cd "$root"
+  echo "bench.sh: compiling the JMH benchmarks (mvn test-compile)..." >&2
+  mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/jmh.classpath >&2
+  exec java "${java_opens[@]}" -cp "target/test-classes:target/classes:$(cat target/jmh.classpath)" \
+    org.openjdk.jmh.Main -jvmArgsAppend "${java_opens[*]}" "${jmh_args[@]}"
+fi
+
+[[ "$spans" =~ ^[0-9]+$ && "$spans" -ge 1000 ]] || { echo "bench.sh: --spans must be a number >= 1000" >&2; exit 2; }
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jar="$root/target/trace-assembler.jar"
+classpath_file="$root/target/launcher.classpath"
+if [[ ! -f "$jar" || ! -f "$classpath_file" ]] \
+    || [[ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+  echo "bench.sh: building target/trace-assembler.jar (mvn package, tests skipped)..." >&2
+  (cd "$root" && mvn -B -q -DskipTests package) >&2
+fi
+# target/launcher.classpath holds the provided (Flink) deps only; slf4j-api is a compile dependency that the
+# shaded jar leaves out (Flink provides it on a cluster). The compile-scope class path has both.
+bench_classpath_file="$root/target/bench.classpath"
+if [[ ! -s "$bench_classpath_file" || "$root/pom.xml" -nt "$bench_classpath_file" ]]; then
+  (cd "$root" && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile="$bench_classpath_file" || mvn -B -q dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$bench_classpath_file") >&2
+fi
+
+# The generator makes ~17 spans per ordinary trace; big traces (5,000 spans) are 1 in 2,000 traces.
+# (Measured: 105,000 traces -> 1,908,325 spans, 47 big ones.)
+traces=$(( spans * 1000 / 18170 ))
+big_ratio=0.0005
+seed=42
+# Two independent streams (seeds 42 and 43, half the traces each), each in ONE time-ordered file of Kinesis
+# envelopes, like two Kinesis shards: each parallel source reader reads one stream from its start to its end.
+# (Several files per stream would be read out of time order by the readers, and in STREAMING mode spans of
+# a file read later would be behind the watermark: late, dropped.)
+half=$(( traces / 2 ))
+params="traces-${traces}-big-${big_ratio}x5000-two-streams"
+archive="$root/target/bench-archive/$params"
+if [[ ! -f "$archive/manifest.json" ]]; then
+  echo "bench.sh: generating $archive ($traces traces in two streams)..." >&2
+  rm -rf "$archive"
+  mkdir -p "$archive"
+  for seed in 42 43; do
+    java -Xmx2g -cp "$jar:$(cat "$classpath_file")" io.traceassembler.generate.GenerateSpansCommand archive \
+      --output "$archive/data/stream-$seed" --traces "$half" --seed "$seed" --all-kinesis \
+      --records-per-file 100000000 --big-trace-ratio "$big_ratio" --big-trace-spans 5000 \
+      --manifest "$archive/manifest-$seed.json" >&2
+  done
+  # The benchmark reads span_deliveries: the sum of both streams.
+  python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:3]); print(json.dumps({"span_deliveries": a["span_deliveries"]+b["span_deliveries"], "traces": a["traces"]+b["traces"]}))' \
+    "$archive/manifest-42.json" "$archive/manifest-43.json" > "$archive/manifest.json"
+else
+  echo "bench.sh: reusing $archive" >&2
+fi
+
+echo "bench: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM; uptime:$(uptime)"
+
+# Quiet logging: errors only, to stderr.
+log4j_conf="$root/target/bench-log4j2.properties"
+cat > "$log4j_conf" <<'LOG4J'
+rootLogger.level = ERROR
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
+LOG4J
+
+# shellcheck disable=SC2086
+java -Xmx"$xmx" -Xms"$xmx" -XX:+UseParallelGC \
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED \
+  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED \
+  -Dlog4j.configurationFile="$log4j_conf" ${JAVA_OPTS:-} \
+  -cp "$jar:$(cat "$bench_classpath_file")" io.traceassembler.bench.PipelineBenchmark \
+  --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
+  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" "${set_args[@]}" \
+  | grep --line-buffered -E '^(bench|RESULT)'

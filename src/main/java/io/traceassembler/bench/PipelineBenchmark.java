@@ -1,0 +1,368 @@
+package io.traceassembler.bench;
+
+import io.traceassembler.TracePipeline;
+import io.traceassembler.analyze.InsightRules;
+import io.traceassembler.analyze.TraceAnalyzer;
+import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.TraceWatermarks;
+import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.ingest.ArchiveFormat;
+import io.traceassembler.ingest.DecodeSpans;
+import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.ingest.Span;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * End-to-end throughput of the replay pipeline on a local MiniCluster, in one JVM, one variant after
+ * another with the same parallelism and discarding (counting) sinks, all in STREAMING mode with
+ * watermarks and event-time timers as the live job runs on Managed Flink:
+ * <ol>
+ *   <li>{@code full}: read, decode, watermarks, assemble, analyse on the heap state backend;
+ *   <li>{@code full-rocksdb}: the same on RocksDB (what Managed Flink always uses);
+ *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after decoding;
+ *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a session
+ *       window (30 s gap) and summarised by a ProcessWindowFunction when it fires.
+ * </ol>
+ * Throughput is spans in the archive / the job's net runtime (from submission to finish, as the
+ * JobManager reports it; MiniCluster start-up excluded). Then {@link StateSize} measures the state
+ * bytes per open trace. The last line printed is the RESULT line of {@code scripts/bench.sh}.
+ *
+ * <pre>
+ * java -cp target/trace-assembler.jar:$(cat target/launcher.classpath) io.traceassembler.bench.PipelineBenchmark \
+ *     --archive target/bench-archive/data --manifest target/bench-archive/manifest.json [--parallelism 2]
+ *     [--variants full,full-rocksdb,decode-only,naive,naive-rocksdb] [--state-traces 100000]
+ * </pre>
+ */
+public final class PipelineBenchmark {
+
+    static final String SPANS_ACCUMULATOR = "bench-spans";
+    static final String SUMMARY_SPANS_ACCUMULATOR = "bench-summary-spans";
+    static final String SUMMARIES_ACCUMULATOR = "bench-summaries";
+
+    /** Configuration overrides (--set Group.key=value,...): the job's defaults otherwise. */
+    private static final io.traceassembler.config.PropertyGroups overrides =
+            io.traceassembler.config.PropertyGroups.empty();
+
+    private PipelineBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        String archive = require(options, "--archive");
+        long spans = spansInArchive(options);
+        int parallelism = Integer.parseInt(options.getOrDefault("--parallelism", "2"));
+        List<String> variants = List.of(options.getOrDefault("--variants",
+                "full,full-rocksdb,decode-only,naive,naive-rocksdb").split(","));
+        int stateTraces = Integer.parseInt(options.getOrDefault("--state-traces", "100000"));
+        int repeat = Integer.parseInt(options.getOrDefault("--repeat", "1"));
+        // Experiments: --set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s
+        if (options.containsKey("--set")) {
+            for (String assignment : options.get("--set").split(",")) {
+                String[] kv = assignment.split("=", 2);
+                int dot = kv[0].indexOf('.');
+                overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
+            }
+        }
+
+        System.out.printf(Locale.ROOT, "bench: archive %s, %,d spans, parallelism %d, %d cores, max heap %d MB%n",
+                archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "1"));
+        for (int i = 0; i < warmups; i++) {
+            // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
+            Run run = run("full", archive, parallelism);
+            System.out.printf(Locale.ROOT, "bench: warm-up (full, heap, untimed) %.2f s net, load %s%n", run.seconds, load());
+        }
+
+        Map<String, Double> rates = new LinkedHashMap<>();
+        long peakHeapMb = 0;
+        for (String variant : variants) {
+            double best = 0;
+            for (int i = 0; i < repeat; i++) {
+                System.gc();
+                resetPeakHeap();
+                Run run = run(variant, archive, parallelism);
+                long peak = peakHeapMb();
+                double rate = spans / run.seconds;
+                System.out.printf(Locale.ROOT,
+                        "bench: %-14s %,10.0f spans/s  %6.2f s net (%6.2f s wall)  decoded %,d  "
+                                + "summaries %,d (spans %,d)  peak heap %d MB  load %s%n",
+                        variant, rate, run.seconds, run.wallSeconds, run.spans, run.summaries, run.summarySpans,
+                        peak, load());
+                long seen = variant.equals("decode-only") ? run.spans : run.summarySpans;
+                if (seen != spans) {
+                    System.out.printf(Locale.ROOT, "bench: WARNING %s accounted for %,d spans, the manifest says %,d%n",
+                            variant, seen, spans);
+                }
+                best = Math.max(best, rate);
+                if (variant.equals("full")) {
+                    peakHeapMb = Math.max(peakHeapMb, peak);
+                }
+            }
+            rates.put(variant, best);
+        }
+
+        StateSize.Result state = stateTraces > 0 ? StateSize.measure(stateTraces, parallelism) : StateSize.Result.NONE;
+        System.out.println("bench: " + state);
+
+        double full = rates.getOrDefault("full", 0.0);
+        double rocks = rates.getOrDefault("full-rocksdb", 0.0);
+        double decode = rates.getOrDefault("decode-only", 0.0);
+        double naive = rates.getOrDefault("naive", 0.0);
+        double naiveRocks = rates.getOrDefault("naive-rocksdb", 0.0);
+        if (decode > 0 && full > 0) {
+            System.out.printf(Locale.ROOT, "bench: full/decode-only %.2f (target >= 0.6)%n", full / decode);
+        }
+        if (naiveRocks > 0 && rocks > 0) {
+            System.out.printf(Locale.ROOT, "bench: full-rocksdb/naive-rocksdb %.2f (target >= 1.5)%n",
+                    rocks / naiveRocks);
+        }
+        System.out.printf(Locale.ROOT,
+                "RESULT spans_per_s=%d rocksdb_spans_per_s=%d decode_only_spans_per_s=%d naive_spans_per_s=%d "
+                        + "naive_rocksdb_spans_per_s=%d peak_heap_mb=%d state_bytes_per_open_trace=%d%n",
+                Math.round(full), Math.round(rocks), Math.round(decode), Math.round(naive), Math.round(naiveRocks),
+                peakHeapMb, Math.round(state.heapBytesPerTrace));
+        System.out.flush();
+        System.exit(0); // MiniCluster and RocksDB leave non-daemon threads behind
+    }
+
+    /** The outcome of one timed job. */
+    static final class Run {
+        double seconds;
+        double wallSeconds;
+        long spans;
+        long summaries;
+        long summarySpans;
+    }
+
+    static Run run(String variant, String archive, int parallelism) throws Exception {
+        boolean rocksdb = variant.endsWith("-rocksdb");
+        StreamExecutionEnvironment env = environment(parallelism, rocksdb);
+        TraceAssemblerConfig config = TraceAssemblerConfig.from(overrides);
+        DataStream<RawRecord> records = source(env, archive);
+        switch (variant) {
+            case "full":
+            case "full-rocksdb": {
+                TracePipeline.Outputs outputs = TracePipeline.build(records, config);
+                outputs.summaries.addSink(new CountingSink.Summaries()).name("discard-summaries");
+                outputs.insights.addSink(new CountingSink<>()).name("discard-insights");
+                outputs.deadLetters.addSink(new CountingSink<>()).name("discard-dead-letters");
+                outputs.lateSpans.addSink(new CountingSink<>()).name("discard-late-spans");
+                break;
+            }
+            case "decode-only": {
+                DataStream<Span> spans = records.process(new DecodeSpans(config.spanSource.format))
+                        .name("decode-spans");
+                spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
+                ((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>) spans)
+                        .getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
+                break;
+            }
+            case "naive":
+            case "naive-rocksdb": {
+                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span> spans =
+                        records.process(new DecodeSpans(config.spanSource.format)).name("decode-spans");
+                DataStream<TraceSummary> summaries = spans
+                        .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
+                        .keyBy(span -> span.traceId, Types.STRING)
+                        .window(EventTimeSessionWindows.withGap(config.traceAssembly.sessionGap))
+                        .process(new NaiveSummaries())
+                        .name("naive-window-summaries");
+                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> analyzed =
+                        summaries.process(new TraceAnalyzer(new InsightRules(config.insights))).name("analyze");
+                analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
+                analyzed.getSideOutput(TraceAnalyzer.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
+                spans.getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        long started = System.nanoTime();
+        JobExecutionResult result = env.execute("bench-" + variant);
+        Run run = new Run();
+        run.wallSeconds = (System.nanoTime() - started) / 1e9;
+        run.seconds = result.getNetRuntime() / 1000.0;
+        run.spans = longAccumulator(result, SPANS_ACCUMULATOR);
+        run.summaries = longAccumulator(result, SUMMARIES_ACCUMULATOR);
+        run.summarySpans = longAccumulator(result, SUMMARY_SPANS_ACCUMULATOR);
+        return run;
+    }
+
+    /** Sum of the per-subtask accumulators {@code name-<subtask>}. */
+    private static long longAccumulator(JobExecutionResult result, String name) {
+        long sum = 0;
+        for (Map.Entry<String, Object> e : result.getAllAccumulatorResults().entrySet()) {
+            if (e.getKey().startsWith(name + "-") && e.getValue() instanceof Number) {
+                sum += ((Number) e.getValue()).longValue();
+            }
+        }
+        return sum;
+    }
+
+    /** A local MiniCluster environment, STREAMING, heap or RocksDB state. */
+    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb) {
+        return environment(parallelism, rocksdb, new Configuration());
+    }
+
+    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb, Configuration conf) {
+        conf.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+        // RocksDB's block cache and write buffers come from managed memory: 256 MB per slot-ish, as on a
+        // small Managed Flink task manager (a KPU has 4 GB in all).
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        conf.setString("state.backend.rocksdb.localdir",
+                new File(System.getProperty("java.io.tmpdir"), "bench-rocksdb").getAbsolutePath());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.getConfig().disableGenericTypes();
+        env.getConfig().enableObjectReuse(); // as ReplayCommand.build
+        return env;
+    }
+
+    static DataStream<RawRecord> source(StreamExecutionEnvironment env, String archive) {
+        FileSource<RawRecord> source = FileSource.forBulkFileFormat(new ArchiveFormat(), new Path(archive))
+                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(
+                        path -> !path.getName().startsWith(".") && !path.getName().startsWith("_")))
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "span-archives");
+    }
+
+    /** The seed's approach: every span of a session window kept, summarised when the window fires. */
+    static final class NaiveSummaries extends ProcessWindowFunction<Span, TraceSummary, String, TimeWindow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void process(String traceId, Context context, Iterable<Span> spans, Collector<TraceSummary> out) {
+            TraceSummary summary = new TraceSummary();
+            summary.traceId = traceId;
+            summary.startMicros = Long.MAX_VALUE;
+            summary.endMicros = Long.MIN_VALUE;
+            Map<String, String> parents = new LinkedHashMap<>();
+            Set<String> services = new HashSet<>();
+            for (Span span : spans) {
+                if (parents.containsKey(span.spanId)) {
+                    continue; // a retried span counts once
+                }
+                parents.put(span.spanId, span.parentSpanId == null ? "" : span.parentSpanId);
+                summary.spanCount++;
+                if (span.error) {
+                    summary.errorCount++;
+                }
+                summary.startMicros = Math.min(summary.startMicros, span.startMicros);
+                summary.endMicros = Math.max(summary.endMicros, span.endMicros);
+                if (span.serviceName != null) {
+                    services.add(span.serviceName);
+                }
+                if (span.parentSpanId == null && !summary.hasRoot) {
+                    summary.hasRoot = true;
+                    summary.rootService = span.serviceName;
+                    summary.rootOperation = span.operationName;
+                }
+            }
+            for (String parent : parents.values()) {
+                if (!parent.isEmpty() && !parents.containsKey(parent)) {
+                    summary.orphanSpanCount++;
+                }
+            }
+            summary.services.addAll(services);
+            Collections.sort(summary.services);
+            summary.revision = 1;
+            out.collect(summary);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void resetPeakHeap() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum of the heap pools' peaks since the last reset (an upper bound of the peak of their sum). */
+    static long peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes >> 20;
+    }
+
+    static String load() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    private static long spansInArchive(Map<String, String> options) throws Exception {
+        if (options.containsKey("--spans")) {
+            return Long.parseLong(options.get("--spans"));
+        }
+        JsonNode manifest = new ObjectMapper().readTree(new File(require(options, "--manifest")));
+        return manifest.get("span_deliveries").asLong();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + List.of(args));
+            }
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+
+    static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    static List<String> list(String csv) {
+        return new ArrayList<>(List.of(csv.split(",")));
+    }
+}
