@@ -47,6 +47,18 @@ public final class TracePipeline {
         }
     }
 
+    /** Insights of each summary (keyed by trace id: each insight type is reported once per trace). */
+    public static SingleOutputStreamOperator<TraceSummary> analyze(DataStream<TraceSummary> summaries,
+            TraceAssemblerConfig config) {
+        TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
+        return summaries
+                .keyBy(summary -> summary.traceId, Types.STRING)
+                .process(new TraceAnalyzer(new InsightRules(config.insights),
+                        assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
+                .name("analyze-traces")
+                .uid(ANALYZE_UID);
+    }
+
     public static Outputs build(DataStream<RawRecord> records, TraceAssemblerConfig config) {
         SingleOutputStreamOperator<Span> spans = records
                 .process(new DecodeSpans(config.spanSource.format))
@@ -62,13 +74,7 @@ public final class TracePipeline {
                 .name("assemble-traces")
                 .uid(ASSEMBLE_UID);
 
-        TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
-        SingleOutputStreamOperator<TraceSummary> analyzed = assembled
-                .keyBy(summary -> summary.traceId, Types.STRING)
-                .process(new TraceAnalyzer(new InsightRules(config.insights),
-                        assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
-                .name("analyze-traces")
-                .uid(ANALYZE_UID);
+        SingleOutputStreamOperator<TraceSummary> analyzed = analyze(assembled, config);
 
         return new Outputs(
                 analyzed,

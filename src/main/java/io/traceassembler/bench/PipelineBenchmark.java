@@ -1,7 +1,6 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
-import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.TraceWatermarks;
@@ -203,7 +202,7 @@ public final class PipelineBenchmark {
                         .process(new NaiveSummaries())
                         .name("naive-window-summaries");
                 org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> analyzed =
-                        summaries.process(new TraceAnalyzer(new InsightRules(config.insights))).name("analyze");
+                        TracePipeline.analyze(summaries, config);
                 analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
                 analyzed.getSideOutput(TraceAnalyzer.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
                 spans.getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
