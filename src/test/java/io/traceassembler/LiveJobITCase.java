@@ -8,6 +8,7 @@ import io.traceassembler.generate.ArchiveWriter;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedRecord;
 import io.traceassembler.generate.GeneratedSpan;
+import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.RecordEncoder;
 import io.traceassembler.generate.TraceGenerator;
@@ -52,7 +53,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +109,7 @@ class LiveJobITCase {
                     traces.put(trace.get(0).traceId, trace);
                 }
             });
-            assertThat(traces.values()).extracting(t -> new Expected(t).insights)
+            assertThat(traces.values()).extracting(t -> new ExpectedTrace(t, SLOW_TRACE_THRESHOLD_MS).insights)
                     .anyMatch(i -> i.contains("slow_trace"))
                     .anyMatch(i -> i.contains("trace_errors"))
                     .anyMatch(i -> i.contains("high_service_count"));
@@ -292,7 +292,7 @@ class LiveJobITCase {
      */
     private static GeneratedSpan spanToHoldBack(Map<String, List<GeneratedSpan>> traces) {
         for (List<GeneratedSpan> trace : traces.values()) {
-            if (new Expected(trace).insights.isEmpty() && trace.size() >= 3) {
+            if (new ExpectedTrace(trace, SLOW_TRACE_THRESHOLD_MS).insights.isEmpty() && trace.size() >= 3) {
                 return trace.get(trace.size() - 1);
             }
         }
@@ -356,7 +356,7 @@ class LiveJobITCase {
         }
         for (Map.Entry<String, List<GeneratedSpan>> trace : traces.entrySet()) {
             Map<String, AttributeValue> item = items.get(trace.getKey());
-            Expected e = new Expected(trace.getValue());
+            ExpectedTrace e = new ExpectedTrace(trace.getValue(), SLOW_TRACE_THRESHOLD_MS);
             String id = e.traceId;
             assertThat(item).as(id).isNotNull();
             assertThat(item.get("revision").n()).as(id).isEqualTo(Integer.toString(revision));
@@ -408,7 +408,7 @@ class LiveJobITCase {
         Map<String, Double> sums = new TreeMap<>();
         sums.put("TracesAssembled", (double) traces.size());
         for (List<GeneratedSpan> trace : traces.values()) {
-            Expected e = new Expected(trace);
+            ExpectedTrace e = new ExpectedTrace(trace, SLOW_TRACE_THRESHOLD_MS);
             for (String type : e.insights) {
                 sums.merge(type + " ServiceName=" + e.rootService + " Severity=" + severities.get(type), 1.0,
                         Double::sum);
@@ -467,46 +467,4 @@ class LiveJobITCase {
         }
     }
 
-    /** The contract's summary of a generated trace, from the generated spans alone. */
-    private static final class Expected {
-        final String traceId;
-        final int spanCount;
-        final int errorCount;
-        final Set<String> services = new TreeSet<>();
-        final long startMicros;
-        final long endMicros;
-        final String rootService;
-        final String rootOperation;
-        final Set<String> insights = new TreeSet<>();
-
-        Expected(List<GeneratedSpan> spans) {
-            traceId = spans.get(0).traceId;
-            spanCount = spans.size();
-            long start = Long.MAX_VALUE;
-            long end = Long.MIN_VALUE;
-            int errors = 0;
-            GeneratedSpan root = null;
-            for (GeneratedSpan span : spans) {
-                services.add(span.serviceName);
-                errors += span.isError() ? 1 : 0;
-                start = Math.min(start, Math.floorDiv(span.startEpochNanos, 1000));
-                end = Math.max(end, Math.floorDiv(span.endEpochNanos, 1000));
-                root = span.parentSpanId == null ? span : root;
-            }
-            errorCount = errors;
-            startMicros = start;
-            endMicros = end;
-            rootService = root.serviceName;
-            rootOperation = root.operationName;
-            if ((end - start) / 1000.0 > SLOW_TRACE_THRESHOLD_MS) {
-                insights.add("slow_trace");
-            }
-            if (errors > 0) {
-                insights.add("trace_errors");
-            }
-            if (services.size() > 5) {
-                insights.add("high_service_count");
-            }
-        }
-    }
 }

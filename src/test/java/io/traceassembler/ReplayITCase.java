@@ -6,6 +6,7 @@ import io.traceassembler.generate.ArchiveOptions;
 import io.traceassembler.generate.ArchiveWriter;
 import io.traceassembler.generate.GeneratedRecord;
 import io.traceassembler.generate.GeneratedSpan;
+import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
@@ -34,9 +35,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -86,7 +85,7 @@ class ReplayITCase {
         assertThat(summaries.keySet()).isEqualTo(traces.keySet());
         List<String> expectedInsights = new ArrayList<>();
         for (Map.Entry<String, List<GeneratedSpan>> trace : traces.entrySet()) {
-            Expected expected = new Expected(trace.getValue());
+            ExpectedTrace expected = new ExpectedTrace(trace.getValue());
             assertSummary(summaries.get(trace.getKey()), expected);
             expected.insights.forEach(type -> expectedInsights.add(
                     trace.getKey() + " " + type + " " + severity(type) + " " + expected.rootService));
@@ -161,7 +160,7 @@ class ReplayITCase {
         return traces;
     }
 
-    private static void assertSummary(JsonNode actual, Expected e) {
+    private static void assertSummary(JsonNode actual, ExpectedTrace e) {
         String id = e.traceId;
         assertThat(actual.get("span_count").asInt()).as(id).isEqualTo(e.spanCount);
         assertThat(actual.get("service_count").asInt()).as(id).isEqualTo(e.services.size());
@@ -191,48 +190,6 @@ class ReplayITCase {
         }
     }
 
-    /** The contract's summary of a generated trace, from the generated spans alone. */
-    private static final class Expected {
-        final String traceId;
-        final int spanCount;
-        final int errorCount;
-        final Set<String> services = new TreeSet<>();
-        final long startMicros;
-        final long endMicros;
-        final String rootService;
-        final String rootOperation;
-        final Set<String> insights = new TreeSet<>();
-
-        Expected(List<GeneratedSpan> spans) {
-            traceId = spans.get(0).traceId;
-            spanCount = spans.size();
-            long start = Long.MAX_VALUE;
-            long end = Long.MIN_VALUE;
-            int errors = 0;
-            GeneratedSpan root = null;
-            for (GeneratedSpan span : spans) {
-                services.add(span.serviceName);
-                errors += "error".equals(span.status) ? 1 : 0;
-                start = Math.min(start, Math.floorDiv(span.startEpochNanos, 1000));
-                end = Math.max(end, Math.floorDiv(span.endEpochNanos, 1000));
-                root = span.parentSpanId == null ? span : root;
-            }
-            errorCount = errors;
-            startMicros = start;
-            endMicros = end;
-            rootService = root.serviceName;
-            rootOperation = root.operationName;
-            if ((end - start) / 1000.0 > 5000) {
-                insights.add("slow_trace");
-            }
-            if (errors > 0) {
-                insights.add("trace_errors");
-            }
-            if (services.size() > 5) {
-                insights.add("high_service_count");
-            }
-        }
-    }
 
     private static String severity(String type) {
         return Map.of("slow_trace", "warning", "trace_errors", "error", "high_service_count", "info").get(type);

@@ -2,6 +2,7 @@ package io.traceassembler.reliability;
 
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
+import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 
@@ -21,8 +22,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -111,33 +110,23 @@ final class ReplayHarness {
 
     /** Compares a summary line with the contract's values computed from the generated spans alone. */
     static void assertSummary(JsonNode actual, List<GeneratedSpan> spans) {
-        String id = spans.get(0).traceId;
-        Set<String> services = new TreeSet<>();
-        long start = Long.MAX_VALUE;
-        long end = Long.MIN_VALUE;
-        int errors = 0;
-        GeneratedSpan root = null;
-        for (GeneratedSpan span : spans) {
-            services.add(span.serviceName);
-            errors += "error".equals(span.status) ? 1 : 0;
-            start = Math.min(start, Math.floorDiv(span.startEpochNanos, 1000));
-            end = Math.max(end, Math.floorDiv(span.endEpochNanos, 1000));
-            root = span.parentSpanId == null ? span : root;
-        }
+        ExpectedTrace e = new ExpectedTrace(spans);
+        String id = e.traceId;
         assertThat(actual).as("summary of %s", id).isNotNull();
-        assertThat(actual.get("span_count").asInt()).as(id).isEqualTo(spans.size());
-        assertThat(actual.get("error_count").asInt()).as(id).isEqualTo(errors);
-        assertThat(actual.get("service_count").asInt()).as(id).isEqualTo(services.size());
+        assertThat(actual.get("span_count").asInt()).as(id).isEqualTo(e.spanCount);
+        assertThat(actual.get("error_count").asInt()).as(id).isEqualTo(e.errorCount);
+        assertThat(actual.get("service_count").asInt()).as(id).isEqualTo(e.services.size());
         List<String> actualServices = new ArrayList<>();
         actual.get("services").forEach(v -> actualServices.add(v.asText()));
-        assertThat(actualServices).as(id).containsExactlyElementsOf(services);
-        assertThat(actual.get("start_epoch_ms").asLong()).as(id).isEqualTo(Math.floorDiv(start, 1000));
-        assertThat(actual.get("end_epoch_ms").asLong()).as(id).isEqualTo(Math.floorDiv(end, 1000));
+        assertThat(actualServices).as(id).containsExactlyElementsOf(e.services);
+        assertThat(actual.get("start_epoch_ms").asLong()).as(id).isEqualTo(e.startEpochMillis());
+        assertThat(actual.get("end_epoch_ms").asLong()).as(id).isEqualTo(e.endEpochMillis());
         assertThat(actual.get("duration_ms").decimalValue()).as(id)
-                .isEqualByComparingTo(BigDecimal.valueOf(end - start, 3));
+                .isEqualByComparingTo(BigDecimal.valueOf(e.endMicros - e.startMicros, 3));
         assertThat(actual.get("has_root").asBoolean()).as(id).isTrue();
-        assertThat(actual.get("root_service").asText()).as(id).isEqualTo(root.serviceName);
-        assertThat(actual.get("root_operation").asText()).as(id).isEqualToIgnoringCase(root.operationName);
+        assertThat(actual.get("root_service").asText()).as(id).isEqualTo(e.rootService);
+        // The Zipkin library lower-cases span names.
+        assertThat(actual.get("root_operation").asText()).as(id).isEqualToIgnoringCase(e.rootOperation);
         assertThat(actual.get("orphan_span_count").asInt()).as(id).isZero();
         assertThat(actual.get("truncated").asBoolean()).as(id).isFalse();
     }
