@@ -9,8 +9,6 @@ import io.traceassembler.sink.LiveSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.StringJoiner;
 
@@ -58,21 +56,7 @@ public final class LiveJob {
      */
     public static String describe(TraceAssemblerConfig config) {
         StringJoiner out = new StringJoiner("\n  ", "Configuration:\n  ", "");
-        try {
-            for (Field groupField : TraceAssemblerConfig.class.getFields()) {
-                if (Modifier.isStatic(groupField.getModifiers())) {
-                    continue;
-                }
-                Object group = groupField.get(config);
-                for (Field key : group.getClass().getFields()) {
-                    if (!Modifier.isStatic(key.getModifiers())) {
-                        out.add(group.getClass().getSimpleName() + "." + key.getName() + " = " + key.get(group));
-                    }
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        config.settings.forEach((key, value) -> out.add(key + " = " + value));
         return out.toString();
     }
 }

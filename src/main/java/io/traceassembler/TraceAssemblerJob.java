@@ -57,11 +57,13 @@ public final class TraceAssemblerJob implements Runnable {
     static int execute(String... args) {
         CommandLine cli = new CommandLine(new TraceAssemblerJob());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                // Configuration and usage problems: the message names the bad key or flag.
-                commandLine.getErr().println("error: " + e.getMessage());
+            commandLine.getErr().println("error: " + e.getMessage());
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                // Configuration and start-up checks: the message names the key or resource at fault.
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    commandLine.getErr().println("  caused by: " + cause);
+                }
             } else {
-                commandLine.getErr().println("error: " + e);
                 e.printStackTrace(commandLine.getErr());
             }
             return 1;

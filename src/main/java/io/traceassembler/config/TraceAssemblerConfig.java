@@ -32,6 +32,8 @@ public final class TraceAssemblerConfig implements Serializable {
     public final TraceStore traceStore;
     public final InsightMetrics insightMetrics;
     public final DeadLetters deadLetters;
+    /** Every key ({@code Group.key}) with the value in force, given or default: for the start-up log. */
+    public final Map<String, String> settings;
 
     private TraceAssemblerConfig(Reader r) {
         this.spanSource = new SpanSource(r.group("SpanSource"));
@@ -41,6 +43,7 @@ public final class TraceAssemblerConfig implements Serializable {
         this.insightMetrics = new InsightMetrics(r.group("InsightMetrics"));
         this.deadLetters = new DeadLetters(r.group("DeadLetters"));
         r.rejectUnknown();
+        this.settings = java.util.Collections.unmodifiableMap(r.effectiveSettings());
     }
 
     /** Builds and validates; throws {@link ConfigException} naming the bad group, key and value. */
@@ -199,6 +202,13 @@ public final class TraceAssemblerConfig implements Serializable {
             return g;
         }
 
+        /** Every key read, as {@code Group.key}, with the value in force. */
+        Map<String, String> effectiveSettings() {
+            Map<String, String> settings = new LinkedHashMap<>();
+            read.forEach((id, g) -> g.effective.forEach((key, value) -> settings.put(id + "." + key, value)));
+            return settings;
+        }
+
         void rejectUnknown() {
             for (Map.Entry<String, Properties> e : groups.entrySet()) {
                 Group g = read.get(e.getKey());
@@ -219,6 +229,8 @@ public final class TraceAssemblerConfig implements Serializable {
             final String id;
             final Properties props;
             final Set<String> known = new TreeSet<>();
+            /** Key → the value in force (as given, or the default), in reading order. */
+            final Map<String, String> effective = new LinkedHashMap<>();
 
             Group(String id, Properties props) {
                 this.id = id;
@@ -229,6 +241,16 @@ public final class TraceAssemblerConfig implements Serializable {
                 known.add(key);
                 String v = props.getProperty(key);
                 return v == null || v.isBlank() ? null : v.trim();
+            }
+
+            private static String describeDefault(Object value) {
+                if (value == null) {
+                    return "(none)";
+                }
+                if (value instanceof Duration) {
+                    return TimeUtils.formatWithHighestUnit((Duration) value);
+                }
+                return value instanceof Enum ? ((Enum<?>) value).name().toLowerCase(Locale.ROOT) : value.toString();
             }
 
             ConfigException invalid(String key, Object value, String problem) {
@@ -243,11 +265,15 @@ public final class TraceAssemblerConfig implements Serializable {
 
             String string(String key, String defaultValue) {
                 String v = raw(key);
-                return v == null ? defaultValue : v;
+                String value = v == null ? defaultValue : v;
+                effective.put(key, value);
+                return value;
             }
 
             String optionalString(String key) {
-                return raw(key);
+                String v = raw(key);
+                effective.put(key, v == null ? "(none)" : v);
+                return v;
             }
 
             interface Parser<T> {
@@ -256,6 +282,7 @@ public final class TraceAssemblerConfig implements Serializable {
 
             <T> T parsed(String key, Parser<T> parser, T defaultValue, String expected) {
                 String v = raw(key);
+                effective.put(key, v != null ? v : describeDefault(defaultValue));
                 if (v == null) {
                     return defaultValue;
                 }

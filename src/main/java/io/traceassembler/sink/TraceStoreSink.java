@@ -9,6 +9,7 @@ import org.apache.flink.connector.dynamodb.sink.DynamoDbSink;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -61,6 +62,10 @@ public final class TraceStoreSink {
             throw new IllegalStateException("DynamoDB table '" + config.tableName + "' not found in "
                     + AwsClients.describe(config.region, config.endpoint)
                     + ": create it (terraform/ does) or set TraceStore.table.name", e);
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("Cannot reach DynamoDB in " + AwsClients.describe(config.region, config.endpoint)
+                    + " to check table '" + config.tableName + "': " + e.getMessage()
+                    + " (check TraceStore.aws.region / TraceStore.aws.endpoint and the AWS credentials)", e);
         }
     }
 

@@ -50,6 +50,23 @@ class TraceAssemblerConfigTest {
     // ----------------------------------------------------------------------------------------------
 
     @Test
+    void settingsListEveryKeyWithTheValueInForce() {
+        TraceAssemblerConfig config = TraceAssemblerConfig.from(PropertyGroups.empty()
+                .set("TraceAssembly", "session.gap", "10 s")
+                .set("SpanSource", "reader", "efo"));
+
+        assertThat(config.settings)
+                .containsEntry("TraceAssembly.session.gap", "10 s")
+                .containsEntry("TraceAssembly.allowed.lateness", "5 min")
+                .containsEntry("SpanSource.reader", "efo")
+                .containsEntry("SpanSource.format", "auto")
+                .containsEntry("SpanSource.aws.endpoint", "(none)")
+                .containsEntry("Insights.high.service.count.threshold", "5")
+                .containsEntry("DeadLetters.include.record", "true");
+        assertThat(config.settings.keySet()).first().isEqualTo("SpanSource.stream.name");
+    }
+
+    @Test
     void defaultsMatchTheContractsAndTheSeed() {
         TraceAssemblerConfig c = TraceAssemblerConfig.defaults();
         String region = expectedDefaultRegion();
