@@ -19,10 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code run}: the live job, configured from a local runtime-properties file and {@code --set} overrides. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Runs the live job: spans from the SpanSource Kinesis stream, trace summaries to the TraceStore",
-            "DynamoDB table, insight metrics to CloudWatch, dead letters to the DeadLetters stream (or the log)."
-        })
+        description = "Runs the live job: spans from the SpanSource Kinesis stream, trace summaries to the "
+                + "TraceStore DynamoDB table, insight metrics to CloudWatch, dead letters to the DeadLetters "
+                + "stream (or the log).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
