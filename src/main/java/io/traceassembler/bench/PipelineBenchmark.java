@@ -56,7 +56,10 @@ import java.util.Set;
  *   <li>{@code full-rocksdb}: the same on RocksDB (what Managed Flink always uses);
  *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after decoding;
  *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a session
- *       window (30 s gap) and summarised by a ProcessWindowFunction when it fires.
+ *       window (30 s gap) and summarised by a ProcessWindowFunction when it fires;
+ *   <li>{@code full-writeback-rocksdb} (only on request): {@code full-rocksdb} with the assembler behind
+ *       {@link TraceAssemblerOperator} (write-back of the trace progress), which {@code TracePipeline}
+ *       does not use yet. Not in the RESULT line.
  * </ol>
  * Throughput is spans in the archive / the job's net runtime (from submission to finish, as the
  * JobManager reports it; MiniCluster start-up excluded). Then {@link StateSize} measures the state

@@ -78,6 +78,67 @@ class WriteBackSnapshotTest {
         restored.close();
     }
 
+    /** Snapshot of one subtask with a dirty cache, restored into two subtasks (rescaling), traces finished there. */
+    @org.junit.jupiter.api.Test
+    void snapshotWithDirtyCacheRescalesFromOneToTwoSubtasks() throws Exception {
+        List<Span> first = new ArrayList<>();
+        List<Span> second = new ArrayList<>();
+        for (int t = 0; t < 80; t++) {
+            for (int i = 0; i < 6; i++) {
+                long end = (T0 + t * 10 + i * 100) * 1000;
+                Span span = new Span("trace-" + t, "s" + t + "-" + i, i == 0 ? null : "s" + t + "-" + (i - 1),
+                        "svc-" + (i % 3), "op-" + i, end - 500, end, i == 4);
+                (i < 3 ? first : second).add(span);
+            }
+        }
+        second.add(first.get(7));
+
+        var heap = harness(new KeyedProcessOperator<>(assembler()), false);
+        heap.open();
+        feed(heap, first);
+        feed(heap, second);
+        heap.processWatermark(Long.MAX_VALUE - 1);
+        List<String> expected = summaries(heap);
+        heap.close();
+
+        int maxParallelism = 128;
+        var one = new KeyedOneInputStreamOperatorTestHarness<>(new TraceAssemblerOperator(assembler()),
+                (Span s) -> s.traceId, Types.STRING, maxParallelism, 1, 0);
+        rocksDb(one);
+        one.open();
+        feed(one, first);
+        one.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState snapshot = one.snapshot(1, 1);
+        one.close();
+
+        List<String> actual = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var h = new KeyedOneInputStreamOperatorTestHarness<>(new TraceAssemblerOperator(assembler()),
+                    (Span s) -> s.traceId, Types.STRING, maxParallelism, 2, subtask);
+            rocksDb(h);
+            h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, maxParallelism, 1, 2, subtask));
+            h.open();
+            for (Span span : second) {
+                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        span.traceId, maxParallelism, 2) == subtask) {
+                    h.processElement(span, Math.floorDiv(span.endMicros, 1000));
+                }
+            }
+            h.processWatermark(Long.MAX_VALUE - 1);
+            actual.addAll(summaries(h));
+            h.close();
+        }
+        assertThat(actual.stream().sorted().collect(Collectors.toList())).isEqualTo(expected).hasSize(80);
+    }
+
+    private static void rocksDb(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness) {
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
+        backend.getMemoryConfiguration().setUseManagedMemory(false);
+        harness.setStateBackend(backend);
+        harness.getExecutionConfig().disableGenericTypes();
+    }
+
     private static TraceAssembler assembler() {
         return new TraceAssembler(TraceAssemblerConfig.from(PropertyGroups.empty()).traceAssembly);
     }
