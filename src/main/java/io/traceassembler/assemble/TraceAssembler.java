@@ -112,6 +112,19 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     /** Recently touched traces, in memory only: saves state reads and writes (see {@link TraceCache}). */
     private transient TraceCache cache;
 
+    /**
+     * Set by {@link TraceAssemblerOperator} (RocksDB only): the cache holds the newest {@link TraceProgress}
+     * of its traces and writes it to the state only before a snapshot, on eviction and at the end of input.
+     */
+    private transient KeySwitch writeBack;
+    /** The key being processed while write-back may switch keys (to restore it). */
+    private transient String currentTraceId;
+
+    /** Sets the keyed state backend's current key (the operator's {@code setCurrentKey}). */
+    interface KeySwitch {
+        void setCurrentKey(String traceId);
+    }
+
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
@@ -155,9 +168,11 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     public void processElement(Span span, Context ctx, Collector<TraceSummary> out) throws Exception {
         long endMillis = Math.floorDiv(span.endMicros, 1000);
         String traceId = ctx.getCurrentKey();
+        currentTraceId = traceId;
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        // A cached progress is what the state holds; mutate a copy, never the instance handed to the state.
-        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
+        // A cached progress equals what the state holds. The cache exists on RocksDB only, where update()
+        // serialises at once and the state never holds this instance: mutating it in place is safe (no copy).
+        TraceProgress progress = cached != null ? cached.progress : progressState.value();
 
         if (progress == null) {
             long watermark = ctx.timerService().currentWatermark();
@@ -218,17 +233,16 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         progress.dirty = true;
 
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
-        progressState.update(progress);
-        if (cached != null) {
-            cached.progress = progress;
-        }
+        store(progress, cached);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
         String traceId = ctx.getCurrentKey();
+        currentTraceId = traceId;
+        // With write-back the cached progress is the newest (the state's may be older): read it first.
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        TraceProgress progress = cached != null ? cached.progress.copy() : progressState.value();
+        TraceProgress progress = cached != null ? cached.progress : progressState.value();
         if (progress == null) {
             return; // a stale timer of a trace already cleaned up
         }
@@ -269,9 +283,63 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             progress.forcedCloseAtMillis += periods * maxTraceDurationMillis;
         }
         registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
-        progressState.update(progress);
+        store(progress, cached);
+    }
+
+    /**
+     * Stores the trace's progress: with write-back into its (resident) cache entry only, marked dirty;
+     * otherwise into the state, and the cache entry (if any) keeps the same instance.
+     */
+    private void store(TraceProgress progress, TraceCache.Entry cached) throws Exception {
         if (cached != null) {
             cached.progress = progress;
+            if (writeBack != null && cached.resident) {
+                cached.progressDirty = true;
+                return;
+            }
+        }
+        progressState.update(progress);
+    }
+
+    /**
+     * Switches the assembler to write-back (called by {@link TraceAssemblerOperator} after {@code open}).
+     * Only with the cache (RocksDB); on the heap backend nothing changes.
+     */
+    void enableWriteBack(KeySwitch keySwitch) {
+        if (cache == null) {
+            return;
+        }
+        writeBack = keySwitch;
+        cache.setEvictionListener((traceId, entry) -> {
+            if (entry.progressDirty) {
+                writeProgress(traceId, entry);
+            }
+        });
+    }
+
+    /**
+     * Writes every dirty cached progress to the state (before a snapshot, at the end of input): afterwards
+     * the keyed state holds exactly what a write-through assembler would hold.
+     */
+    void flushDirty() throws Exception {
+        if (writeBack == null) {
+            return;
+        }
+        currentTraceId = null; // between elements: no key to restore
+        for (Map.Entry<String, TraceCache.Entry> e : cache.entries()) {
+            if (e.getValue().progressDirty) {
+                writeProgress(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Writes one entry's progress under its own key, then restores the key being processed (if any). */
+    private void writeProgress(String traceId, TraceCache.Entry entry) throws Exception {
+        writeBack.setCurrentKey(traceId);
+        progressState.update(entry.progress);
+        entry.progressDirty = false;
+        if (currentTraceId != null && !currentTraceId.equals(traceId)) {
+            writeBack.setCurrentKey(currentTraceId);
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.Set;
  * last; it is never checkpointed and starts empty after a restore. It only saves state accesses, which on
  * RocksDB are each a JNI call, a lookup and a (de)serialisation:
  * <ul>
- *   <li>the trace's {@link TraceProgress} as last written to the state: saves the read per span. The cached
- *       instance is never mutated (it may be the very object in the heap backend's state map, which an
- *       asynchronous snapshot may be writing): the assembler mutates a copy and writes that;
+ *   <li>the trace's {@link TraceProgress} as last written to the state: saves the read per span. The
+ *       assembler mutates the cached instance in place and writes it: the cache is used on RocksDB only,
+ *       where a state update serialises at once, so the state never shares the instance. (On the heap
+ *       backend it would be the very object in the state map, which an asynchronous snapshot may be
+ *       writing: there it would have to be copied per span.)
  *   <li>for a trace first seen while cached ({@link Entry#complete}): all its span ids with their parents
  *       and all its services, exactly as in the map states. De-duplication then needs no state read, the
  *       summary no iteration over the map states; an already known service is not written again;
@@ -42,14 +44,27 @@ public final class TraceCache {
         final Set<String> services = new HashSet<>(8);
         /** {@link #services} holds every service of the trace (first seen while cached). */
         boolean complete;
+        /**
+         * Write-back ({@link TraceAssemblerOperator}): {@link #progress} is newer than the state's and must be
+         * written before the next snapshot or when the entry leaves the cache.
+         */
+        boolean progressDirty;
+        /** In the cache (false once evicted or removed). */
+        boolean resident = true;
 
         boolean spansKnown() {
             return spans != null;
         }
     }
 
+    /** Told about every entry the LRU evicts (write-back of a dirty progress). */
+    interface EvictionListener {
+        void evicted(String traceId, Entry entry) throws Exception;
+    }
+
     private final int maxTraces;
     private final int maxSpans;
+    private EvictionListener evictionListener;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private long spans;
 
@@ -58,12 +73,16 @@ public final class TraceCache {
         this.maxSpans = maxSpans;
     }
 
+    void setEvictionListener(EvictionListener listener) {
+        this.evictionListener = listener;
+    }
+
     Entry get(String traceId) {
         return entries.get(traceId);
     }
 
     /** A new entry for a trace that has no state yet: everything about it will be known. */
-    Entry putNew(String traceId, TraceProgress progress) {
+    Entry putNew(String traceId, TraceProgress progress) throws Exception {
         Entry e = new Entry();
         e.progress = progress;
         e.spans = new HashMap<>();
@@ -73,23 +92,26 @@ public final class TraceCache {
     }
 
     /** A new entry for a trace read from the state: its span ids and services are not known. */
-    Entry putExisting(String traceId, TraceProgress progress) {
+    Entry putExisting(String traceId, TraceProgress progress) throws Exception {
         Entry e = new Entry();
         e.progress = progress;
         put(traceId, e);
         return e;
     }
 
-    private void put(String traceId, Entry e) {
+    private void put(String traceId, Entry e) throws Exception {
         Entry old = entries.put(traceId, e);
-        if (old != null && old.spans != null) {
-            spans -= old.spans.size();
+        if (old != null) {
+            old.resident = false;
+            if (old.spans != null) {
+                spans -= old.spans.size();
+            }
         }
         evict();
     }
 
     /** Records a span id written to the state. */
-    void addSpan(Entry e, String spanId, String parent) {
+    void addSpan(Entry e, String spanId, String parent) throws Exception {
         if (e.spans == null) {
             return;
         }
@@ -106,23 +128,36 @@ public final class TraceCache {
 
     void remove(String traceId) {
         Entry old = entries.remove(traceId);
-        if (old != null && old.spans != null) {
-            spans -= old.spans.size();
+        if (old != null) {
+            old.resident = false;
+            if (old.spans != null) {
+                spans -= old.spans.size();
+            }
         }
     }
 
-    private void evict() {
+    private void evict() throws Exception {
         if (entries.size() <= maxTraces && spans <= maxSpans) {
             return;
         }
         Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
         while (it.hasNext() && (entries.size() > maxTraces || spans > maxSpans)) {
-            Entry eldest = it.next().getValue();
-            if (eldest.spans != null) {
-                spans -= eldest.spans.size();
+            Map.Entry<String, Entry> eldest = it.next();
+            Entry entry = eldest.getValue();
+            if (entry.spans != null) {
+                spans -= entry.spans.size();
             }
             it.remove();
+            entry.resident = false;
+            if (evictionListener != null) {
+                evictionListener.evicted(eldest.getKey(), entry);
+            }
         }
+    }
+
+    /** Every entry, in LRU order (eldest first); the caller must not add or remove entries meanwhile. */
+    Iterable<Map.Entry<String, Entry>> entries() {
+        return entries.entrySet();
     }
 
     int size() {

@@ -47,27 +47,6 @@ public class TraceProgress {
 
     public TraceProgress() {}
 
-    /** A field-by-field copy (the assembler's cache never mutates an instance it handed to the state). */
-    TraceProgress copy() {
-        TraceProgress c = new TraceProgress();
-        c.spanCount = spanCount;
-        c.errorCount = errorCount;
-        c.storedSpanCount = storedSpanCount;
-        c.minStartMicros = minStartMicros;
-        c.maxEndMicros = maxEndMicros;
-        c.firstEndMicros = firstEndMicros;
-        c.rootService = rootService;
-        c.rootOperation = rootOperation;
-        c.hasRoot = hasRoot;
-        c.truncated = truncated;
-        c.revision = revision;
-        c.dirty = dirty;
-        c.forcedCloseAtMillis = forcedCloseAtMillis;
-        c.timerAt = timerAt;
-        c.keysRecorded = keysRecorded;
-        return c;
-    }
-
     public long maxEndMillis() {
         return Math.floorDiv(maxEndMicros, 1000);
     }

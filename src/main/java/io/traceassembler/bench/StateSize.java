@@ -5,6 +5,7 @@ import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -98,7 +99,7 @@ final class StateSize {
         conf.setString("state.checkpoints.dir", checkpoints.toUri().toString());
         StreamExecutionEnvironment env = PipelineBenchmark.environment(parallelism, rocksdb, conf);
         TraceAssemblerConfig config = TraceAssemblerConfig.defaults();
-        env.addSource(new OpenTraces(traces, spansPerTrace), "open-traces", Types.POJO(Span.class))
+        env.addSource(new OpenTraces(traces, spansPerTrace), "open-traces", TypeInformation.of(Span.class))
                 .setParallelism(1)
                 .keyBy(span -> span.traceId, Types.STRING)
                 .process(new TraceAssembler(config.traceAssembly))

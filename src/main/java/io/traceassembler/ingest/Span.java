@@ -1,14 +1,18 @@
 package io.traceassembler.ingest;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
  * One decoded span, reduced to what trace assembly needs. Tags, logs and baggage are dropped at
  * decode time so that nothing downstream pays for them.
  *
- * <p>A Flink POJO (public no-arg constructor, public fields) so Flink's PojoSerializer handles it;
- * times are epoch microseconds, enough for the contract's microsecond-precise durations.
+ * <p>Public no-arg constructor and public fields; Flink serialises it with the hand-written
+ * {@link SpanSerializer} (see {@link SpanTypeInfoFactory}), never with Kryo. Times are epoch
+ * microseconds, enough for the contract's microsecond-precise durations.
  */
+@TypeInfo(SpanTypeInfoFactory.class)
 public class Span {
     public String traceId;
     public String spanId;

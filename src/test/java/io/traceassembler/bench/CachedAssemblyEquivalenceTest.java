@@ -2,6 +2,7 @@ package io.traceassembler.bench;
 
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.TraceAssembler;
+import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
@@ -40,7 +41,10 @@ class CachedAssemblyEquivalenceTest {
         System.setProperty(TraceCache.MAX_TRACES_PROPERTY, "4096");
         System.setProperty(TraceCache.MAX_SPANS_PROPERTY, "100000");
         try {
-            assertThat(run("heap", events)).isEqualTo(run("rocksdb", events)).isNotEmpty();
+            List<String> heap = run("heap", events);
+            assertThat(heap).isEqualTo(run("rocksdb", events)).isNotEmpty();
+            // Write-back of the progress (TraceAssemblerOperator): flushed on eviction and before the snapshot.
+            assertThat(heap).isEqualTo(run("rocksdb-writeback", events));
         } finally {
             System.clearProperty(TraceCache.MAX_TRACES_PROPERTY);
             System.clearProperty(TraceCache.MAX_SPANS_PROPERTY);
@@ -95,6 +99,7 @@ class CachedAssemblyEquivalenceTest {
         int half = events.size() / 2;
         for (int i = 0; i < events.size(); i++) {
             if (i == half) {
+                harness.prepareSnapshotPreBarrier(1); // as a task does before each checkpoint barrier
                 OperatorSubtaskState snapshot = harness.snapshot(1, 1);
                 collect(harness, out);
                 harness.close();
@@ -134,10 +139,11 @@ class CachedAssemblyEquivalenceTest {
             String backend, OperatorSubtaskState restore) throws Exception {
         TraceAssemblerConfig config = TraceAssemblerConfig.from(
                 PropertyGroups.empty().set("TraceAssembly", "max.spans.per.trace", "30"));
+        TraceAssembler assembler = new TraceAssembler(config.traceAssembly);
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TraceAssembler(config.traceAssembly)), (Span s) -> s.traceId,
-                Types.STRING);
-        if (backend.equals("rocksdb")) {
+                backend.endsWith("writeback") ? new TraceAssemblerOperator(assembler) : new KeyedProcessOperator<>(assembler),
+                (Span s) -> s.traceId, Types.STRING);
+        if (backend.startsWith("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
             rocksdb.getMemoryConfiguration().setUseManagedMemory(false);
             harness.setStateBackend(rocksdb);

@@ -1,6 +1,12 @@
 package io.traceassembler.reliability;
 
 import io.traceassembler.TracePipeline;
+import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.TraceAssembler;
+import io.traceassembler.assemble.TraceAssemblerOperator;
+import io.traceassembler.assemble.TraceCache;
+import io.traceassembler.assemble.TraceWatermarks;
+import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
@@ -22,7 +28,9 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -113,7 +121,21 @@ class RecoveryITCase {
 
     /** The streaming job: a monitored folder (or a bounded one) -> the pipeline -> summary lines. */
     static JobGraph job(java.nio.file.Path input, int parallelism, boolean continuous, boolean injectFailure) {
+        return job(input, parallelism, continuous, injectFailure, false);
+    }
+
+    /**
+     * writeBack: on RocksDB, with the assembler behind {@link TraceAssemblerOperator} (write-back of the trace
+     * progress, flushed before every barrier and on eviction), wired like {@code TracePipeline.build} otherwise.
+     */
+    static JobGraph job(java.nio.file.Path input, int parallelism, boolean continuous, boolean injectFailure,
+            boolean writeBack) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (writeBack) {
+            EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
+            rocksdb.getMemoryConfiguration().setUseManagedMemory(false);
+            env.setStateBackend(rocksdb);
+        }
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.setParallelism(parallelism);
         env.enableCheckpointing(200);
@@ -129,7 +151,21 @@ class RecoveryITCase {
             records = records.map(new FailOnce(), records.getType()).uid("fail-once");
         }
         TraceAssemblerConfig config = config();
-        TracePipeline.build(records, config).summaries
+        DataStream<TraceSummary> summaries;
+        if (writeBack) {
+            DataStream<TraceSummary> assembled = records
+                    .process(new DecodeSpans(config.spanSource.format)).uid(TracePipeline.DECODE_UID)
+                    .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
+                    .uid(TracePipeline.WATERMARKS_UID)
+                    .keyBy(span -> span.traceId, Types.STRING)
+                    .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
+                            new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
+                    .uid(TracePipeline.ASSEMBLE_UID);
+            summaries = TracePipeline.analyze(assembled, config);
+        } else {
+            summaries = TracePipeline.build(records, config).summaries;
+        }
+        summaries
                 .map(s -> TraceItems.toJsonLine(s, 30), Types.STRING).uid("summary-json")
                 .addSink(new Collect()).uid("collect");
         return env.getStreamGraph().getJobGraph();
@@ -150,21 +186,60 @@ class RecoveryITCase {
         stopAndRestore(client, 2, 2);
     }
 
+    /** RocksDB with write-back and a tiny cache (dirty entries evicted all the time), rescaled 2 -> 1. */
+    @Test
+    void writeBackOnRocksDbStopWithSavepointAndRestoreWithLowerParallelism(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
+        withTinyCache(() -> stopAndRestore(client, 2, 1, true));
+    }
+
+    /** RocksDB with write-back and a tiny cache, rescaled 1 -> 2. */
+    @Test
+    void writeBackOnRocksDbStopWithSavepointAndRestoreWithHigherParallelism(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
+        withTinyCache(() -> stopAndRestore(client, 1, 2, true));
+    }
+
+    /** RocksDB with write-back and the default cache (nothing evicted: only the barrier flush persists progress). */
+    @Test
+    void writeBackOnRocksDbAFailureAfterACheckpointRecovers(@InjectClusterClient ClusterClient<?> client) throws Exception {
+        failureAfterACheckpoint(client, true);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static void withTinyCache(ThrowingRunnable test) throws Exception {
+        System.setProperty(TraceCache.MAX_TRACES_PROPERTY, "20");
+        System.setProperty(TraceCache.MAX_SPANS_PROPERTY, "400");
+        try {
+            test.run();
+        } finally {
+            System.clearProperty(TraceCache.MAX_TRACES_PROPERTY);
+            System.clearProperty(TraceCache.MAX_SPANS_PROPERTY);
+        }
+    }
+
     private void stopAndRestore(ClusterClient<?> client, int before, int after) throws Exception {
+        stopAndRestore(client, before, after, false);
+    }
+
+    private void stopAndRestore(ClusterClient<?> client, int before, int after, boolean writeBack) throws Exception {
         OUTPUT.clear();
         List<java.nio.file.Path> files = writeArchive();
         java.nio.file.Path input = dir.resolve("input");
         int half = files.size() / 2;
         move(files.subList(0, half), input);
 
-        JobID first = client.submitJob(job(input, before, true, false)).get();
+        JobID first = client.submitJob(job(input, before, true, false, writeBack)).get();
         waitUntil(() -> !OUTPUT.isEmpty(), 60, "first summaries");
         String savepoint = client.stopWithSavepoint(first, false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         int emittedBeforeStop = ReplayHarness.lastRevisionById(parse()).size();
 
         move(files.subList(half, files.size()), input);
-        JobGraph restored = job(input, after, true, false);
+        JobGraph restored = job(input, after, true, false, writeBack);
         restored.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         JobID second = client.submitJob(restored).get();
         Map<String, List<GeneratedSpan>> expected = ReplayHarness.tracesById(generator());
@@ -174,20 +249,24 @@ class RecoveryITCase {
         Map<String, JsonNode> last = ReplayHarness.lastRevisionById(parse());
         assertThat(last.keySet()).isEqualTo(expected.keySet());
         expected.forEach((id, spans) -> ReplayHarness.assertSummary(last.get(id), spans));
-        System.out.printf("[reliability] savepoint %d -> %d: %d of %d traces emitted before the stop, %d summary lines,"
-                + " all %d last revisions exact%n", before, after, emittedBeforeStop, expected.size(), OUTPUT.size(),
+        System.out.printf("[reliability] savepoint%s %d -> %d: %d of %d traces emitted before the stop, %d summary lines,"
+                + " all %d last revisions exact%n", writeBack ? " (RocksDB, write-back)" : "", before, after, emittedBeforeStop, expected.size(), OUTPUT.size(),
                 expected.size());
         assertThat(emittedBeforeStop).as("stopped mid-stream").isLessThan(expected.size());
     }
 
     @Test
     void aFailureAfterACheckpointRecoversToTheSameSummaries(@InjectClusterClient ClusterClient<?> client) throws Exception {
+        failureAfterACheckpoint(client, false);
+    }
+
+    private void failureAfterACheckpoint(ClusterClient<?> client, boolean writeBack) throws Exception {
         OUTPUT.clear();
         FAILED_ONCE.set(false);
         CHECKPOINTS_BEFORE_FAILURE.set(0);
         java.nio.file.Path input = dir.resolve("input");
         move(writeArchive(), input);
-        JobGraph job = job(input, 2, false, true);
+        JobGraph job = job(input, 2, false, true, writeBack);
         Configuration restart = new Configuration();
         restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
@@ -204,7 +283,7 @@ class RecoveryITCase {
         Map<String, JsonNode> last = ReplayHarness.lastRevisionById(parse());
         assertThat(last.keySet()).isEqualTo(expected.keySet());
         expected.forEach((traceId, spans) -> ReplayHarness.assertSummary(last.get(traceId), spans));
-        System.out.printf("[reliability] failure recovery: failed once after %d checkpoints, %d summary lines, all %d "
+        System.out.printf("[reliability] failure recovery" + (writeBack ? " (RocksDB, write-back)" : "") + ": failed once after %d checkpoints, %d summary lines, all %d "
                 + "last revisions exact%n", CHECKPOINTS_BEFORE_FAILURE.get(), OUTPUT.size(), expected.size());
     }
 
