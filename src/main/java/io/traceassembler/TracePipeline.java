@@ -5,6 +5,7 @@ import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.TraceAssembler;
+import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.DeadLetter;
@@ -12,6 +13,7 @@ import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.ingest.RawRecord;
 import io.traceassembler.ingest.Span;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -70,8 +72,10 @@ public final class TracePipeline {
                 .name("span-watermarks")
                 .uid(WATERMARKS_UID)
                 .keyBy(span -> span.traceId, Types.STRING)
-                .process(new TraceAssembler(config.traceAssembly))
-                .name("assemble-traces")
+                // The operator around the assembler writes trace progress back to RocksDB before each
+                // checkpoint instead of on every span (see TraceAssemblerOperator).
+                .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
+                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
                 .uid(ASSEMBLE_UID);
 
         SingleOutputStreamOperator<TraceSummary> analyzed = analyze(assembled, config);

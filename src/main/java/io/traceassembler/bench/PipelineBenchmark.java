@@ -1,7 +1,6 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
-import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
@@ -57,9 +56,6 @@ import java.util.Set;
  *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after decoding;
  *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a session
  *       window (30 s gap) and summarised by a ProcessWindowFunction when it fires;
- *   <li>{@code full-writeback-rocksdb} (only on request): {@code full-rocksdb} with the assembler behind
- *       {@link TraceAssemblerOperator} (write-back of the trace progress), which {@code TracePipeline}
- *       does not use yet. Not in the RESULT line.
  * </ol>
  * Throughput is spans in the archive / the job's net runtime (from submission to finish, as the
  * JobManager reports it; MiniCluster start-up excluded). Then {@link StateSize} measures the state
@@ -186,25 +182,6 @@ public final class PipelineBenchmark {
                 outputs.insights.addSink(new CountingSink<>()).name("discard-insights");
                 outputs.deadLetters.addSink(new CountingSink<>()).name("discard-dead-letters");
                 outputs.lateSpans.addSink(new CountingSink<>()).name("discard-late-spans");
-                break;
-            }
-            case "full-writeback-rocksdb": {
-                // TracePipeline.build with the assembler behind TraceAssemblerOperator (write-back of the
-                // trace progress); the same operators otherwise. (Not yet wired into TracePipeline.)
-                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span> spans =
-                        records.process(new DecodeSpans(config.spanSource.format)).name("decode-spans");
-                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> assembled = spans
-                        .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                        .name("span-watermarks")
-                        .keyBy(span -> span.traceId, Types.STRING)
-                        .transform("assemble-traces", org.apache.flink.api.common.typeinfo.TypeInformation.of(
-                                TraceSummary.class), new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)));
-                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> analyzed =
-                        TracePipeline.analyze(assembled, config);
-                analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
-                analyzed.getSideOutput(TraceAnalyzer.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
-                spans.getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
-                assembled.getSideOutput(TraceAssembler.LATE_SPANS).addSink(new CountingSink<>()).name("discard-late");
                 break;
             }
             case "decode-only": {
