@@ -5,24 +5,17 @@ import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Assembles the spans of one trace id into a {@link TraceSummary}; keyed by trace id.
@@ -60,16 +53,17 @@ import java.util.Set;
  * emitted exactly once. (Timers registered while batch timers fire are ignored by Flink, which is why a
  * firing must not rely on a re-registered timer to finish its work.)
  *
- * <h2>Compact state, constant per-span cost</h2>
- * No read-modify-write of a growing accumulator (on RocksDB that re-serialises the whole trace for
- * every span). Per trace:
- * <ul>
- *   <li>{@link TraceProgress}: a fixed-size POJO of counters, bounds, root and emit/timer bookkeeping;
- *   <li>span id &rarr; parent span id ({@code ""} for a root): de-duplication (an exporter retry
- *       counts once, metric {@code duplicateSpans}) and, iterated once per emit, the orphan count;
- *   <li>the distinct service names (a blind put per span).
- * </ul>
- * Once the span map holds {@code maxSpansPerTrace} ids, further spans are not stored (so a retry of
+ * <h2>Compact state: one value per trace</h2>
+ * {@link TraceState}: counters, bounds, root, emit/timer bookkeeping, the distinct services and the span
+ * ids with their parents as 64-bit keys ({@link SpanTable}, 16 bytes per span): de-duplication (an
+ * exporter retry counts once, metric {@code duplicateSpans}) and the orphan count at each emit. No
+ * {@code String} or map entry per span. On the heap backend a span is a hash lookup and an append. On
+ * RocksDB a whole-value read-modify-write per span would re-serialise the trace for every span, so the
+ * assembler keeps recently touched traces in a {@link TraceCache}: with {@link TraceAssemblerOperator}
+ * (write-back, as the pipeline wires it) a cached trace is written once when it leaves the cache and
+ * before every snapshot; the cleanup is one delete.
+ *
+ * <p>Once {@code maxSpansPerTrace} span ids are stored, further spans are not stored (so a retry of
  * one of them cannot be recognised) but still count in span/error counts, bounds and services; the
  * trace is marked truncated (metric {@code truncatedTraces}).
  *
@@ -94,26 +88,18 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     /** Spans that arrived after their trace's state was cleaned up. */
     public static final OutputTag<Span> LATE_SPANS = new OutputTag<>("late-spans", TypeInformation.of(Span.class));
 
-    private static final String ROOT_PARENT = "";
-
     private final long sessionGapMillis;
     private final long allowedLatenessMillis;
     private final long maxTraceDurationMillis;
     private final int maxSpansPerTrace;
 
-    private transient ValueState<TraceProgress> progressState;
-    /** Span id -> parent span id, {@code ""} for a root. */
-    private transient MapState<String, String> spanParentsState;
-    /** Distinct service names (the value is unused). */
-    private transient MapState<String, Boolean> servicesState;
-    /** The keys of both maps, recorded at an emit when known (RocksDB only): a cheaper cleanup. */
-    private transient ValueState<TraceKeys> keysState;
+    private transient ValueState<TraceState> traceState;
 
-    /** Recently touched traces, in memory only: saves state reads and writes (see {@link TraceCache}). */
+    /** Recently touched traces (RocksDB only): saves state reads, with write-back also writes. */
     private transient TraceCache cache;
 
     /**
-     * Set by {@link TraceAssemblerOperator} (RocksDB only): the cache holds the newest {@link TraceProgress}
+     * Set by {@link TraceAssemblerOperator} (RocksDB only): the cache holds the newest {@link TraceState}
      * of its traces and writes it to the state only before a snapshot, on eviction and at the end of input.
      */
     private transient KeySwitch writeBack;
@@ -137,26 +123,19 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         this.maxSpansPerTrace = config.maxSpansPerTrace;
     }
 
-    /** The state descriptor of {@link TraceProgress}; its type is a PojoTypeInfo (no Kryo). */
-    static ValueStateDescriptor<TraceProgress> progressDescriptor() {
-        return new ValueStateDescriptor<>("trace-progress", TypeInformation.of(TraceProgress.class));
+    /** The state descriptor of the per-trace state (hand-written serializer, no Kryo). */
+    static ValueStateDescriptor<TraceState> traceStateDescriptor() {
+        return new ValueStateDescriptor<>("trace", TraceStateSerializer.INSTANCE);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        progressState = getRuntimeContext().getState(progressDescriptor());
-        spanParentsState = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("span-parents", Types.STRING, Types.STRING));
-        servicesState = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("services", Types.STRING, Types.BOOLEAN));
-        keysState = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("emitted-keys", TypeInformation.of(TraceKeys.class)));
-
+        traceState = getRuntimeContext().getState(traceStateDescriptor());
         // On the heap backend a state access is a hash lookup already; the cache would only add work there.
         // Sized by JVM system properties for experiments and tests (a task manager's env.java.opts).
-        cache = isRocksDb(progressState)
+        cache = isRocksDb(traceState)
                 ? new TraceCache(Integer.getInteger(TraceCache.MAX_TRACES_PROPERTY, TraceCache.DEFAULT_MAX_TRACES),
-                        Integer.getInteger(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
+                        Long.getLong(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
                 : null;
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
@@ -170,11 +149,10 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         String traceId = ctx.getCurrentKey();
         currentTraceId = traceId;
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        // A cached progress equals what the state holds. The cache exists on RocksDB only, where update()
-        // serialises at once and the state never holds this instance: mutating it in place is safe (no copy).
-        TraceProgress progress = cached != null ? cached.progress : progressState.value();
+        TraceState trace = cached != null ? cached.trace : traceState.value();
+        long spanKey = SpanTable.key(span.spanId);
 
-        if (progress == null) {
+        if (trace == null) {
             long watermark = ctx.timerService().currentWatermark();
             if (endMillis + sessionGapMillis + allowedLatenessMillis <= watermark) {
                 // Its trace was emitted and cleaned up (or would have been): a new trace from this span
@@ -183,122 +161,103 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 ctx.output(LATE_SPANS, span);
                 return;
             }
-            progress = new TraceProgress();
-            progress.firstEndMicros = span.endMicros;
-            progress.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
-            if (cache != null) {
-                cached = cache.putNew(traceId, progress);
-            }
-        } else {
-            boolean duplicate = cached != null && cached.spansKnown()
-                    ? cached.spans.containsKey(span.spanId)
-                    : spanParentsState.contains(span.spanId);
-            if (duplicate) {
-                duplicateSpans.inc();
-                return;
-            }
-            if (cached == null && cache != null) {
-                cached = cache.putExisting(traceId, progress);
-            }
-            progress.keysRecorded = false; // the maps may change now: the cleanup must clear them
+            trace = new TraceState();
+            trace.firstEndMicros = span.endMicros;
+            trace.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
+        } else if (trace.spans.contains(spanKey)) {
+            duplicateSpans.inc();
+            return;
         }
 
         boolean root = span.parentSpanId == null || span.parentSpanId.isEmpty();
-        if (progress.storedSpanCount < maxSpansPerTrace) {
-            String parent = root ? ROOT_PARENT : span.parentSpanId;
-            spanParentsState.put(span.spanId, parent);
-            if (cached != null) {
-                cache.addSpan(cached, span.spanId, parent);
-            }
-            progress.storedSpanCount++;
-        } else if (!progress.truncated) {
-            progress.truncated = true;
+        if (trace.spans.size() < maxSpansPerTrace) {
+            trace.spans.add(spanKey, root ? SpanTable.ROOT : SpanTable.key(span.parentSpanId));
+        } else if (!trace.truncated) {
+            trace.truncated = true;
             truncatedTraces.inc();
         }
 
-        progress.spanCount++;
+        trace.spanCount++;
         if (span.error) {
-            progress.errorCount++;
+            trace.errorCount++;
         }
-        progress.minStartMicros = Math.min(progress.minStartMicros, span.startMicros);
-        progress.maxEndMicros = Math.max(progress.maxEndMicros, span.endMicros);
-        if (span.serviceName != null && (cached == null || cached.services.add(span.serviceName))) {
-            servicesState.put(span.serviceName, Boolean.TRUE); // not yet known to be there
+        trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
+        trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
+        if (span.serviceName != null) {
+            trace.addService(span.serviceName);
         }
-        if (root && !progress.hasRoot) {
-            progress.hasRoot = true;
-            progress.rootService = span.serviceName;
-            progress.rootOperation = span.operationName;
+        if (root && !trace.hasRoot) {
+            trace.hasRoot = true;
+            trace.rootService = span.serviceName;
+            trace.rootOperation = span.operationName;
         }
-        progress.dirty = true;
+        trace.dirty = true;
 
-        registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
-        store(progress, cached);
+        registerIfEarlier(nextDeadline(trace), trace, ctx.timerService());
+        if (cache != null && cached == null) {
+            cached = cache.put(traceId, trace);
+        }
+        store(traceId, trace, cached);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
         String traceId = ctx.getCurrentKey();
         currentTraceId = traceId;
-        // With write-back the cached progress is the newest (the state's may be older): read it first.
+        // With write-back the cached trace is the newest (the state's may be older): read it first.
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        TraceProgress progress = cached != null ? cached.progress : progressState.value();
-        if (progress == null) {
+        TraceState trace = cached != null ? cached.trace : traceState.value();
+        if (trace == null) {
             return; // a stale timer of a trace already cleaned up
         }
-        if (timestamp >= progress.timerAt) {
-            progress.timerAt = TraceProgress.NO_TIMER; // the timer we relied on has fired
+        if (timestamp >= trace.timerAt) {
+            trace.timerAt = TraceState.NO_TIMER; // the timer we relied on has fired
         }
 
         // Act on the watermark, not only on this timer's timestamp: in batch execution timers fire at the
         // end of each key with the watermark at Long.MAX_VALUE, and timers registered then are ignored.
         long now = Math.max(timestamp, ctx.timerService().currentWatermark());
-        long gapCloseAt = gapCloseAt(progress);
-        if (progress.dirty && (now >= gapCloseAt || now >= progress.forcedCloseAtMillis)) {
-            out.collect(summarize(traceId, progress, cached));
-            progress.dirty = false;
-            if (now < gapCloseAt + allowedLatenessMillis && cached != null && cached.complete && cached.spansKnown()) {
-                // Known keys now, probably not at the cleanup minutes later: record them for it.
-                keysState.update(new TraceKeys(cached.spans.keySet().toArray(new String[0]),
-                        cached.services.toArray(new String[0])));
-                progress.keysRecorded = true;
-            }
+        long gapCloseAt = gapCloseAt(trace);
+        if (trace.dirty && (now >= gapCloseAt || now >= trace.forcedCloseAtMillis)) {
+            out.collect(summarize(traceId, trace));
+            trace.dirty = false;
         }
 
-        if (!progress.dirty && now >= gapCloseAt + allowedLatenessMillis) {
-            if (progress.timerAt != TraceProgress.NO_TIMER) {
-                ctx.timerService().deleteEventTimeTimer(progress.timerAt);
+        if (!trace.dirty && now >= gapCloseAt + allowedLatenessMillis) {
+            if (trace.timerAt != TraceState.NO_TIMER) {
+                ctx.timerService().deleteEventTimeTimer(trace.timerAt);
             }
-            clearMaps(progress, cached);
-            progressState.clear();
+            traceState.clear();
             if (cache != null) {
                 cache.remove(traceId);
             }
             return;
         }
 
-        if (now >= progress.forcedCloseAtMillis) {
+        if (now >= trace.forcedCloseAtMillis) {
             // The next forced close is whole maxTraceDurations after the previous one, beyond now.
-            long periods = (now - progress.forcedCloseAtMillis) / maxTraceDurationMillis + 1;
-            progress.forcedCloseAtMillis += periods * maxTraceDurationMillis;
+            long periods = (now - trace.forcedCloseAtMillis) / maxTraceDurationMillis + 1;
+            trace.forcedCloseAtMillis += periods * maxTraceDurationMillis;
         }
-        registerIfEarlier(nextDeadline(progress), progress, ctx.timerService());
-        store(progress, cached);
+        registerIfEarlier(nextDeadline(trace), trace, ctx.timerService());
+        store(traceId, trace, cached);
     }
 
     /**
-     * Stores the trace's progress: with write-back into its (resident) cache entry only, marked dirty;
-     * otherwise into the state, and the cache entry (if any) keeps the same instance.
+     * Stores the trace: with write-back into its cache entry only, marked dirty; otherwise into the state.
+     * (On the heap backend {@code update} of the same instance is a hash put; it also keeps a wrapping
+     * backend, such as the changelog, informed of the change.)
      */
-    private void store(TraceProgress progress, TraceCache.Entry cached) throws Exception {
+    private void store(String traceId, TraceState trace, TraceCache.Entry cached) throws Exception {
         if (cached != null) {
-            cached.progress = progress;
-            if (writeBack != null && cached.resident) {
-                cached.progressDirty = true;
+            if (writeBack != null) {
+                cached.dirty = true;
+                cache.weigh(cached);
                 return;
             }
+            cache.weigh(cached);
         }
-        progressState.update(progress);
+        traceState.update(trace);
     }
 
     /**
@@ -311,14 +270,14 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         writeBack = keySwitch;
         cache.setEvictionListener((traceId, entry) -> {
-            if (entry.progressDirty) {
-                writeProgress(traceId, entry);
+            if (entry.dirty) {
+                write(traceId, entry);
             }
         });
     }
 
     /**
-     * Writes every dirty cached progress to the state (before a snapshot, at the end of input): afterwards
+     * Writes every dirty cached trace to the state (before a snapshot, at the end of input): afterwards
      * the keyed state holds exactly what a write-through assembler would hold.
      */
     void flushDirty() throws Exception {
@@ -327,50 +286,20 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         }
         currentTraceId = null; // between elements: no key to restore
         for (Map.Entry<String, TraceCache.Entry> e : cache.entries()) {
-            if (e.getValue().progressDirty) {
-                writeProgress(e.getKey(), e.getValue());
+            if (e.getValue().dirty) {
+                write(e.getKey(), e.getValue());
             }
         }
     }
 
-    /** Writes one entry's progress under its own key, then restores the key being processed (if any). */
-    private void writeProgress(String traceId, TraceCache.Entry entry) throws Exception {
+    /** Writes one entry under its own key, then restores the key being processed (if any). */
+    private void write(String traceId, TraceCache.Entry entry) throws Exception {
         writeBack.setCurrentKey(traceId);
-        progressState.update(entry.progress);
-        entry.progressDirty = false;
+        traceState.update(entry.trace);
+        entry.dirty = false;
         if (currentTraceId != null && !currentTraceId.equals(traceId)) {
             writeBack.setCurrentKey(currentTraceId);
         }
-    }
-
-    /**
-     * Deletes the trace's map entries: by key when they are known (from the cache, or recorded at the emit),
-     * which on RocksDB are blind point deletes; otherwise by clearing the maps (a prefix seek and iteration).
-     */
-    private void clearMaps(TraceProgress progress, TraceCache.Entry cached) throws Exception {
-        if (cached != null && cached.complete && cached.spansKnown()) {
-            for (String spanId : cached.spans.keySet()) {
-                spanParentsState.remove(spanId);
-            }
-            for (String service : cached.services) {
-                servicesState.remove(service);
-            }
-            keysState.clear(); // keys recorded at an earlier emit, perhaps invalidated since
-            return;
-        }
-        TraceKeys keys = progress.keysRecorded ? keysState.value() : null;
-        if (keys != null) {
-            for (String spanId : keys.spanIds) {
-                spanParentsState.remove(spanId);
-            }
-            for (String service : keys.services) {
-                servicesState.remove(service);
-            }
-        } else {
-            spanParentsState.clear();
-            servicesState.clear();
-        }
-        keysState.clear();
     }
 
     /** The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones count as heap. */
@@ -378,15 +307,15 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         return state.getClass().getName().contains("RocksDB");
     }
 
-    private long gapCloseAt(TraceProgress progress) {
-        return progress.maxEndMillis() + sessionGapMillis;
+    private long gapCloseAt(TraceState trace) {
+        return trace.maxEndMillis() + sessionGapMillis;
     }
 
     /** A dirty trace waits for its gap or forced close; an emitted one for its cleanup. */
-    private long nextDeadline(TraceProgress progress) {
-        long gapCloseAt = gapCloseAt(progress);
-        return progress.dirty
-                ? Math.min(gapCloseAt, progress.forcedCloseAtMillis)
+    private long nextDeadline(TraceState trace) {
+        long gapCloseAt = gapCloseAt(trace);
+        return trace.dirty
+                ? Math.min(gapCloseAt, trace.forcedCloseAtMillis)
                 : gapCloseAt + allowedLatenessMillis;
     }
 
@@ -395,13 +324,13 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
      * earlier one replaces the pending timer, which happens on the first span and when a span arrives
      * for an emitted trace (the cleanup timer gives way to the gap timer): one timer per trace.
      */
-    private static void registerIfEarlier(long deadline, TraceProgress progress, TimerService timers) {
-        if (deadline < progress.timerAt) {
-            if (progress.timerAt != TraceProgress.NO_TIMER) {
-                timers.deleteEventTimeTimer(progress.timerAt);
+    private static void registerIfEarlier(long deadline, TraceState trace, TimerService timers) {
+        if (deadline < trace.timerAt) {
+            if (trace.timerAt != TraceState.NO_TIMER) {
+                timers.deleteEventTimeTimer(trace.timerAt);
             }
             timers.registerEventTimeTimer(deadline);
-            progress.timerAt = deadline;
+            trace.timerAt = deadline;
         }
     }
 
@@ -421,50 +350,21 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         return truncatedTraces.getCount();
     }
 
-    private TraceSummary summarize(String traceId, TraceProgress progress, TraceCache.Entry cached) throws Exception {
-        int orphans = 0;
-        if (cached != null && cached.spansKnown()) {
-            // The cache mirrors the span map exactly: no state iteration.
-            for (String parent : cached.spans.values()) {
-                if (!parent.isEmpty() && !cached.spans.containsKey(parent)) {
-                    orphans++;
-                }
-            }
-        } else {
-            // One pass over the span map: ids into a set, parents into a list, then count the orphans.
-            Set<String> spanIds = new HashSet<>(Math.max(16, progress.storedSpanCount * 2));
-            List<String> parents = new ArrayList<>(progress.storedSpanCount);
-            for (Map.Entry<String, String> entry : spanParentsState.entries()) {
-                spanIds.add(entry.getKey());
-                parents.add(entry.getValue());
-            }
-            for (String parent : parents) {
-                if (!parent.isEmpty() && !spanIds.contains(parent)) {
-                    orphans++;
-                }
-            }
-        }
-
+    private TraceSummary summarize(String traceId, TraceState trace) {
         TraceSummary summary = new TraceSummary();
         summary.traceId = traceId;
-        summary.startMicros = progress.minStartMicros;
-        summary.endMicros = progress.maxEndMicros;
-        summary.spanCount = progress.spanCount;
-        summary.errorCount = progress.errorCount;
-        if (cached != null && cached.complete) {
-            summary.services.addAll(cached.services);
-        } else {
-            for (String service : servicesState.keys()) {
-                summary.services.add(service);
-            }
-        }
+        summary.startMicros = trace.minStartMicros;
+        summary.endMicros = trace.maxEndMicros;
+        summary.spanCount = trace.spanCount;
+        summary.errorCount = trace.errorCount;
+        trace.copyServicesTo(summary.services);
         Collections.sort(summary.services);
-        summary.hasRoot = progress.hasRoot;
-        summary.rootService = progress.rootService;
-        summary.rootOperation = progress.rootOperation;
-        summary.orphanSpanCount = orphans;
-        summary.truncated = progress.truncated;
-        summary.revision = ++progress.revision;
+        summary.hasRoot = trace.hasRoot;
+        summary.rootService = trace.rootService;
+        summary.rootOperation = trace.rootOperation;
+        summary.orphanSpanCount = trace.spans.orphanCount();
+        summary.truncated = trace.truncated;
+        summary.revision = ++trace.revision;
         tracesEmitted.inc();
         return summary;
     }

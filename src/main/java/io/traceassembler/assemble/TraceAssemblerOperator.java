@@ -7,9 +7,9 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
- * The operator for {@link TraceAssembler} with <b>write-back</b> of {@link TraceProgress} on RocksDB: a
- * span of a cached trace updates the progress in the assembler's {@link TraceCache} only (no RocksDB
- * write per span); dirty progress is written to the keyed state
+ * The operator for {@link TraceAssembler} with <b>write-back</b> of {@link TraceState} on RocksDB: a
+ * span of a cached trace updates the trace in the assembler's {@link TraceCache} only (no RocksDB
+ * write per span); dirty traces are written to the keyed state
  * <ul>
  *   <li>before every checkpoint or savepoint barrier ({@link #prepareSnapshotPreBarrier}), so snapshots
  *       hold exactly the state a write-through assembler would hold (restore and rescaling unchanged);
@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  *   <li>at the end of input ({@link #finish});
  *   <li>again in {@link #snapshotState} (nothing is dirty then, unless a snapshot came without a barrier).
  * </ul>
- * Timers read the cached progress first, so they always see the newest. On the heap backend (no cache)
+ * Timers read the cached trace first, so they always see the newest. On the heap backend (no cache)
  * it behaves exactly like a {@link KeyedProcessOperator}. Same state names and operator state as the
  * plain {@code process(new TraceAssembler(...))}: savepoints are interchangeable.
  */

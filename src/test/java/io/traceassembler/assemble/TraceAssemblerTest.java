@@ -357,15 +357,15 @@ class TraceAssemblerTest {
         var harness = open(new TraceAssembler(defaults()), "heap");
         harness.processElement(span("t1", "root", null, "gateway", "GET /", 0, 1_000_000, false), 1_000);
         harness.processElement(span("t1", "a", "root", "orders", "load", 0, 500_000, false), 500);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(3); // progress, span map, service map
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // one TraceState per trace
 
         harness.processWatermark(T0 + 1_000 + GAP);
         assertThat(single(harness).spanCount).isEqualTo(2);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the cleanup timer
 
         harness.processWatermark(T0 + 1_000 + GAP + LATENESS - 1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         harness.processWatermark(T0 + 1_000 + GAP + LATENESS);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -444,14 +444,12 @@ class TraceAssemblerTest {
     }
 
     @Test
-    void traceProgressIsAFlinkPojo() {
-        TypeInformation<TraceProgress> type = TypeInformation.of(TraceProgress.class);
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+    void stateAndSpansUseHandWrittenSerializersNeverKryo() {
         ExecutionConfig noKryo = new ExecutionConfig();
         noKryo.disableGenericTypes();
-        ValueStateDescriptor<TraceProgress> descriptor = TraceAssembler.progressDescriptor();
+        ValueStateDescriptor<TraceState> descriptor = TraceAssembler.traceStateDescriptor();
         descriptor.initializeSerializerUnlessSet(noKryo);
-        assertThat(descriptor.getSerializer()).isInstanceOf(PojoSerializer.class);
+        assertThat(descriptor.getSerializer()).isSameAs(TraceStateSerializer.INSTANCE);
         // Span has a hand-written serializer (SpanTypeInfoFactory): not a generic type, never Kryo.
         TypeInformation<Span> spanType = TypeInformation.of(Span.class);
         assertThat(spanType).isNotInstanceOf(GenericTypeInfo.class);

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TraceAssemblerOperator} keeps dirty {@link TraceProgress} in the cache and writes it to RocksDB
- * only before a snapshot: a snapshot taken mid-trace (every progress dirty, nothing written since the
+ * {@link TraceAssemblerOperator} keeps dirty {@link TraceState} in the cache and writes it to RocksDB
+ * only before a snapshot: a snapshot taken mid-trace (every trace dirty, nothing written since the
  * first span) restored into a fresh operator must finish the traces exactly as the heap backend does
  * without any snapshot.
  */
