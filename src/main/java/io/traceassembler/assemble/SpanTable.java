@@ -1,5 +1,7 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.ingest.HexIds;
+
 import java.util.Arrays;
 
 /**
@@ -40,30 +42,13 @@ public final class SpanTable {
         if (spanId == null || spanId.isEmpty()) {
             return ROOT;
         }
-        if (spanId.length() == 16) {
-            long value = 0;
-            for (int i = 0; i < 16; i++) {
-                int digit = hexDigit(spanId.charAt(i));
-                if (digit < 0) {
-                    return hashKey(spanId);
-                }
-                value = (value << 4) | digit;
-            }
+        if (HexIds.isLowerHex(spanId, 16)) {
+            long value = HexIds.parse(spanId, 0);
             if (value != ROOT) {
                 return value;
             }
         }
         return hashKey(spanId);
-    }
-
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
     }
 
     /** FNV-1a over the UTF-16 chars, finished with MurmurHash3's fmix64; never {@link #ROOT}. */

@@ -88,12 +88,19 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     /** Spans that arrived after their trace's state was cleaned up. */
     public static final OutputTag<Span> LATE_SPANS = new OutputTag<>("late-spans", TypeInformation.of(Span.class));
 
+    private static final String HEAP_VALUE_STATE = "org.apache.flink.runtime.state.heap.HeapValueState";
+
     private final long sessionGapMillis;
     private final long allowedLatenessMillis;
     private final long maxTraceDurationMillis;
     private final int maxSpansPerTrace;
 
     private transient ValueState<TraceState> traceState;
+    /**
+     * The state is Flink's heap value state, whose {@code value()} returns the live object (copied first
+     * while a snapshot still reads it): a trace changed in place needs no {@code update()}, only a new one.
+     */
+    private transient boolean changedInPlace;
 
     /** Recently touched traces (RocksDB only): saves state reads, with write-back also writes. */
     private transient TraceCache cache;
@@ -131,6 +138,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     @Override
     public void open(OpenContext openContext) {
         traceState = getRuntimeContext().getState(traceStateDescriptor());
+        changedInPlace = traceState.getClass().getName().equals(HEAP_VALUE_STATE);
         // On the heap backend a state access is a hash lookup already; the cache would only add work there.
         // Sized by JVM system properties for experiments and tests (a task manager's env.java.opts).
         cache = isRocksDb(traceState)
@@ -151,8 +159,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
         TraceState trace = cached != null ? cached.trace : traceState.value();
         long spanKey = SpanTable.key(span.spanId);
+        boolean isNew = trace == null;
 
-        if (trace == null) {
+        if (isNew) {
             long watermark = ctx.timerService().currentWatermark();
             if (endMillis + sessionGapMillis + allowedLatenessMillis <= watermark) {
                 // Its trace was emitted and cleaned up (or would have been): a new trace from this span
@@ -197,7 +206,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         if (cache != null && cached == null) {
             cached = cache.put(traceId, trace);
         }
-        store(traceId, trace, cached);
+        store(trace, cached, isNew);
     }
 
     @Override
@@ -240,24 +249,25 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             trace.forcedCloseAtMillis += periods * maxTraceDurationMillis;
         }
         registerIfEarlier(nextDeadline(trace), trace, ctx.timerService());
-        store(traceId, trace, cached);
+        store(trace, cached, false);
     }
 
     /**
-     * Stores the trace: with write-back into its cache entry only, marked dirty; otherwise into the state.
-     * (On the heap backend {@code update} of the same instance is a hash put; it also keeps a wrapping
-     * backend, such as the changelog, informed of the change.)
+     * Stores the trace: with write-back into its cache entry only, marked dirty; on the heap value state
+     * only a new trace (a changed one is the live object already); otherwise into the state (RocksDB
+     * without write-back, and wrapping or batch backends, which must see every change).
      */
-    private void store(String traceId, TraceState trace, TraceCache.Entry cached) throws Exception {
+    private void store(TraceState trace, TraceCache.Entry cached, boolean isNew) throws Exception {
         if (cached != null) {
+            cache.weigh(cached);
             if (writeBack != null) {
                 cached.dirty = true;
-                cache.weigh(cached);
                 return;
             }
-            cache.weigh(cached);
         }
-        traceState.update(trace);
+        if (isNew || !changedInPlace) {
+            traceState.update(trace);
+        }
     }
 
     /**

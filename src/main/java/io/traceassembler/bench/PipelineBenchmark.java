@@ -19,15 +19,19 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -101,11 +105,13 @@ public final class PipelineBenchmark {
                 archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "1"));
+        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "3"));
         for (int i = 0; i < warmups; i++) {
             // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
+            long jit = jitMillis();
             Run run = run("full", archive, parallelism);
-            System.out.printf(Locale.ROOT, "bench: warm-up (full, heap, untimed) %.2f s net, load %s%n", run.seconds, load());
+            System.out.printf(Locale.ROOT, "bench: warm-up (full, heap, untimed) %.2f s net, JIT %.1f s, load %s%n",
+                    run.seconds, (jitMillis() - jit) / 1000.0, load());
         }
 
         Map<String, Double> rates = new LinkedHashMap<>();
@@ -115,14 +121,17 @@ public final class PipelineBenchmark {
             for (int i = 0; i < repeat; i++) {
                 System.gc();
                 resetPeakHeap();
+                long jit = jitMillis();
+                long gc = gcMillis();
                 Run run = run(variant, archive, parallelism);
                 long peak = peakHeapMb();
                 double rate = spans / run.seconds;
+                // GC and JIT time of the whole run (wall), for reading the figure: both take CPU from the job.
                 System.out.printf(Locale.ROOT,
                         "bench: %-14s %,10.0f spans/s  %6.2f s net (%6.2f s wall)  decoded %,d  "
-                                + "summaries %,d (spans %,d)  peak heap %d MB  load %s%n",
+                                + "summaries %,d (spans %,d)  peak heap %d MB  GC %.2f s  JIT %.1f s  load %s%n",
                         variant, rate, run.seconds, run.wallSeconds, run.spans, run.summaries, run.summarySpans,
-                        peak, load());
+                        peak, (gcMillis() - gc) / 1000.0, (jitMillis() - jit) / 1000.0, load());
                 long seen = variant.equals("decode-only") ? run.spans : run.summarySpans;
                 if (seen != spans) {
                     System.out.printf(Locale.ROOT, "bench: WARNING %s accounted for %,d spans, the manifest says %,d%n",
@@ -169,9 +178,30 @@ public final class PipelineBenchmark {
         long summarySpans;
     }
 
+    /**
+     * One MiniCluster for every job of the benchmark, as a task manager runs job after job: a new cluster
+     * per job would load Flink's RPC system into a new class loader each time, and the JIT would compile
+     * it again while the next job is being measured (seen: 1.5-3 s of compilation in every run).
+     */
+    private static MiniCluster cluster;
+
+    private static synchronized MiniCluster cluster(int parallelism) throws Exception {
+        if (cluster == null) {
+            Configuration conf = new Configuration();
+            clusterSettings(conf);
+            cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(conf)
+                    .setNumTaskManagers(1)
+                    .setNumSlotsPerTaskManager(parallelism)
+                    .build());
+            cluster.start();
+        }
+        return cluster;
+    }
+
     static Run run(String variant, String archive, int parallelism) throws Exception {
         boolean rocksdb = variant.endsWith("-rocksdb");
-        StreamExecutionEnvironment env = environment(parallelism, rocksdb);
+        StreamExecutionEnvironment env = jobEnvironment(parallelism, rocksdb);
         TraceAssemblerConfig config = TraceAssemblerConfig.from(overrides);
         DataStream<RawRecord> records = source(env, archive);
         switch (variant) {
@@ -213,7 +243,9 @@ public final class PipelineBenchmark {
                 throw new IllegalArgumentException("unknown variant " + variant);
         }
         long started = System.nanoTime();
-        JobExecutionResult result = env.execute("bench-" + variant);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName("bench-" + variant);
+        JobExecutionResult result = cluster(parallelism).executeJobBlocking(graph.getJobGraph());
         Run run = new Run();
         run.wallSeconds = (System.nanoTime() - started) / 1e9;
         run.seconds = result.getNetRuntime() / 1000.0;
@@ -234,23 +266,36 @@ public final class PipelineBenchmark {
         return sum;
     }
 
-    /** A local MiniCluster environment, STREAMING, heap or RocksDB state. */
-    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb) {
-        return environment(parallelism, rocksdb, new Configuration());
+    /** A local MiniCluster environment of its own, STREAMING, heap or RocksDB state. */
+    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb, Configuration conf) {
+        clusterSettings(conf);
+        return configure(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), rocksdb);
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb, Configuration conf) {
-        conf.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+    /** An environment for a job submitted to the benchmark's shared {@link #cluster}. */
+    private static StreamExecutionEnvironment jobEnvironment(int parallelism, boolean rocksdb) {
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
+        env.setParallelism(parallelism);
+        return configure(env, rocksdb);
+    }
+
+    private static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, boolean rocksdb) {
+        Configuration job = new Configuration();
+        job.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+        job.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+        env.configure(job);
+        env.getConfig().disableGenericTypes();
+        env.getConfig().enableObjectReuse(); // as ReplayCommand.build
+        return env;
+    }
+
+    /** Task manager settings: RocksDB's memory and working directory. */
+    private static void clusterSettings(Configuration conf) {
         // RocksDB's block cache and write buffers come from managed memory: 256 MB per slot-ish, as on a
         // small Managed Flink task manager (a KPU has 4 GB in all).
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         conf.setString("state.backend.rocksdb.localdir",
                 new File(System.getProperty("java.io.tmpdir"), "bench-rocksdb").getAbsolutePath());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        env.getConfig().disableGenericTypes();
-        env.getConfig().enableObjectReuse(); // as ReplayCommand.build
-        return env;
     }
 
     static DataStream<RawRecord> source(StreamExecutionEnvironment env, String archive) {
@@ -324,6 +369,22 @@ public final class PipelineBenchmark {
             }
         }
         return bytes >> 20;
+    }
+
+    /** Time the JIT compilers spent so far (summed over compiler threads), 0 when not reported. */
+    private static long jitMillis() {
+        var compilation = ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported()
+                ? compilation.getTotalCompilationTime() : 0;
+    }
+
+    /** Time spent in garbage collections so far (all collectors). */
+    private static long gcMillis() {
+        long millis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return millis;
     }
 
     static String load() {

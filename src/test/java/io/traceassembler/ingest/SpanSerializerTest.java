@@ -20,6 +20,10 @@ class SpanSerializerTest {
                     1_700_000_000_000_000L, 1_700_000_000_250_000L, false),
             new Span("t", "s", "p", "svc-ü", "op ✓", -5, Long.MAX_VALUE, true),
             new Span("t", "s", "", null, null, 0, 0, false),
+            // Hex ids travel as longs; upper case, other lengths and all-zero ids must come back unchanged.
+            new Span("4BF92F3577B34DA6A3CE929D0E0E4736", "00F067AA0BA902B7", "00f067aa0ba902b", "a", "b", 1, 2, false),
+            new Span("00000000000000000000000000000000", "0000000000000000", "ffffffffffffffff", "a", "b", 1, 2, true),
+            new Span("4bf92f3577b34da6", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7x", "a", "b", 1, 2, true),
             new Span());
 
     @Test
@@ -47,7 +51,7 @@ class SpanSerializerTest {
 
         // copy(DataInputView, DataOutputView) reproduces the bytes exactly.
         DataInputDeserializer again = new DataInputDeserializer(out.getCopyOfBuffer());
-        DataOutputSerializer copied = new DataOutputSerializer(64);
+        DataOutputSerializer copied = new DataOutputSerializer(4096); // write(DataInputView, n) does not grow
         for (int i = 0; i < SPANS.size(); i++) {
             serializer.copy(again, copied);
         }

@@ -1,0 +1,69 @@
+package io.traceassembler.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Trace and span ids in their usual form, lower-case hex of 32 and 16 digits (what the decoder makes of
+ * OTLP's 16- and 8-byte ids, and what Zipkin and the native format carry), as {@code long}s and back: the
+ * span serializer sends such ids as 8 or 16 bytes instead of 32 or 64, and the assembler keys span ids
+ * by their value.
+ */
+public final class HexIds {
+    private static final byte[] DIGIT_VALUES = new byte[128];
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        Arrays.fill(DIGIT_VALUES, (byte) -1);
+        for (int i = 0; i < DIGITS.length; i++) {
+            DIGIT_VALUES[DIGITS[i]] = (byte) i;
+        }
+    }
+
+    private HexIds() {}
+
+    /** True when every char of {@code id} is a lower-case hex digit and its length is {@code length}. */
+    public static boolean isLowerHex(String id, int length) {
+        if (id == null || id.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = id.charAt(i);
+            if (c >= 128 || DIGIT_VALUES[c] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of the 16 hex digits from {@code offset}, which {@link #isLowerHex} has accepted. */
+    public static long parse(String id, int offset) {
+        long value = 0;
+        for (int i = offset; i < offset + 16; i++) {
+            value = (value << 4) | DIGIT_VALUES[id.charAt(i)];
+        }
+        return value;
+    }
+
+    /** 16 lower-case hex digits. */
+    public static String toHex(long value) {
+        byte[] chars = new byte[16];
+        write(value, chars, 0);
+        return new String(chars, StandardCharsets.ISO_8859_1);
+    }
+
+    /** 32 lower-case hex digits, {@code high} first. */
+    public static String toHex(long high, long low) {
+        byte[] chars = new byte[32];
+        write(high, chars, 0);
+        write(low, chars, 16);
+        return new String(chars, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void write(long value, byte[] chars, int offset) {
+        for (int i = 15; i >= 0; i--) {
+            chars[offset + i] = DIGITS[(int) (value & 0xf)];
+            value >>>= 4;
+        }
+    }
+}
