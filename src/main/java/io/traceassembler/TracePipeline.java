@@ -16,6 +16,8 @@ import io.traceassembler.ingest.Span;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -52,9 +54,13 @@ public final class TracePipeline {
     /** Insights of each summary (keyed by trace id: each insight type is reported once per trace). */
     public static SingleOutputStreamOperator<TraceSummary> analyze(DataStream<TraceSummary> summaries,
             TraceAssemblerConfig config) {
+        return analyze(summaries.keyBy(summary -> summary.traceId, Types.STRING), config);
+    }
+
+    private static SingleOutputStreamOperator<TraceSummary> analyze(KeyedStream<TraceSummary, String> summaries,
+            TraceAssemblerConfig config) {
         TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
         return summaries
-                .keyBy(summary -> summary.traceId, Types.STRING)
                 .process(new TraceAnalyzer(new InsightRules(config.insights),
                         assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
                 .name("analyze-traces")
@@ -78,7 +84,10 @@ public final class TracePipeline {
                         new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
                 .uid(ASSEMBLE_UID);
 
-        SingleOutputStreamOperator<TraceSummary> analyzed = analyze(assembled, config);
+        // The assembler's output is partitioned by trace id already (same key, same key groups): the analyser
+        // is chained to it instead of a second shuffle of every summary.
+        SingleOutputStreamOperator<TraceSummary> analyzed = analyze(
+                DataStreamUtils.reinterpretAsKeyedStream(assembled, summary -> summary.traceId, Types.STRING), config);
 
         return new Outputs(
                 analyzed,
