@@ -30,6 +30,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
@@ -132,7 +133,7 @@ public final class PipelineBenchmark {
                                 + "summaries %,d (spans %,d)  peak heap %d MB  GC %.2f s  JIT %.1f s  load %s%n",
                         variant, rate, run.seconds, run.wallSeconds, run.spans, run.summaries, run.summarySpans,
                         peak, (gcMillis() - gc) / 1000.0, (jitMillis() - jit) / 1000.0, load());
-                long seen = variant.equals("decode-only") ? run.spans : run.summarySpans;
+                long seen = variant.startsWith("decode-") ? run.spans : run.summarySpans;
                 if (seen != spans) {
                     System.out.printf(Locale.ROOT, "bench: WARNING %s accounted for %,d spans, the manifest says %,d%n",
                             variant, seen, spans);
@@ -220,6 +221,23 @@ public final class PipelineBenchmark {
                 spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
                 ((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>) spans)
                         .getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
+                break;
+            }
+            case "decode-shuffle": {
+                // Decode, watermarks and the keyBy to the assembler's subtasks, spans discarded there: what
+                // the shuffle alone costs on top of decode-only (not part of the RESULT line).
+                DataStream<Span> spans = records.process(new DecodeSpans(config.spanSource.format))
+                        .name("decode-spans")
+                        .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
+                        .keyBy(span -> span.traceId, Types.STRING)
+                        .process(new KeyedProcessFunction<String, Span, Span>() {
+                            @Override
+                            public void processElement(Span span, Context ctx, Collector<Span> out) {
+                                out.collect(span);
+                            }
+                        })
+                        .name("shuffled");
+                spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
                 break;
             }
             case "naive":
