@@ -4,6 +4,7 @@ import io.traceassembler.analyze.Insight;
 import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceWatermarks;
@@ -12,9 +13,9 @@ import io.traceassembler.ingest.DeadLetter;
 import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.ingest.RawRecord;
 import io.traceassembler.ingest.Span;
+import io.traceassembler.ingest.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -30,6 +31,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class TracePipeline {
     public static final String DECODE_UID = "decode-spans";
     public static final String WATERMARKS_UID = "span-watermarks";
+    public static final String ASSEMBLY_SPANS_UID = "assembly-spans";
     public static final String ASSEMBLE_UID = "trace-assembler";
     public static final String ANALYZE_UID = "analyze-traces";
 
@@ -54,10 +56,14 @@ public final class TracePipeline {
     /** Insights of each summary (keyed by trace id: each insight type is reported once per trace). */
     public static SingleOutputStreamOperator<TraceSummary> analyze(DataStream<TraceSummary> summaries,
             TraceAssemblerConfig config) {
-        return analyze(summaries.keyBy(summary -> summary.traceId, Types.STRING), config);
+        return analyze(summaries.keyBy(TracePipeline::traceIdOf, TraceId.TYPE), config);
     }
 
-    private static SingleOutputStreamOperator<TraceSummary> analyze(KeyedStream<TraceSummary, String> summaries,
+    private static TraceId traceIdOf(TraceSummary summary) {
+        return TraceId.of(summary.traceId);
+    }
+
+    private static SingleOutputStreamOperator<TraceSummary> analyze(KeyedStream<TraceSummary, TraceId> summaries,
             TraceAssemblerConfig config) {
         TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
         return summaries
@@ -67,27 +73,38 @@ public final class TracePipeline {
                 .uid(ANALYZE_UID);
     }
 
+    /**
+     * Spans (with timestamps) to trace summaries: each span becomes an {@link AssemblySpan} (chained, no
+     * serialisation), is keyed by its {@link TraceId} and assembled. The operator around the assembler writes
+     * traces back to RocksDB before each checkpoint instead of on every span (see TraceAssemblerOperator).
+     * Late spans are on the result's {@link TraceAssembler#LATE_SPANS} side output.
+     */
+    public static SingleOutputStreamOperator<TraceSummary> assemble(DataStream<Span> spans, TraceAssemblerConfig config) {
+        return spans
+                .map(AssemblySpan::of, AssemblySpan.TYPE)
+                .name("assembly-spans")
+                .uid(ASSEMBLY_SPANS_UID)
+                .keyBy(span -> span.traceId, TraceId.TYPE)
+                .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
+                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
+                .uid(ASSEMBLE_UID);
+    }
+
     public static Outputs build(DataStream<RawRecord> records, TraceAssemblerConfig config) {
         SingleOutputStreamOperator<Span> spans = records
                 .process(new DecodeSpans(config.spanSource.format))
                 .name("decode-spans")
                 .uid(DECODE_UID);
 
-        SingleOutputStreamOperator<TraceSummary> assembled = spans
+        SingleOutputStreamOperator<TraceSummary> assembled = assemble(spans
                 .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
                 .name("span-watermarks")
-                .uid(WATERMARKS_UID)
-                .keyBy(span -> span.traceId, Types.STRING)
-                // The operator around the assembler writes trace progress back to RocksDB before each
-                // checkpoint instead of on every span (see TraceAssemblerOperator).
-                .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
-                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
-                .uid(ASSEMBLE_UID);
+                .uid(WATERMARKS_UID), config);
 
         // The assembler's output is partitioned by trace id already (same key, same key groups): the analyser
         // is chained to it instead of a second shuffle of every summary.
         SingleOutputStreamOperator<TraceSummary> analyzed = analyze(
-                DataStreamUtils.reinterpretAsKeyedStream(assembled, summary -> summary.traceId, Types.STRING), config);
+                DataStreamUtils.reinterpretAsKeyedStream(assembled, TracePipeline::traceIdOf, TraceId.TYPE), config);
 
         return new Outputs(
                 analyzed,

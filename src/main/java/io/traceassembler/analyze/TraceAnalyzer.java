@@ -1,5 +1,7 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.ingest.TraceId;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -26,7 +28,7 @@ import java.util.List;
  * miss those; counting every revision would count a trace several times. The state is one small int
  * per open trace, dropped once the trace can no longer be revised.
  */
-public class TraceAnalyzer extends KeyedProcessFunction<String, TraceSummary, TraceSummary> {
+public class TraceAnalyzer extends KeyedProcessFunction<TraceId, TraceSummary, TraceSummary> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Insight> INSIGHTS = new OutputTag<>("insights", TypeInformation.of(Insight.class));

@@ -3,6 +3,7 @@ package io.traceassembler.assemble;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
+import io.traceassembler.ingest.TraceId;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -82,7 +83,7 @@ import java.util.Map;
  * than {@code sessionGap + allowedLateness} is therefore not late, and starts a fragment with revision
  * 1. Only the store can rule that out completely (a conditional write on span count or revision).
  */
-public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSummary> {
+public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, TraceSummary> {
     private static final long serialVersionUID = 1L;
 
     /** Spans that arrived after their trace's state was cleaned up. */
@@ -111,11 +112,11 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
      */
     private transient KeySwitch writeBack;
     /** The key being processed while write-back may switch keys (to restore it). */
-    private transient String currentTraceId;
+    private transient TraceId currentTraceId;
 
     /** Sets the keyed state backend's current key (the operator's {@code setCurrentKey}). */
     interface KeySwitch {
-        void setCurrentKey(String traceId);
+        void setCurrentKey(TraceId traceId);
     }
 
     private transient Counter tracesEmitted;
@@ -152,13 +153,13 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     }
 
     @Override
-    public void processElement(Span span, Context ctx, Collector<TraceSummary> out) throws Exception {
+    public void processElement(AssemblySpan span, Context ctx, Collector<TraceSummary> out) throws Exception {
         long endMillis = Math.floorDiv(span.endMicros, 1000);
-        String traceId = ctx.getCurrentKey();
+        TraceId traceId = ctx.getCurrentKey();
         currentTraceId = traceId;
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
         TraceState trace = cached != null ? cached.trace : traceState.value();
-        long spanKey = SpanTable.key(span.spanId);
+        long spanKey = span.spanKey;
         boolean isNew = trace == null;
 
         if (isNew) {
@@ -167,7 +168,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
                 // Its trace was emitted and cleaned up (or would have been): a new trace from this span
                 // alone would replace the stored summary with a fragment.
                 lateSpansDropped.inc();
-                ctx.output(LATE_SPANS, span);
+                ctx.output(LATE_SPANS, span.toSpan());
                 return;
             }
             trace = new TraceState();
@@ -178,9 +179,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             return;
         }
 
-        boolean root = span.parentSpanId == null || span.parentSpanId.isEmpty();
+        boolean root = span.isRoot();
         if (trace.spans.size() < maxSpansPerTrace) {
-            trace.spans.add(spanKey, root ? SpanTable.ROOT : SpanTable.key(span.parentSpanId));
+            trace.spans.add(spanKey, span.parentKey);
         } else if (!trace.truncated) {
             trace.truncated = true;
             truncatedTraces.inc();
@@ -211,7 +212,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
-        String traceId = ctx.getCurrentKey();
+        TraceId traceId = ctx.getCurrentKey();
         currentTraceId = traceId;
         // With write-back the cached trace is the newest (the state's may be older): read it first.
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
@@ -295,7 +296,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
             return;
         }
         currentTraceId = null; // between elements: no key to restore
-        for (Map.Entry<String, TraceCache.Entry> e : cache.entries()) {
+        for (Map.Entry<TraceId, TraceCache.Entry> e : cache.entries()) {
             if (e.getValue().dirty) {
                 write(e.getKey(), e.getValue());
             }
@@ -303,7 +304,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
     }
 
     /** Writes one entry under its own key, then restores the key being processed (if any). */
-    private void write(String traceId, TraceCache.Entry entry) throws Exception {
+    private void write(TraceId traceId, TraceCache.Entry entry) throws Exception {
         writeBack.setCurrentKey(traceId);
         traceState.update(entry.trace);
         entry.dirty = false;
@@ -360,9 +361,9 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, TraceSumm
         return truncatedTraces.getCount();
     }
 
-    private TraceSummary summarize(String traceId, TraceState trace) {
+    private TraceSummary summarize(TraceId traceId, TraceState trace) {
         TraceSummary summary = new TraceSummary();
-        summary.traceId = traceId;
+        summary.traceId = traceId.toString();
         summary.startMicros = trace.minStartMicros;
         summary.endMicros = trace.maxEndMicros;
         summary.spanCount = trace.spanCount;

@@ -1,7 +1,7 @@
 package io.traceassembler.assemble;
 
 import io.traceassembler.analyze.TraceSummary;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.ingest.TraceId;
 
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * it behaves exactly like a {@link KeyedProcessOperator}. Same state names and operator state as the
  * plain {@code process(new TraceAssembler(...))}: savepoints are interchangeable.
  */
-public class TraceAssemblerOperator extends KeyedProcessOperator<String, Span, TraceSummary> {
+public class TraceAssemblerOperator extends KeyedProcessOperator<TraceId, AssemblySpan, TraceSummary> {
     private static final long serialVersionUID = 1L;
 
     public TraceAssemblerOperator(TraceAssembler assembler) {

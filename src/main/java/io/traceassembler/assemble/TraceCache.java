@@ -1,5 +1,7 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.ingest.TraceId;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,13 +44,13 @@ public final class TraceCache {
 
     /** Told about every entry the LRU evicts (write-back of a dirty trace). */
     interface EvictionListener {
-        void evicted(String traceId, Entry entry) throws Exception;
+        void evicted(TraceId traceId, Entry entry) throws Exception;
     }
 
     private final int maxTraces;
     private final long maxSpans;
     private EvictionListener evictionListener;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<TraceId, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private long spans;
 
     TraceCache(int maxTraces, long maxSpans) {
@@ -60,12 +62,12 @@ public final class TraceCache {
         this.evictionListener = listener;
     }
 
-    Entry get(String traceId) {
+    Entry get(TraceId traceId) {
         return entries.get(traceId);
     }
 
     /** Caches a trace (new, or just read from the state); may evict older entries. */
-    Entry put(String traceId, TraceState trace) throws Exception {
+    Entry put(TraceId traceId, TraceState trace) throws Exception {
         Entry entry = new Entry(trace);
         Entry old = entries.put(traceId, entry);
         if (old != null) {
@@ -83,7 +85,7 @@ public final class TraceCache {
         evict();
     }
 
-    void remove(String traceId) {
+    void remove(TraceId traceId) {
         Entry old = entries.remove(traceId);
         if (old != null) {
             spans -= old.weight;
@@ -94,9 +96,9 @@ public final class TraceCache {
         if (entries.size() <= maxTraces && spans <= maxSpans) {
             return;
         }
-        Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+        Iterator<Map.Entry<TraceId, Entry>> it = entries.entrySet().iterator();
         while (entries.size() > 1 && (entries.size() > maxTraces || spans > maxSpans)) {
-            Map.Entry<String, Entry> eldest = it.next();
+            Map.Entry<TraceId, Entry> eldest = it.next();
             Entry entry = eldest.getValue();
             spans -= entry.weight;
             it.remove();
@@ -107,7 +109,7 @@ public final class TraceCache {
     }
 
     /** Every entry, in LRU order (eldest first); the caller must not add or remove entries meanwhile. */
-    Iterable<Map.Entry<String, Entry>> entries() {
+    Iterable<Map.Entry<TraceId, Entry>> entries() {
         return entries.entrySet();
     }
 

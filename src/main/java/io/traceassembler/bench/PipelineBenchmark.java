@@ -1,6 +1,7 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
+import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
@@ -10,6 +11,7 @@ import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.ingest.RawRecord;
 import io.traceassembler.ingest.Span;
+import io.traceassembler.ingest.TraceId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -224,15 +226,16 @@ public final class PipelineBenchmark {
                 break;
             }
             case "decode-shuffle": {
-                // Decode, watermarks and the keyBy to the assembler's subtasks, spans discarded there: what
-                // the shuffle alone costs on top of decode-only (not part of the RESULT line).
-                DataStream<Span> spans = records.process(new DecodeSpans(config.spanSource.format))
+                // Decode, watermarks and the keyBy to the assembler's subtasks (as TracePipeline.assemble), spans
+                // discarded there: what the shuffle alone costs on top of decode-only (not in the RESULT line).
+                DataStream<AssemblySpan> spans = records.process(new DecodeSpans(config.spanSource.format))
                         .name("decode-spans")
                         .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                        .keyBy(span -> span.traceId, Types.STRING)
-                        .process(new KeyedProcessFunction<String, Span, Span>() {
+                        .map(AssemblySpan::of, AssemblySpan.TYPE)
+                        .keyBy(span -> span.traceId, TraceId.TYPE)
+                        .process(new KeyedProcessFunction<TraceId, AssemblySpan, AssemblySpan>() {
                             @Override
-                            public void processElement(Span span, Context ctx, Collector<Span> out) {
+                            public void processElement(AssemblySpan span, Context ctx, Collector<AssemblySpan> out) {
                                 out.collect(span);
                             }
                         })

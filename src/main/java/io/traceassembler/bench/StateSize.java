@@ -1,12 +1,12 @@
 package io.traceassembler.bench;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.TracePipeline;
+
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -99,11 +99,8 @@ final class StateSize {
         conf.setString("state.checkpoints.dir", checkpoints.toUri().toString());
         StreamExecutionEnvironment env = PipelineBenchmark.environment(parallelism, rocksdb, conf);
         TraceAssemblerConfig config = TraceAssemblerConfig.defaults();
-        env.addSource(new OpenTraces(traces, spansPerTrace), "open-traces", TypeInformation.of(Span.class))
-                .setParallelism(1)
-                .keyBy(span -> span.traceId, Types.STRING)
-                .process(new TraceAssembler(config.traceAssembly))
-                .returns(org.apache.flink.api.common.typeinfo.TypeInformation.of(TraceSummary.class))
+        TracePipeline.assemble(env.addSource(new OpenTraces(traces, spansPerTrace), "open-traces",
+                        TypeInformation.of(Span.class)).setParallelism(1), config)
                 .addSink(new CountingSink<>());
         EMITTED.set(0);
         long total = (long) traces * spansPerTrace;

@@ -1,5 +1,7 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.ingest.TraceId;
+
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 
@@ -12,7 +14,6 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.api.common.typeinfo.Types;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class InsightRulesTest {
     void analyzerSetsSortedInsightIdsAndReportsEachTypeOncePerTrace() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TraceAnalyzer(defaults, Duration.ofMinutes(15))),
-                (TraceSummary s) -> s.traceId, Types.STRING);
+                (TraceSummary s) -> TraceId.of(s.traceId), TraceId.TYPE);
         harness.getExecutionConfig().disableGenericTypes();
         harness.open();
         TraceSummary errorsOnly = summary(1_000_000, 1, 6);

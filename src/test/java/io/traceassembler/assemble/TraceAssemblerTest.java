@@ -11,16 +11,13 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +37,11 @@ class TraceAssemblerTest {
     private static final long GAP = 30_000;
     private static final long LATENESS = 300_000;
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary>> harnesses = new ArrayList<>();
+    private final List<AssemblerHarness> harnesses = new ArrayList<>();
 
     @AfterEach
     void closeHarnesses() throws Exception {
-        for (KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness : harnesses) {
+        for (AssemblerHarness harness : harnesses) {
             harness.close();
         }
     }
@@ -459,17 +456,16 @@ class TraceAssemblerTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> open(TraceAssembler fn, String backend)
+    private AssemblerHarness open(TraceAssembler fn, String backend)
             throws Exception {
         var harness = harness(fn, backend);
         harness.open();
         return harness;
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness(
+    private AssemblerHarness harness(
             TraceAssembler fn, String backend) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn), (Span s) -> s.traceId, Types.STRING);
+        var harness = new AssemblerHarness(new KeyedProcessOperator<>(fn));
         harness.setStateBackend(backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
         harness.getExecutionConfig().disableGenericTypes(); // any Kryo-serialised state fails the test
         harnesses.add(harness);
@@ -491,7 +487,7 @@ class TraceAssemblerTest {
         return TraceAssemblerConfig.from(PropertyGroups.empty().set("TraceAssembly", key, value)).traceAssembly;
     }
 
-    private static TraceSummary single(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness) {
+    private static TraceSummary single(AssemblerHarness harness) {
         List<TraceSummary> out = harness.extractOutputValues();
         assertThat(out).hasSize(1);
         return out.get(0);
@@ -504,7 +500,7 @@ class TraceAssemblerTest {
     }
 
     private static WatermarkOutput watermarkOutput(
-            KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness) {
+            AssemblerHarness harness) {
         return new WatermarkOutput() {
             @Override
             public void emitWatermark(Watermark watermark) {

@@ -1,7 +1,7 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.analyze.InsightRules;
-import io.traceassembler.analyze.TraceAnalyzer;
+import io.traceassembler.TracePipeline;
+
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
@@ -14,7 +14,6 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,11 +48,8 @@ class TraceAssemblyPipelineTest {
 
         DataStream<Span> input = env.fromData(spans)
                 .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly));
-        SingleOutputStreamOperator<TraceSummary> summaries = input
-                .keyBy(span -> span.traceId)
-                .process(new TraceAssembler(config.traceAssembly))
-                .keyBy(summary -> summary.traceId)
-                .process(new TraceAnalyzer(new InsightRules(config.insights), Duration.ofMinutes(20)));
+        SingleOutputStreamOperator<TraceSummary> summaries =
+                TracePipeline.analyze(TracePipeline.assemble(input, config), config);
         List<TraceSummary> out = new ArrayList<>();
         try (CloseableIterator<TraceSummary> it = summaries.executeAndCollect()) {
             it.forEachRemaining(out::add);

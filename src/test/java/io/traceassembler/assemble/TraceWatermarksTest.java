@@ -9,9 +9,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
 
@@ -98,9 +96,7 @@ class TraceWatermarksTest {
 
     @Test
     void aQuietStreamStillClosesTheTraceWithinTheGapPlusTheOutOfOrderness() throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)),
-                (Span s) -> s.traceId, Types.STRING);
+        var harness = new AssemblerHarness(new KeyedProcessOperator<>(new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
         harness.open();
         WatermarkOutput toHarness = new RecordingOutput() {
             @Override

@@ -5,13 +5,11 @@ import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -102,8 +100,7 @@ class WriteBackSnapshotTest {
         heap.close();
 
         int maxParallelism = 128;
-        var one = new KeyedOneInputStreamOperatorTestHarness<>(new TraceAssemblerOperator(assembler()),
-                (Span s) -> s.traceId, Types.STRING, maxParallelism, 1, 0);
+        var one = new AssemblerHarness(new TraceAssemblerOperator(assembler()), maxParallelism, 1, 0);
         rocksDb(one);
         one.open();
         feed(one, first);
@@ -113,8 +110,7 @@ class WriteBackSnapshotTest {
 
         List<String> actual = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var h = new KeyedOneInputStreamOperatorTestHarness<>(new TraceAssemblerOperator(assembler()),
-                    (Span s) -> s.traceId, Types.STRING, maxParallelism, 2, subtask);
+            var h = new AssemblerHarness(new TraceAssemblerOperator(assembler()), maxParallelism, 2, subtask);
             rocksDb(h);
             h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
                     .repartitionOperatorState(snapshot, maxParallelism, 1, 2, subtask));
@@ -132,7 +128,7 @@ class WriteBackSnapshotTest {
         assertThat(actual.stream().sorted().collect(Collectors.toList())).isEqualTo(expected).hasSize(80);
     }
 
-    private static void rocksDb(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness) {
+    private static void rocksDb(AssemblerHarness harness) {
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
         backend.getMemoryConfiguration().setUseManagedMemory(false);
         harness.setStateBackend(backend);
@@ -143,9 +139,9 @@ class WriteBackSnapshotTest {
         return new TraceAssembler(TraceAssemblerConfig.from(PropertyGroups.empty()).traceAssembly);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness(
-            OneInputStreamOperator<Span, TraceSummary> operator, boolean rocksdb) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, (Span s) -> s.traceId, Types.STRING);
+    private static AssemblerHarness harness(
+            OneInputStreamOperator<AssemblySpan, TraceSummary> operator, boolean rocksdb) throws Exception {
+        var harness = new AssemblerHarness(operator);
         if (rocksdb) {
             EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
             backend.getMemoryConfiguration().setUseManagedMemory(false);
@@ -157,14 +153,14 @@ class WriteBackSnapshotTest {
         return harness;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness,
+    private static void feed(AssemblerHarness harness,
             List<Span> spans) throws Exception {
         for (Span span : spans) {
             harness.processElement(span, Math.floorDiv(span.endMicros, 1000));
         }
     }
 
-    private static List<String> summaries(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> h) {
+    private static List<String> summaries(AssemblerHarness h) {
         return h.extractOutputValues().stream().map(Object::toString).sorted().collect(Collectors.toList());
     }
 }

@@ -1,6 +1,7 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceCache;
@@ -8,12 +9,10 @@ import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -95,7 +94,7 @@ class CachedAssemblyEquivalenceTest {
 
     private static List<String> run(String backend, List<Object> events) throws Exception {
         List<String> out = new ArrayList<>();
-        KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness = open(backend, null);
+        AssemblerHarness harness = open(backend, null);
         int half = events.size() / 2;
         for (int i = 0; i < events.size(); i++) {
             if (i == half) {
@@ -126,7 +125,7 @@ class CachedAssemblyEquivalenceTest {
         return out.stream().sorted(Comparator.naturalOrder()).collect(Collectors.toList());
     }
 
-    private static void collect(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness,
+    private static void collect(AssemblerHarness harness,
             List<String> out) {
         for (TraceSummary s : harness.extractOutputValues()) {
             out.add(s.toString());
@@ -134,14 +133,12 @@ class CachedAssemblyEquivalenceTest {
         harness.getOutput().clear();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> open(
+    private static AssemblerHarness open(
             String backend, OperatorSubtaskState restore) throws Exception {
         TraceAssemblerConfig config = TraceAssemblerConfig.from(
                 PropertyGroups.empty().set("TraceAssembly", "max.spans.per.trace", "30"));
         TraceAssembler assembler = new TraceAssembler(config.traceAssembly);
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                backend.endsWith("writeback") ? new TraceAssemblerOperator(assembler) : new KeyedProcessOperator<>(assembler),
-                (Span s) -> s.traceId, Types.STRING);
+        var harness = new AssemblerHarness(backend.endsWith("writeback") ? new TraceAssemblerOperator(assembler) : new KeyedProcessOperator<>(assembler));
         if (backend.startsWith("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
             rocksdb.getMemoryConfiguration().setUseManagedMemory(false);

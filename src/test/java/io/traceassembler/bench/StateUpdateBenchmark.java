@@ -1,16 +1,15 @@
 package io.traceassembler.bench;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.AssemblerHarness;
+import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,21 +56,19 @@ public class StateUpdateBenchmark {
     @Param({"64", "16384"})
     public int interleave;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness;
+    private AssemblerHarness harness;
     private String[] traceIds;
     private String[] lastSpan;
     private int[] emitted;
     private final Random random = new Random(3);
     private long sequence;
-    private final StreamRecord<Span> reusable = new StreamRecord<>(null);
+    private final StreamRecord<AssemblySpan> reusable = new StreamRecord<>(null);
 
     private static final String[] SERVICES = {"gateway", "orders", "payments", "inventory", "users", "search"};
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)),
-                (Span s) -> s.traceId, Types.STRING);
+        harness = new AssemblerHarness(new KeyedProcessOperator<>(new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
         if (backend.equals("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
             // The harness's mock environment has almost no managed memory: RocksDB would get tiny write
@@ -109,7 +106,7 @@ public class StateUpdateBenchmark {
         long start = 1_735_689_600_000_000L + (sequence++) * 50;
         Span span = new Span(traceIds[slot], spanId, lastSpan[slot], SERVICES[emitted[slot] % SERVICES.length],
                 "GET /api/orders/{id}", start, start + 2_000, false);
-        reusable.replace(span, start / 1000 + 2);
+        reusable.replace(AssemblySpan.of(span), start / 1000 + 2);
         harness.processElement(reusable);
         if (lastSpan[slot] == null) {
             lastSpan[slot] = spanId;

@@ -1,6 +1,7 @@
 package io.traceassembler.reliability;
 
 import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.Compression;
@@ -13,9 +14,7 @@ import io.traceassembler.ingest.SpanDecoder;
 import io.traceassembler.ingest.SpanFormat;
 import io.traceassembler.sink.TraceItems;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,9 +77,9 @@ class DataProtectionTest {
 
         TraceAssemblerConfig config = TraceAssemblerConfig.defaults();
         List<TraceSummary> summaries;
-        try (KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                        new TraceAssembler(config.traceAssembly)), s -> s.traceId, Types.STRING)) {
+        try (AssemblerHarness harness =
+                new AssemblerHarness(new KeyedProcessOperator<>(
+                        new TraceAssembler(config.traceAssembly)))) {
             harness.open();
             for (Span span : spans) {
                 harness.processElement(span, span.endMicros / 1000);

@@ -1,14 +1,13 @@
 package io.traceassembler.reliability;
 
 import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,9 +37,9 @@ class HugeTracesTest {
         TraceAssemblerConfig config = config();
         List<TraceSummary> out = new ArrayList<>();
         List<Long> emittedAtWatermark = new ArrayList<>();
-        try (KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                        new TraceAssembler(config.traceAssembly)), s -> s.traceId, Types.STRING)) {
+        try (AssemblerHarness harness =
+                new AssemblerHarness(new KeyedProcessOperator<>(
+                        new TraceAssembler(config.traceAssembly)))) {
             harness.open();
             // 200,000 flood spans over 20 minutes of event time (one every 6 ms), a normal 3-span trace
             // every minute, the watermark following the data (5 s out of orderness) every 1,000 spans.
@@ -112,7 +111,7 @@ class HugeTracesTest {
         }
     }
 
-    private static void drain(KeyedOneInputStreamOperatorTestHarness<String, Span, TraceSummary> harness,
+    private static void drain(AssemblerHarness harness,
             List<TraceSummary> out, List<Long> emittedAt, long watermark) {
         List<TraceSummary> values = harness.extractOutputValues();
         for (int i = out.size(); i < values.size(); i++) {

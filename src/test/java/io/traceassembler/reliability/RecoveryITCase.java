@@ -2,11 +2,8 @@ package io.traceassembler.reliability;
 
 import io.traceassembler.TracePipeline;
 import io.traceassembler.analyze.TraceSummary;
-import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceCache;
-import io.traceassembler.assemble.TraceWatermarks;
-import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
@@ -28,7 +25,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.client.program.ClusterClient;
@@ -125,8 +121,8 @@ class RecoveryITCase {
     }
 
     /**
-     * writeBack: on RocksDB, with the assembler behind {@link TraceAssemblerOperator} (write-back of the trace
-     * progress, flushed before every barrier and on eviction), wired like {@code TracePipeline.build} otherwise.
+     * writeBack: on RocksDB, where the assembler behind {@link TraceAssemblerOperator} writes traces back
+     * (flushed before every barrier and on eviction); otherwise the MiniCluster's heap backend.
      */
     static JobGraph job(java.nio.file.Path input, int parallelism, boolean continuous, boolean injectFailure,
             boolean writeBack) {
@@ -151,20 +147,8 @@ class RecoveryITCase {
             records = records.map(new FailOnce(), records.getType()).uid("fail-once");
         }
         TraceAssemblerConfig config = config();
-        DataStream<TraceSummary> summaries;
-        if (writeBack) {
-            DataStream<TraceSummary> assembled = records
-                    .process(new DecodeSpans(config.spanSource.format)).uid(TracePipeline.DECODE_UID)
-                    .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                    .uid(TracePipeline.WATERMARKS_UID)
-                    .keyBy(span -> span.traceId, Types.STRING)
-                    .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
-                            new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
-                    .uid(TracePipeline.ASSEMBLE_UID);
-            summaries = TracePipeline.analyze(assembled, config);
-        } else {
-            summaries = TracePipeline.build(records, config).summaries;
-        }
+        // The job as TracePipeline wires it (on RocksDB the assembler writes traces back before each barrier).
+        DataStream<TraceSummary> summaries = TracePipeline.build(records, config).summaries;
         summaries
                 .map(s -> TraceItems.toJsonLine(s, 30), Types.STRING).uid("summary-json")
                 .addSink(new Collect()).uid("collect");

@@ -1,0 +1,197 @@
+package io.traceassembler.assemble;
+
+import io.traceassembler.ingest.HexIds;
+import io.traceassembler.ingest.SerializerTypeInfo;
+import io.traceassembler.ingest.Span;
+import io.traceassembler.ingest.TraceId;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+
+/**
+ * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy} (chained
+ * to the decoder, so no serialisation in between): the trace id as a {@link TraceId} and the span and
+ * parent ids as their 64-bit {@link SpanTable#key keys}. Every span crosses the shuffle in this form: the
+ * receiving side allocates no {@code String} for any id and parses none. {@link #toSpan()} gives the span
+ * back exactly (a late span becomes a dead letter): an id whose key is not its exact value keeps its text.
+ */
+public final class AssemblySpan {
+    public static final TypeInformation<AssemblySpan> TYPE =
+            new SerializerTypeInfo<>(AssemblySpan.class, Serializer.INSTANCE, false);
+
+    public TraceId traceId;
+    public long spanKey;
+    /** {@link SpanTable#ROOT} for a root span. */
+    public long parentKey;
+    /** The span id when {@link #spanKey} is not its exact value (not 16 lower-case hex digits), else null. */
+    public String spanIdText;
+    /** The parent id when {@link #parentKey} is not its exact value (including "" for a root), else null. */
+    public String parentIdText;
+    public String serviceName;
+    public String operationName;
+    public long startMicros;
+    public long endMicros;
+    public boolean error;
+
+    public AssemblySpan() {}
+
+    public static AssemblySpan of(Span span) {
+        AssemblySpan a = new AssemblySpan();
+        a.traceId = TraceId.of(span.traceId);
+        a.spanKey = SpanTable.key(span.spanId);
+        a.spanIdText = isExact(span.spanId, a.spanKey) ? null : span.spanId;
+        a.parentKey = SpanTable.key(span.parentSpanId);
+        a.parentIdText = span.parentSpanId == null || isExact(span.parentSpanId, a.parentKey) ? null : span.parentSpanId;
+        a.serviceName = span.serviceName;
+        a.operationName = span.operationName;
+        a.startMicros = span.startMicros;
+        a.endMicros = span.endMicros;
+        a.error = span.error;
+        return a;
+    }
+
+    private static boolean isExact(String id, long key) {
+        return key != SpanTable.ROOT && HexIds.isLowerHex(id, 16) && HexIds.parse(id, 0) == key;
+    }
+
+    public boolean isRoot() {
+        return parentKey == SpanTable.ROOT;
+    }
+
+    /** The span this was made of. */
+    public Span toSpan() {
+        String spanId = spanIdText != null ? spanIdText : HexIds.toHex(spanKey);
+        String parent = parentIdText != null ? parentIdText : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
+        return new Span(traceId.toString(), spanId, parent, serviceName, operationName, startMicros, endMicros, error);
+    }
+
+    @Override
+    public String toString() {
+        return "AssemblySpan{" + toSpan() + '}';
+    }
+
+    /**
+     * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link TraceId.Serializer}), span and
+     * parent key, the id texts present, service and operation name (Flink's string encoding), start, end.
+     * Not kept in any state: it only travels from the decoder to the assembler.
+     */
+    public static final class Serializer extends TypeSerializerSingleton<AssemblySpan> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        private static final int ERROR = 1;
+        private static final int SPAN_ID_TEXT = 2;
+        private static final int PARENT_ID_TEXT = 4;
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public AssemblySpan createInstance() {
+            return new AssemblySpan();
+        }
+
+        @Override
+        public AssemblySpan copy(AssemblySpan from) {
+            return copy(from, new AssemblySpan());
+        }
+
+        @Override
+        public AssemblySpan copy(AssemblySpan from, AssemblySpan reuse) {
+            reuse.traceId = from.traceId; // immutable
+            reuse.spanKey = from.spanKey;
+            reuse.parentKey = from.parentKey;
+            reuse.spanIdText = from.spanIdText;
+            reuse.parentIdText = from.parentIdText;
+            reuse.serviceName = from.serviceName;
+            reuse.operationName = from.operationName;
+            reuse.startMicros = from.startMicros;
+            reuse.endMicros = from.endMicros;
+            reuse.error = from.error;
+            return reuse;
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(AssemblySpan span, DataOutputView target) throws IOException {
+            target.writeByte((span.error ? ERROR : 0) | (span.spanIdText != null ? SPAN_ID_TEXT : 0)
+                    | (span.parentIdText != null ? PARENT_ID_TEXT : 0));
+            TraceId.Serializer.INSTANCE.serialize(span.traceId, target);
+            target.writeLong(span.spanKey);
+            target.writeLong(span.parentKey);
+            if (span.spanIdText != null) {
+                StringValue.writeString(span.spanIdText, target);
+            }
+            if (span.parentIdText != null) {
+                StringValue.writeString(span.parentIdText, target);
+            }
+            StringValue.writeString(span.serviceName, target);
+            StringValue.writeString(span.operationName, target);
+            target.writeLong(span.startMicros);
+            target.writeLong(span.endMicros);
+        }
+
+        @Override
+        public AssemblySpan deserialize(DataInputView source) throws IOException {
+            return deserialize(new AssemblySpan(), source);
+        }
+
+        @Override
+        public AssemblySpan deserialize(AssemblySpan reuse, DataInputView source) throws IOException {
+            int flags = source.readByte();
+            reuse.error = (flags & ERROR) != 0;
+            reuse.traceId = TraceId.Serializer.INSTANCE.deserialize(source);
+            reuse.spanKey = source.readLong();
+            reuse.parentKey = source.readLong();
+            reuse.spanIdText = (flags & SPAN_ID_TEXT) != 0 ? StringValue.readString(source) : null;
+            reuse.parentIdText = (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
+            reuse.serviceName = StringValue.readString(source);
+            reuse.operationName = StringValue.readString(source);
+            reuse.startMicros = source.readLong();
+            reuse.endMicros = source.readLong();
+            return reuse;
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            int flags = source.readByte();
+            target.writeByte(flags);
+            TraceId.Serializer.INSTANCE.copy(source, target);
+            target.write(source, 2 * Long.BYTES);
+            if ((flags & SPAN_ID_TEXT) != 0) {
+                StringValue.copyString(source, target);
+            }
+            if ((flags & PARENT_ID_TEXT) != 0) {
+                StringValue.copyString(source, target);
+            }
+            StringValue.copyString(source, target);
+            StringValue.copyString(source, target);
+            target.write(source, 2 * Long.BYTES);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<AssemblySpan> snapshotConfiguration() {
+            return new SerializerSnapshot();
+        }
+
+        /** Restores {@link Serializer#INSTANCE}; no configuration. */
+        public static final class SerializerSnapshot extends SimpleTypeSerializerSnapshot<AssemblySpan> {
+            public SerializerSnapshot() {
+                super(() -> INSTANCE);
+            }
+        }
+    }
+}
