@@ -45,20 +45,20 @@ public final class AssemblySpan {
     public static AssemblySpan of(Span span) {
         AssemblySpan a = new AssemblySpan();
         a.traceId = TraceId.of(span.traceId);
-        a.spanKey = SpanTable.key(span.spanId);
-        a.spanIdText = isExact(span.spanId, a.spanKey) ? null : span.spanId;
-        a.parentKey = SpanTable.key(span.parentSpanId);
-        a.parentIdText = span.parentSpanId == null || isExact(span.parentSpanId, a.parentKey) ? null : span.parentSpanId;
+        long spanKey = SpanTable.exactKey(span.spanId);
+        a.spanKey = spanKey != SpanTable.ROOT ? spanKey : SpanTable.key(span.spanId);
+        a.spanIdText = spanKey != SpanTable.ROOT ? null : span.spanId;
+        if (span.parentSpanId != null) {
+            long parentKey = SpanTable.exactKey(span.parentSpanId);
+            a.parentKey = parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
+            a.parentIdText = parentKey != SpanTable.ROOT ? null : span.parentSpanId;
+        }
         a.serviceName = span.serviceName;
         a.operationName = span.operationName;
         a.startMicros = span.startMicros;
         a.endMicros = span.endMicros;
         a.error = span.error;
         return a;
-    }
-
-    private static boolean isExact(String id, long key) {
-        return key != SpanTable.ROOT && HexIds.isLowerHex(id, 16) && HexIds.parse(id, 0) == key;
     }
 
     public boolean isRoot() {

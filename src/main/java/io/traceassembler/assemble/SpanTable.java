@@ -42,13 +42,13 @@ public final class SpanTable {
         if (spanId == null || spanId.isEmpty()) {
             return ROOT;
         }
-        if (HexIds.isLowerHex(spanId, 16)) {
-            long value = HexIds.parse(spanId, 0);
-            if (value != ROOT) {
-                return value;
-            }
-        }
-        return hashKey(spanId);
+        long exact = exactKey(spanId);
+        return exact != ROOT ? exact : hashKey(spanId);
+    }
+
+    /** The key of a span id that is its exact value (16 lower-case hex digits, not all zero), else {@link #ROOT}. */
+    public static long exactKey(String spanId) {
+        return HexIds.isLowerHex(spanId, 16) ? HexIds.parse(spanId, 0) : ROOT;
     }
 
     /** FNV-1a over the UTF-16 chars, finished with MurmurHash3's fmix64; never {@link #ROOT}. */
