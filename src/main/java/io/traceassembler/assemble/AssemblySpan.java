@@ -5,6 +5,7 @@ import io.traceassembler.ingest.SerializerTypeInfo;
 import io.traceassembler.ingest.Span;
 import io.traceassembler.ingest.TraceId;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -14,6 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
 
 /**
  * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy} (chained
@@ -22,6 +25,7 @@ import java.io.IOException;
  * receiving side allocates no {@code String} for any id and parses none. {@link #toSpan()} gives the span
  * back exactly (a late span becomes a dead letter): an id whose key is not its exact value keeps its text.
  */
+@TypeInfo(AssemblySpan.TypeInfoFactory.class)
 public final class AssemblySpan {
     public static final TypeInformation<AssemblySpan> TYPE =
             new SerializerTypeInfo<>(AssemblySpan.class, Serializer.INSTANCE, false);
@@ -75,6 +79,14 @@ public final class AssemblySpan {
     @Override
     public String toString() {
         return "AssemblySpan{" + toSpan() + '}';
+    }
+
+    /** Type extraction finds {@link #TYPE} (the hand-written serializer), never a POJO or Kryo type. */
+    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<AssemblySpan> {
+        @Override
+        public TypeInformation<AssemblySpan> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return TYPE;
+        }
     }
 
     /**

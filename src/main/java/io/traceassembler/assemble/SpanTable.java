@@ -8,7 +8,7 @@ import java.util.Arrays;
  * The span ids of one trace with their parents, as 64-bit keys in two parallel {@code long} arrays:
  * de-duplication ({@link #contains}) and the orphan count ({@link #orphanCount}) without a {@code String}
  * or a map node per span. 16 bytes per span in a snapshot; on the heap 16 bytes plus the array slack and,
- * beyond {@link #LINEAR_SCAN_MAX} spans, a 4-to-8-byte slot of the open-addressing index.
+ * beyond {@link #LINEAR_SCAN_MAX} spans, 8 to 16 bytes of the open-addressing index.
  *
  * <p>Keys ({@link #key}): a span id of 16 lower-case hex digits (OTLP, Zipkin, the native format: 8 bytes)
  * is its own value, so two such ids are equal exactly when their keys are; any other id is hashed to 64
@@ -19,8 +19,11 @@ public final class SpanTable {
     /** The parent key of a root span. */
     public static final long ROOT = 0L;
 
-    /** Up to this many spans a lookup scans the ids; beyond it an index is kept. */
-    static final int LINEAR_SCAN_MAX = 8;
+    /**
+     * Up to this many spans a lookup scans the ids (contiguous, a few cache lines: faster than hashing, and no
+     * index to keep); beyond it an index is kept.
+     */
+    static final int LINEAR_SCAN_MAX = 32;
 
     private long[] ids;
     private long[] parents;
@@ -29,7 +32,7 @@ public final class SpanTable {
     private int[] slots;
 
     public SpanTable() {
-        this(4);
+        this(8);
     }
 
     public SpanTable(int capacity) {

@@ -16,6 +16,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -89,6 +90,8 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     /** Spans that arrived after their trace's state was cleaned up. */
     public static final OutputTag<Span> LATE_SPANS = new OutputTag<>("late-spans", TypeInformation.of(Span.class));
 
+    /** Service names shared per subtask; beyond it (a producer with unbounded names) names are not shared. */
+    private static final int MAX_SHARED_SERVICE_NAMES = 10_000;
     private static final String HEAP_VALUE_STATE = "org.apache.flink.runtime.state.heap.HeapValueState";
 
     private final long sessionGapMillis;
@@ -119,6 +122,12 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         void setCurrentKey(TraceId traceId);
     }
 
+    /**
+     * One instance per service name (bounded): every open trace refers to the shared name instead of the copy
+     * its span brought across the shuffle, and the per-span service check is mostly an identity comparison.
+     */
+    private transient HashMap<String, String> serviceNames;
+
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
@@ -146,6 +155,7 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
                 ? new TraceCache(Integer.getInteger(TraceCache.MAX_TRACES_PROPERTY, TraceCache.DEFAULT_MAX_TRACES),
                         Long.getLong(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
                 : null;
+        serviceNames = new HashMap<>();
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -193,12 +203,13 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         }
         trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
         trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
-        if (span.serviceName != null) {
-            trace.addService(span.serviceName);
+        String service = span.serviceName == null ? null : sharedServiceName(span.serviceName);
+        if (service != null) {
+            trace.addService(service);
         }
         if (root && !trace.hasRoot) {
             trace.hasRoot = true;
-            trace.rootService = span.serviceName;
+            trace.rootService = service;
             trace.rootOperation = span.operationName;
         }
         trace.dirty = true;
@@ -311,6 +322,17 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         if (currentTraceId != null && !currentTraceId.equals(traceId)) {
             writeBack.setCurrentKey(currentTraceId);
         }
+    }
+
+    private String sharedServiceName(String service) {
+        String shared = serviceNames.get(service);
+        if (shared != null) {
+            return shared;
+        }
+        if (serviceNames.size() < MAX_SHARED_SERVICE_NAMES) {
+            serviceNames.put(service, service);
+        }
+        return service;
     }
 
     /** The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones count as heap. */

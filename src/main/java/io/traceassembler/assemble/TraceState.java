@@ -73,7 +73,8 @@ public final class TraceState {
             }
         } else {
             for (int i = 0; i < serviceCount; i++) {
-                if (services[i].equals(service)) {
+                String known = services[i];
+                if (known == service || known.equals(service)) {
                     return false;
                 }
             }

@@ -86,7 +86,16 @@ public final class PipelineBenchmark {
 
     private PipelineBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            measure(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1); // the MiniCluster's non-daemon threads would keep the JVM alive
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         Map<String, String> options = parse(args);
         String archive = require(options, "--archive");
         long spans = spansInArchive(options);

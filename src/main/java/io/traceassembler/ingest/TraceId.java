@@ -1,5 +1,6 @@
 package io.traceassembler.ingest;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -9,6 +10,8 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +20,7 @@ import java.util.Objects;
  * id as its text. Hashing, comparing and (de)serialising it needs no {@code String} per span, and its state
  * key is 17 bytes instead of 33. {@link #toString()} gives back exactly the id it was made of.
  */
+@TypeInfo(TraceId.TypeInfoFactory.class)
 public final class TraceId {
     /** The type information of the key: hand-written, deterministic serializer; never Kryo. */
     public static final TypeInformation<TraceId> TYPE = new SerializerTypeInfo<>(TraceId.class, Serializer.INSTANCE, true);
@@ -61,6 +65,14 @@ public final class TraceId {
     @Override
     public int hashCode() {
         return text != null ? text.hashCode() : Long.hashCode(high * 0x9E3779B97F4A7C15L + low);
+    }
+
+    /** Type extraction finds {@link #TYPE} (the hand-written serializer), never a generic (Kryo) type. */
+    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<TraceId> {
+        @Override
+        public TypeInformation<TraceId> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return TYPE;
+        }
     }
 
     /** Tag byte, then two longs (hex) or Flink's string encoding (text). Version 1. */

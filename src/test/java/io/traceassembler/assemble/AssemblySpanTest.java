@@ -87,5 +87,8 @@ class AssemblySpanTest {
                 .isNotEqualTo(TraceId.of("4bf92f3577b34da6a3ce929d0e0e4737"))
                 .isNotEqualTo(TraceId.of("4BF92F3577B34DA6A3CE929D0E0E4736"));
         assertThat(TraceId.TYPE.isKeyType()).isTrue();
+        // Type extraction (a lambda's or a function's types) finds the hand-written serializers: never Kryo.
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(TraceId.class)).isSameAs(TraceId.TYPE);
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(AssemblySpan.class)).isSameAs(AssemblySpan.TYPE);
     }
 }
