@@ -2,6 +2,7 @@ package io.traceassembler;
 
 import io.traceassembler.analyze.Insight;
 import io.traceassembler.analyze.InsightRules;
+import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceAnalyzer;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.AssemblySpan;
@@ -17,8 +18,6 @@ import io.traceassembler.ingest.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -53,20 +52,15 @@ public final class TracePipeline {
         }
     }
 
-    /** Insights of each summary (keyed by trace id: each insight type is reported once per trace). */
+    /**
+     * Insights of each summary of a stream that does not come from {@link #assemble} (which analyses its
+     * summaries itself): keyed by trace id, each insight type is reported once per trace.
+     */
     public static SingleOutputStreamOperator<TraceSummary> analyze(DataStream<TraceSummary> summaries,
-            TraceAssemblerConfig config) {
-        return analyze(summaries.keyBy(TracePipeline::traceIdOf, TraceId.TYPE), config);
-    }
-
-    private static TraceId traceIdOf(TraceSummary summary) {
-        return TraceId.of(summary.traceId);
-    }
-
-    private static SingleOutputStreamOperator<TraceSummary> analyze(KeyedStream<TraceSummary, TraceId> summaries,
             TraceAssemblerConfig config) {
         TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
         return summaries
+                .keyBy(summary -> TraceId.of(summary.traceId), TraceId.TYPE)
                 .process(new TraceAnalyzer(new InsightRules(config.insights),
                         assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
                 .name("analyze-traces")
@@ -74,10 +68,13 @@ public final class TracePipeline {
     }
 
     /**
-     * Spans (with timestamps) to trace summaries: each span becomes an {@link AssemblySpan} (chained, no
-     * serialisation), is keyed by its {@link TraceId} and assembled. The operator around the assembler writes
-     * traces back to RocksDB before each checkpoint instead of on every span (see TraceAssemblerOperator).
-     * Late spans are on the result's {@link TraceAssembler#LATE_SPANS} side output.
+     * Spans (with timestamps) to analysed trace summaries: each span becomes an {@link AssemblySpan} (chained,
+     * no serialisation), is keyed by its {@link TraceId} and assembled; each emitted summary gets its insights
+     * ({@link TraceAnalysis}, reported once per type and trace on the {@link TraceAnalysis#INSIGHTS} side
+     * output; the reported types live in the assembler's per-trace state, so analysis needs no state or timer
+     * of its own). The operator around the assembler writes traces back to RocksDB before each checkpoint
+     * instead of on every span (see TraceAssemblerOperator). Late spans are on the
+     * {@link TraceAssembler#LATE_SPANS} side output.
      */
     public static SingleOutputStreamOperator<TraceSummary> assemble(DataStream<Span> spans, TraceAssemblerConfig config) {
         return spans
@@ -86,7 +83,8 @@ public final class TracePipeline {
                 .uid(ASSEMBLY_SPANS_UID)
                 .keyBy(span -> span.traceId, TraceId.TYPE)
                 .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
-                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly)))
+                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly,
+                                new TraceAnalysis(new InsightRules(config.insights)))))
                 .uid(ASSEMBLE_UID);
     }
 
@@ -101,14 +99,9 @@ public final class TracePipeline {
                 .name("span-watermarks")
                 .uid(WATERMARKS_UID), config);
 
-        // The assembler's output is partitioned by trace id already (same key, same key groups): the analyser
-        // is chained to it instead of a second shuffle of every summary.
-        SingleOutputStreamOperator<TraceSummary> analyzed = analyze(
-                DataStreamUtils.reinterpretAsKeyedStream(assembled, TracePipeline::traceIdOf, TraceId.TYPE), config);
-
         return new Outputs(
-                analyzed,
-                analyzed.getSideOutput(TraceAnalyzer.INSIGHTS),
+                assembled,
+                assembled.getSideOutput(TraceAnalysis.INSIGHTS),
                 spans.getSideOutput(DecodeSpans.DEAD_LETTERS),
                 assembled.getSideOutput(TraceAssembler.LATE_SPANS));
     }

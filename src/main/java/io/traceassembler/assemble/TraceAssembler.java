@@ -1,5 +1,6 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.Span;
@@ -98,6 +99,8 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     private final long allowedLatenessMillis;
     private final long maxTraceDurationMillis;
     private final int maxSpansPerTrace;
+    /** Applied to every emitted summary (null: summaries without insights, for tests of assembly alone). */
+    private final TraceAnalysis analysis;
 
     private transient ValueState<TraceState> traceState;
     /**
@@ -133,11 +136,22 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     private transient Counter duplicateSpans;
     private transient Counter truncatedTraces;
 
+    /** An assembler whose summaries carry no insights (assembly alone). */
     public TraceAssembler(TraceAssemblerConfig.TraceAssembly config) {
+        this(config, null);
+    }
+
+    /**
+     * An assembler that applies {@code analysis} to each summary it emits: insights are set on the summary and
+     * each insight type is reported once per trace on {@link TraceAnalysis#INSIGHTS}; the reported types are
+     * kept in the trace's state (no keyed state or timer of their own).
+     */
+    public TraceAssembler(TraceAssemblerConfig.TraceAssembly config, TraceAnalysis analysis) {
         this.sessionGapMillis = config.sessionGap.toMillis();
         this.allowedLatenessMillis = config.allowedLateness.toMillis();
         this.maxTraceDurationMillis = config.maxTraceDuration.toMillis();
         this.maxSpansPerTrace = config.maxSpansPerTrace;
+        this.analysis = analysis;
     }
 
     /** The state descriptor of the per-trace state (hand-written serializer, no Kryo). */
@@ -240,7 +254,12 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         long now = Math.max(timestamp, ctx.timerService().currentWatermark());
         long gapCloseAt = gapCloseAt(trace);
         if (trace.dirty && (now >= gapCloseAt || now >= trace.forcedCloseAtMillis)) {
-            out.collect(summarize(traceId, trace));
+            TraceSummary summary = summarize(traceId, trace);
+            if (analysis != null) {
+                trace.reportedInsightTypes = analysis.analyze(summary, trace.reportedInsightTypes,
+                        insight -> ctx.output(TraceAnalysis.INSIGHTS, insight));
+            }
+            out.collect(summary);
             trace.dirty = false;
         }
 

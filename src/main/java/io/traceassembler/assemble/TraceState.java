@@ -35,6 +35,8 @@ public final class TraceState {
     public boolean truncated;
     /** Summaries emitted so far for this trace; the next summary has revision + 1. */
     public int revision;
+    /** Insight types reported for this trace so far, one bit per {@code InsightType} (see TraceAnalysis). */
+    public int reportedInsightTypes;
     /** Changed since the last emit: a timer only emits a dirty trace. */
     public boolean dirty;
     /** Event time (ms) at which a trace that never goes quiet is emitted anyway. */
@@ -115,6 +117,7 @@ public final class TraceState {
         copy.hasRoot = hasRoot;
         copy.truncated = truncated;
         copy.revision = revision;
+        copy.reportedInsightTypes = reportedInsightTypes;
         copy.dirty = dirty;
         copy.forcedCloseAtMillis = forcedCloseAtMillis;
         copy.timerAt = timerAt;
@@ -126,6 +129,6 @@ public final class TraceState {
         return "TraceState{spans=" + spanCount + ", stored=" + spans.size() + ", errors=" + errorCount + ", services="
                 + serviceCount + ", start=" + minStartMicros + ", end=" + maxEndMicros + ", firstEnd=" + firstEndMicros
                 + ", root=" + rootService + "/" + rootOperation + ", truncated=" + truncated + ", revision=" + revision
-                + ", dirty=" + dirty + ", forcedCloseAt=" + forcedCloseAtMillis + ", timerAt=" + timerAt + '}';
+                + ", insights=" + reportedInsightTypes + ", dirty=" + dirty + ", forcedCloseAt=" + forcedCloseAtMillis + ", timerAt=" + timerAt + '}';
     }
 }

@@ -14,11 +14,12 @@ import java.io.IOException;
  * <pre>
  *   int spanCount, int errorCount, long minStartMicros, long maxEndMicros, long firstEndMicros,
  *   string rootService, string rootOperation (Flink string encoding, null allowed),
- *   byte flags (1 hasRoot, 2 truncated, 4 dirty), int revision, long forcedCloseAtMillis, long timerAt,
+ *   byte flags (1 hasRoot, 2 truncated, 4 dirty), int revision, int reportedInsightTypes,
+ *   long forcedCloseAtMillis, long timerAt,
  *   int services, string × services,
  *   int spanIds, (long id, long parent) × spanIds
  * </pre>
- * About 70 bytes plus the service names plus 16 bytes per stored span id. Hand-written, never Kryo; a
+ * About 75 bytes plus the service names plus 16 bytes per stored span id. Hand-written, never Kryo; a
  * change of the format needs a new snapshot version that can read this one.
  */
 public final class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
@@ -66,6 +67,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         StringValue.writeString(trace.rootOperation, target);
         target.writeByte((trace.hasRoot ? HAS_ROOT : 0) | (trace.truncated ? TRUNCATED : 0) | (trace.dirty ? DIRTY : 0));
         target.writeInt(trace.revision);
+        target.writeInt(trace.reportedInsightTypes);
         target.writeLong(trace.forcedCloseAtMillis);
         target.writeLong(trace.timerAt);
         target.writeInt(trace.serviceCount());
@@ -91,6 +93,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         String rootOperation = StringValue.readString(source);
         int flags = source.readByte();
         int revision = source.readInt();
+        int reportedInsightTypes = source.readInt();
         long forcedCloseAtMillis = source.readLong();
         long timerAt = source.readLong();
         int serviceCount = source.readInt();
@@ -116,6 +119,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         trace.truncated = (flags & TRUNCATED) != 0;
         trace.dirty = (flags & DIRTY) != 0;
         trace.revision = revision;
+        trace.reportedInsightTypes = reportedInsightTypes;
         trace.forcedCloseAtMillis = forcedCloseAtMillis;
         trace.timerAt = timerAt;
         return trace;
@@ -131,7 +135,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         target.write(source, 2 * Integer.BYTES + 3 * Long.BYTES); // counts and bounds
         StringValue.copyString(source, target);
         StringValue.copyString(source, target);
-        target.write(source, 1 + Integer.BYTES + 2 * Long.BYTES);
+        target.write(source, 1 + 2 * Integer.BYTES + 2 * Long.BYTES);
         int serviceCount = source.readInt();
         target.writeInt(serviceCount);
         for (int i = 0; i < serviceCount; i++) {

@@ -2,8 +2,7 @@ package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
 import io.traceassembler.assemble.AssemblySpan;
-import io.traceassembler.assemble.TraceAssembler;
-import io.traceassembler.analyze.TraceAnalyzer;
+import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
@@ -265,7 +264,7 @@ public final class PipelineBenchmark {
                 org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> analyzed =
                         TracePipeline.analyze(summaries, config);
                 analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
-                analyzed.getSideOutput(TraceAnalyzer.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
+                analyzed.getSideOutput(TraceAnalysis.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
                 spans.getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
                 break;
             }

@@ -98,7 +98,7 @@ class InsightRulesTest {
         assertThat(out.get(0).insights).containsExactly("high_service_count", "trace_errors");
         assertThat(out.get(1).insights).isEmpty();
         assertThat(out.get(2).insights).containsExactly("high_service_count", "slow_trace", "trace_errors");
-        assertThat(harness.getSideOutput(TraceAnalyzer.INSIGHTS)).extracting(StreamRecord::getValue)
+        assertThat(harness.getSideOutput(TraceAnalysis.INSIGHTS)).extracting(StreamRecord::getValue)
                 .extracting(i -> i.type + "/" + i.traceId)
                 .containsExactly("trace_errors/t1", "high_service_count/t1", "slow_trace/t1");
 

@@ -1,5 +1,7 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.analyze.InsightRules;
+import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceSummary;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
@@ -438,6 +440,35 @@ class TraceAssemblerTest {
         assertThat(s.revision).isEqualTo(1);
         assertThat(s.endMicros).isEqualTo(T0 * 1000 + 3_000_000);
         assertThat(fn.duplicateSpansCount()).isEqualTo(1);
+    }
+
+    @Test
+    void analysesEachRevisionAndReportsEachInsightTypeOncePerTrace() throws Exception {
+        // Thresholds: slow above 5 s, fan-out above 2 services.
+        var fn = new TraceAssembler(defaults(), new TraceAnalysis(new InsightRules(5_000, 2)));
+        var harness = open(fn, "heap");
+        harness.processElement(span("t1", "a", "root", "orders", "load", 0, 500_000, true), 500);
+        harness.processElement(span("t1", "b", "root", "db", "query", 0, 900_000, false), 900);
+        harness.processElement(span("t1", "c", "root", "cache", "get", 0, 1_000_000, false), 1_000);
+        harness.processElement(span("t2", "x", null, "search", "GET /q", 0, 1_000_000, false), 1_000);
+        harness.processWatermark(T0 + 1_000 + GAP);
+        // Within the lateness the root arrives: 7 s long, the trace is now slow too (revision 2).
+        harness.processElement(span("t1", "root", null, "gateway", "POST /checkout", 0, 7_000_000, false), 7_000);
+        harness.processWatermark(T0 + 7_000 + GAP);
+
+        List<TraceSummary> out = harness.extractOutputValues();
+        assertThat(out).extracting(s -> s.traceId + " r" + s.revision + " " + s.insights).containsExactlyInAnyOrder(
+                "t1 r1 [high_service_count, trace_errors]", "t2 r1 []",
+                "t1 r2 [high_service_count, slow_trace, trace_errors]");
+        assertThat(harness.getSideOutput(TraceAnalysis.INSIGHTS)).extracting(StreamRecord::getValue)
+                .extracting(i -> i.type + "/" + i.traceId)
+                .containsExactlyInAnyOrder("trace_errors/t1", "high_service_count/t1", "slow_trace/t1");
+        // Without an analysis the assembler sets no insights.
+        var plain = open(new TraceAssembler(defaults()), "heap");
+        plain.processElement(span("t1", "a", null, "orders", "load", 0, 9_000_000, true), 9_000);
+        plain.processWatermark(T0 + 9_000 + GAP);
+        assertThat(single(plain).insights).isEmpty();
+        assertThat(plain.getSideOutput(TraceAnalysis.INSIGHTS)).isNull();
     }
 
     @Test

@@ -49,7 +49,7 @@ class TraceAssemblyPipelineTest {
         DataStream<Span> input = env.fromData(spans)
                 .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly));
         SingleOutputStreamOperator<TraceSummary> summaries =
-                TracePipeline.analyze(TracePipeline.assemble(input, config), config);
+                TracePipeline.assemble(input, config);
         List<TraceSummary> out = new ArrayList<>();
         try (CloseableIterator<TraceSummary> it = summaries.executeAndCollect()) {
             it.forEachRemaining(out::add);

@@ -93,6 +93,7 @@ class TraceStateSerializerTest {
         state.hasRoot = true;
         state.truncated = true;
         state.revision = 3;
+        state.reportedInsightTypes = 5;
         state.dirty = true;
         state.forcedCloseAtMillis = 1_700_000_600_000L;
         state.timerAt = 1_700_000_033_000L;
