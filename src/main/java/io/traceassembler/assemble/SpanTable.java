@@ -51,7 +51,17 @@ public final class SpanTable {
 
     /** The key of a span id that is its exact value (16 lower-case hex digits, not all zero), else {@link #ROOT}. */
     public static long exactKey(String spanId) {
-        return HexIds.isLowerHex(spanId, 16) ? HexIds.parse(spanId, 0) : ROOT;
+        if (spanId == null || spanId.length() != 16) {
+            return ROOT;
+        }
+        long value = 0;
+        int bad = 0; // negative once a char is no lower-case hex digit
+        for (int i = 0; i < 16; i++) {
+            int digit = HexIds.digit(spanId.charAt(i));
+            bad |= digit;
+            value = (value << 4) | (digit & 0xf);
+        }
+        return bad < 0 ? ROOT : value;
     }
 
     /** FNV-1a over the UTF-16 chars, finished with MurmurHash3's fmix64; never {@link #ROOT}. */

@@ -22,6 +22,11 @@ public final class HexIds {
 
     private HexIds() {}
 
+    /** The value of a lower-case hex digit, -1 for any other char (so OR-ing digits flags a bad one). */
+    public static int digit(char c) {
+        return c < 128 ? DIGIT_VALUES[c] : -1;
+    }
+
     /** True when every char of {@code id} is a lower-case hex digit and its length is {@code length}. */
     public static boolean isLowerHex(String id, int length) {
         if (id == null || id.length() != length) {

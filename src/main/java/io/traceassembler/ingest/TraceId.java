@@ -38,9 +38,26 @@ public final class TraceId {
 
     public static TraceId of(String id) {
         Objects.requireNonNull(id, "trace id");
-        return HexIds.isLowerHex(id, 32)
-                ? new TraceId(HexIds.parse(id, 0), HexIds.parse(id, 16), null)
-                : new TraceId(0, 0, id);
+        if (id.length() == 32) {
+            // One pass: a char that is no lower-case hex digit makes {@code bad} negative.
+            long high = 0;
+            long low = 0;
+            int bad = 0;
+            for (int i = 0; i < 16; i++) {
+                int digit = HexIds.digit(id.charAt(i));
+                bad |= digit;
+                high = (high << 4) | (digit & 0xf);
+            }
+            for (int i = 16; i < 32; i++) {
+                int digit = HexIds.digit(id.charAt(i));
+                bad |= digit;
+                low = (low << 4) | (digit & 0xf);
+            }
+            if (bad >= 0) {
+                return new TraceId(high, low, null);
+            }
+        }
+        return new TraceId(0, 0, id);
     }
 
     @Override
