@@ -103,7 +103,7 @@ public final class SpanTable {
         return true;
     }
 
-    /** Appends without the duplicate check (a deserialiser reading ids that were unique when written). */
+    /** Appends without the duplicate check (the caller checked {@link #contains}, or reads ids that were unique). */
     void append(long id, long parent) {
         if (size == ids.length) {
             int capacity = size + Math.max(4, size >> 1);

@@ -205,7 +205,7 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
 
         boolean root = span.isRoot();
         if (trace.spans.size() < maxSpansPerTrace) {
-            trace.spans.add(spanKey, span.parentKey);
+            trace.spans.append(spanKey, span.parentKey); // not a duplicate: checked above
         } else if (!trace.truncated) {
             trace.truncated = true;
             truncatedTraces.inc();
