@@ -24,7 +24,7 @@ Options:
   --state-traces N   open traces for the state-size measurement (default 100000; 0 skips it)
   --repeat N         runs per variant, the best is reported (default 1)
   --warmup N         untimed warm-up runs of the full pipeline before measuring, plus one of each other
-                     variant before its measurement (default 5; smoke: 0)
+                     variant before its measurement (default 8; smoke: 0)
   --xmx SIZE         benchmark JVM heap (default 3g)
   --set LIST         configuration overrides for experiments, e.g. TraceAssembly.allowed.lateness=0s
   --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
@@ -43,7 +43,7 @@ parallelism=2
 variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
 state_traces=100000
 repeat=1
-warmup=5
+warmup=8
 xmx=3g
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -217,13 +217,14 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         }
         trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
         trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
-        String service = span.serviceName == null ? null : sharedServiceName(span.serviceName);
-        if (service != null) {
+        String service = span.serviceName;
+        if (service != null && !trace.hasService(service)) {
+            service = sharedServiceName(service); // only for a service new to the trace
             trace.addService(service);
         }
         if (root && !trace.hasRoot) {
             trace.hasRoot = true;
-            trace.rootService = service;
+            trace.rootService = service == null ? null : sharedServiceName(service);
             trace.rootOperation = span.operationName;
         }
         trace.dirty = true;

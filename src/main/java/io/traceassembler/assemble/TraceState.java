@@ -67,25 +67,30 @@ public final class TraceState {
         return Math.floorDiv(maxEndMicros, 1000);
     }
 
+    public boolean hasService(String service) {
+        if (serviceIndex != null) {
+            return serviceIndex.contains(service);
+        }
+        for (int i = 0; i < serviceCount; i++) {
+            if (services[i].equals(service)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Adds a service name; false when it is already there. */
     public boolean addService(String service) {
-        if (serviceIndex != null) {
-            if (!serviceIndex.add(service)) {
-                return false;
-            }
-        } else {
-            for (int i = 0; i < serviceCount; i++) {
-                String known = services[i];
-                if (known == service || known.equals(service)) {
-                    return false;
-                }
-            }
+        if (hasService(service)) {
+            return false;
         }
         if (serviceCount == services.length) {
             services = Arrays.copyOf(services, serviceCount * 2);
         }
         services[serviceCount++] = service;
-        if (serviceIndex == null && serviceCount > SERVICES_LINEAR_SCAN_MAX) {
+        if (serviceIndex != null) {
+            serviceIndex.add(service);
+        } else if (serviceCount > SERVICES_LINEAR_SCAN_MAX) {
             serviceIndex = new HashSet<>(Arrays.asList(services).subList(0, serviceCount));
         }
         return true;

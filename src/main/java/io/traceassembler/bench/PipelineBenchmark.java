@@ -116,7 +116,7 @@ public final class PipelineBenchmark {
                 archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "5"));
+        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "8"));
         for (int i = 0; i < warmups; i++) {
             // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
             long jit = jitMillis();
