@@ -218,6 +218,14 @@ public final class PipelineBenchmark {
         return cluster;
     }
 
+    /** Stops the shared cluster (tests; the benchmark's JVM just exits). */
+    static synchronized void closeCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+
     static Run run(String variant, String archive, int parallelism) throws Exception {
         boolean rocksdb = variant.endsWith("-rocksdb");
         StreamExecutionEnvironment env = jobEnvironment(parallelism, rocksdb);

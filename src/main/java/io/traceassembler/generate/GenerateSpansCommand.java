@@ -101,7 +101,7 @@ public final class GenerateSpansCommand {
     }
 
     /** Runs the command; returns the process exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(HELP);
             return args.length == 0 ? 2 : 0;
