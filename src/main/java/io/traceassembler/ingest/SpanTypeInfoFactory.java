@@ -1,10 +1,7 @@
 package io.traceassembler.ingest;
 
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 import java.lang.reflect.Type;
 import java.util.Map;
@@ -15,76 +12,11 @@ import java.util.Map;
  * Kryo is never involved, also under {@code disableGenericTypes()}.
  */
 public class SpanTypeInfoFactory extends TypeInfoFactory<Span> {
+    /** The type information of {@link Span}: an atomic (non-key) type with {@link SpanSerializer}. */
+    public static final TypeInformation<Span> TYPE = new SerializerTypeInfo<>(Span.class, SpanSerializer.INSTANCE, false);
+
     @Override
     public TypeInformation<Span> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-        return SpanTypeInfo.INSTANCE;
-    }
-
-    /** The type information of {@link Span}: an atomic (non-key) type with {@link SpanSerializer}. */
-    public static final class SpanTypeInfo extends TypeInformation<Span> {
-        private static final long serialVersionUID = 1L;
-
-        public static final SpanTypeInfo INSTANCE = new SpanTypeInfo();
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<Span> getTypeClass() {
-            return Span.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<Span> createSerializer(SerializerConfig config) {
-            return SpanSerializer.INSTANCE;
-        }
-
-        @Override
-        @Deprecated
-        public TypeSerializer<Span> createSerializer(ExecutionConfig config) {
-            return SpanSerializer.INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "SpanTypeInfo";
-        }
-
-        @Override
-        public boolean equals(Object obj) {
-            return obj instanceof SpanTypeInfo;
-        }
-
-        @Override
-        public int hashCode() {
-            return SpanTypeInfo.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object obj) {
-            return obj instanceof SpanTypeInfo;
-        }
+        return TYPE;
     }
 }

@@ -30,7 +30,7 @@ class SpanSerializerTest {
     void typeInformationIsTheHandWrittenSerializerNotKryo() {
         TypeInformation<Span> type = TypeInformation.of(Span.class);
         assertThat(type).isNotInstanceOf(GenericTypeInfo.class);
-        assertThat(type).isEqualTo(SpanTypeInfoFactory.SpanTypeInfo.INSTANCE);
+        assertThat(type).isSameAs(SpanTypeInfoFactory.TYPE);
         assertThat(type.createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))
                 .isSameAs(SpanSerializer.INSTANCE);
     }
