@@ -20,9 +20,10 @@ import java.util.Map;
  */
 public final class TraceCache {
     /**
-     * It should hold the traces of one session gap: at 15,000 spans/s per subtask (the planned load of one
-     * KPU) and a 30 s gap about 450,000 spans in ~25,000 traces. A cached span id takes ~20-30 bytes of
-     * heap, a trace ~300 bytes besides: about 20-30 MB per subtask when full.
+     * Ideally it holds the traces of one session gap: at the planned 50,000 spans/s per KPU and a 30 s gap
+     * ~1.5 M spans in ~80,000 traces; the defaults hold about two thirds of that (a trace evicted before it
+     * closes costs one more write and read, not one per span). From the measured heap state (~500 bytes per
+     * trace plus 16-20 per span id): about 50-60 MB per subtask when full.
      */
     static final int DEFAULT_MAX_TRACES = 65_536;
     static final int DEFAULT_MAX_SPANS = 1_000_000;
