@@ -21,7 +21,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Assembles the spans of one trace id into a {@link TraceSummary}; keyed by trace id.
+ * Assembles the spans of one trace id into a {@link TraceSummary}; keyed by {@link TraceId}, fed
+ * {@link AssemblySpan}s (see {@code TracePipeline.assemble}). Given a {@link TraceAnalysis}, it sets each
+ * emitted summary's insights and reports each insight type once per trace on
+ * {@link TraceAnalysis#INSIGHTS}, keeping the reported types in the trace's state.
  *
  * <h2>Event time = span END time</h2>
  * A span's event time is its end ({@code endMicros / 1000} ms). Spans are exported when they finish, so
