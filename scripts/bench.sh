@@ -61,44 +61,15 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-java_opens=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
-  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
-)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Every java command goes through the launcher: one build check, one JVM options file (scripts/flink-jvm.args).
+launcher="$root/scripts/trace-assembler"
 
 if [[ $jmh -eq 1 ]]; then
-  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  cd "$root"
-  echo "bench.sh: compiling the JMH benchmarks (mvn test-compile)..." >&2
-  mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile=target/jmh.classpath >&2
-  exec java "${java_opens[@]}" -cp "target/test-classes:target/classes:$(cat target/jmh.classpath)" \
-    org.openjdk.jmh.Main -jvmArgsAppend "${java_opens[*]}" "${jmh_args[@]}"
+  exec "$launcher" jmh "${jmh_args[@]}"
 fi
 
 [[ "$spans" =~ ^[0-9]+$ && "$spans" -ge 1000 ]] || { echo "bench.sh: --spans must be a number >= 1000" >&2; exit 2; }
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-jar="$root/target/trace-assembler.jar"
-classpath_file="$root/target/launcher.classpath"
-if [[ ! -f "$jar" || ! -f "$classpath_file" ]] \
-    || [[ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
-  echo "bench.sh: building target/trace-assembler.jar (mvn package, tests skipped)..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package) >&2
-fi
-# target/launcher.classpath holds the provided (Flink) deps only; slf4j-api is a compile dependency that the
-# shaded jar leaves out (Flink provides it on a cluster). The compile-scope class path has both.
-bench_classpath_file="$root/target/bench.classpath"
-if [[ ! -s "$bench_classpath_file" || "$root/pom.xml" -nt "$bench_classpath_file" ]]; then
-  (cd "$root" && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile="$bench_classpath_file" || mvn -B -q dependency:build-classpath \
-      -Dmdep.includeScope=compile -Dmdep.outputFile="$bench_classpath_file") >&2
-fi
 
 # The generator makes ~17 spans per ordinary trace; big traces (5,000 spans) are 1 in 2,000 traces.
 # (Measured: 105,000 traces -> 1,908,325 spans, 47 big ones.)
@@ -117,7 +88,7 @@ if [[ ! -f "$archive/manifest.json" ]]; then
   rm -rf "$archive"
   mkdir -p "$archive"
   for seed in 42 43; do
-    java -Xmx2g -cp "$jar:$(cat "$classpath_file")" io.traceassembler.generate.GenerateSpansCommand archive \
+    JAVA_OPTS=-Xmx2g "$launcher" generate-spans archive \
       --output "$archive/data/stream-$seed" --traces "$half" --seed "$seed" --all-kinesis \
       --records-per-file 100000000 --big-trace-ratio "$big_ratio" --big-trace-spans 5000 \
       --manifest "$archive/manifest-$seed.json" >&2
@@ -143,17 +114,7 @@ appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 LOG4J
 
-# shellcheck disable=SC2086
-java -Xmx"$xmx" -Xms"$xmx" -XX:+UseParallelGC \
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED \
-  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
-  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED \
-  -Dlog4j.configurationFile="$log4j_conf" ${JAVA_OPTS:-} \
-  -cp "$jar:$(cat "$bench_classpath_file")" io.traceassembler.bench.PipelineBenchmark \
+JAVA_OPTS="-Xmx$xmx -Xms$xmx -XX:+UseParallelGC ${JAVA_OPTS:-}" LOG4J_CONFIG="$log4j_conf" "$launcher" bench \
   --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
   --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" "${set_args[@]}" \
   | grep --line-buffered -E '^(bench|RESULT)'

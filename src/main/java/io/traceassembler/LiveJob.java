@@ -2,9 +2,8 @@ package io.traceassembler;
 
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.KinesisSpanSource;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.sink.InsightMetricAggregator;
-import io.traceassembler.sink.LiveSinks;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -3,9 +3,8 @@ package io.traceassembler;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.ArchiveFormat;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.sink.JsonLines;
-import io.traceassembler.sink.LiveSinks;
 import io.traceassembler.sink.ReplayFiles;
 import io.traceassembler.sink.TraceItems;
 

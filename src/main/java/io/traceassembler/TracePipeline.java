@@ -1,20 +1,20 @@
 package io.traceassembler;
 
-import io.traceassembler.analyze.Insight;
+import io.traceassembler.model.Insight;
 import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceAnalyzer;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.model.DeadLetter;
 import io.traceassembler.ingest.DecodeSpans;
-import io.traceassembler.ingest.RawRecord;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;

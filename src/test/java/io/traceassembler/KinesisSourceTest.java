@@ -4,7 +4,7 @@ import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.KinesisRecordSchema;
 import io.traceassembler.ingest.KinesisSpanSource;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;

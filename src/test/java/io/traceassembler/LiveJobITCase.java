@@ -15,7 +15,6 @@ import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.local.AwsAdmin;
-import io.traceassembler.sink.LiveSinks;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.testing.LocalEmulators;
 

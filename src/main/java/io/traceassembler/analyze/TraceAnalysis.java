@@ -1,5 +1,9 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.InsightType;
+import io.traceassembler.model.TraceSummary;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 

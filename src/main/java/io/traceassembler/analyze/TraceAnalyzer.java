@@ -1,6 +1,8 @@
 package io.traceassembler.analyze;
 
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.TraceSummary;
+
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -1,9 +1,9 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.ingest.HexIds;
-import io.traceassembler.ingest.SerializerTypeInfo;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.HexIds;
+import io.traceassembler.model.SerializerTypeInfo;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,6 +1,6 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.ingest.HexIds;
+import io.traceassembler.model.HexIds;
 
 import java.util.Arrays;
 

@@ -1,10 +1,10 @@
 package io.traceassembler.assemble;
 
 import io.traceassembler.analyze.TraceAnalysis;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

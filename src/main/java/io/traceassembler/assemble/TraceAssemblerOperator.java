@@ -1,7 +1,7 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.analyze.TraceSummary;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.TraceSummary;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

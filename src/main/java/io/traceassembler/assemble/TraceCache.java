@@ -1,6 +1,6 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.TraceId;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.traceassembler.config;
 
-import io.traceassembler.ingest.SpanFormat;
+import io.traceassembler.model.SpanFormat;
 
 import org.apache.flink.util.TimeUtils;
 

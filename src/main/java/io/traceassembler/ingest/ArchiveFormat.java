@@ -1,5 +1,7 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.RawRecord;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;

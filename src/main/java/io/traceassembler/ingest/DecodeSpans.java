@@ -1,5 +1,10 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFormat;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;

@@ -1,5 +1,7 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.RawRecord;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 

@@ -1,7 +1,9 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.RawRecord;
+
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.sink.AwsClients;
+import io.traceassembler.aws.AwsClients;
 
 import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
 import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;

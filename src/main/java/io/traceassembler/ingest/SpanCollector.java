@@ -1,5 +1,7 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.Span;
+
 /** Receives what {@link SpanDecoder} finds in one record: good spans, and reasons for what it could not use. */
 public interface SpanCollector {
 

@@ -1,5 +1,8 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFormat;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

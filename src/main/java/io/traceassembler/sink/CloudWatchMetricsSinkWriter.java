@@ -1,5 +1,7 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.aws.AwsClients;
+
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;

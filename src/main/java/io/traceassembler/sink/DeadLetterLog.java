@@ -1,6 +1,6 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.model.DeadLetter;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;

@@ -1,7 +1,9 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.aws.AwsClients;
+
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.model.DeadLetter;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kinesis.sink.KinesisStreamsSink;

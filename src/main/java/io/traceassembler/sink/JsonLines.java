@@ -1,8 +1,8 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.Insight;
-import io.traceassembler.ingest.DeadLetter;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Span;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,7 +1,7 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.InsightType;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.InsightType;
+import io.traceassembler.model.TraceSummary;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,7 +1,7 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.Insight;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;

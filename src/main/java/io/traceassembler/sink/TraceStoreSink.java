@@ -1,6 +1,8 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.aws.AwsClients;
+
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;

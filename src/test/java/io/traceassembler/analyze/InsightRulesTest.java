@@ -1,6 +1,9 @@
 package io.traceassembler.analyze;
 
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.TraceSummary;
+
+import io.traceassembler.model.TraceId;
 
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;

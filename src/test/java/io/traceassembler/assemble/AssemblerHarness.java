@@ -1,8 +1,8 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.analyze.TraceSummary;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.TraceSummary;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;

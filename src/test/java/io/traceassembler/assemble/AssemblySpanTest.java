@@ -1,7 +1,7 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

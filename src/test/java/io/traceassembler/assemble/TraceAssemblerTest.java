@@ -2,11 +2,11 @@ package io.traceassembler.assemble;
 
 import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalysis;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.SpanSerializer;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanSerializer;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.Watermark;

@@ -2,9 +2,9 @@ package io.traceassembler.assemble;
 
 import io.traceassembler.TracePipeline;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.datastream.DataStream;

@@ -1,13 +1,13 @@
 package io.traceassembler.bench;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -7,7 +7,7 @@ import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 
 import io.traceassembler.config.TraceAssemblerConfig.InitialPosition;
 import io.traceassembler.config.TraceAssemblerConfig.ReaderType;
-import io.traceassembler.ingest.SpanFormat;
+import io.traceassembler.model.SpanFormat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.RawRecord;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;

@@ -1,5 +1,10 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFormat;
+
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;

@@ -1,5 +1,8 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFormat;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;

@@ -55,9 +55,8 @@ class BoundedMemoryITCase {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.add("-Xlog:gc:file=" + gcLog);
-        for (String opens : System.getProperty("flink.add-opens", defaultAddOpens()).trim().split("\\s+")) {
-            command.add(opens);
-        }
+        // The project's JVM options file (java @argfile), as every script uses it.
+        command.add("@" + System.getProperty("trace-assembler.jvm-args-file", "scripts/flink-jvm.args"));
         command.add("-Dtrace-assembler.exit=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -188,16 +187,6 @@ class BoundedMemoryITCase {
                 + (parent == null ? "null" : "\"" + parent + "\"") + ",\"operation_name\":\"op\",\"service_name\":\""
                 + service + "\",\"span_kind\":\"server\",\"start_time\":" + start + ",\"end_time\":" + end
                 + ",\"duration_ms\":" + (end - start) + ",\"status\":\"" + status + "\"}";
-    }
-
-    private static String defaultAddOpens() {
-        String[] packages = {"java.lang", "java.util", "java.lang.reflect", "java.io", "java.net", "java.nio", "sun.nio.ch",
-                "java.text", "java.time", "java.util.concurrent", "java.util.concurrent.atomic", "java.util.concurrent.locks"};
-        StringBuilder out = new StringBuilder();
-        for (String p : packages) {
-            out.append("--add-opens=java.base/").append(p).append("=ALL-UNNAMED ");
-        }
-        return out.toString();
     }
 
     private static String tail(String log) {

@@ -1,6 +1,6 @@
 package io.traceassembler.reliability;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
@@ -8,10 +8,10 @@ import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.generate.RecordEncoder;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
-import io.traceassembler.ingest.SpanFormat;
+import io.traceassembler.model.SpanFormat;
 import io.traceassembler.sink.TraceItems;
 
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

@@ -1,12 +1,12 @@
 package io.traceassembler.reliability;
 
-import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.model.DeadLetter;
 import io.traceassembler.ingest.DecodeSpans;
-import io.traceassembler.ingest.RawRecord;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.model.Span;
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
-import io.traceassembler.ingest.SpanFormat;
+import io.traceassembler.model.SpanFormat;
 import io.traceassembler.reliability.HostileRecords.Hostile;
 
 import org.apache.flink.streaming.api.operators.ProcessOperator;

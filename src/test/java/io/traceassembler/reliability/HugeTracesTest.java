@@ -1,11 +1,11 @@
 package io.traceassembler.reliability;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.Test;

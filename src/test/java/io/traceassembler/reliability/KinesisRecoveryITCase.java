@@ -3,10 +3,10 @@ package io.traceassembler.reliability;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.KinesisSpanSource;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
-import io.traceassembler.sink.LiveSinks;
+import io.traceassembler.LiveSinks;
 import io.traceassembler.testing.LocalEmulators;
 
 import org.apache.flink.api.common.JobStatus;

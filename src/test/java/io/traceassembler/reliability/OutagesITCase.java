@@ -4,11 +4,11 @@ import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.ingest.KinesisSpanSource;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.local.Emulators;
-import io.traceassembler.sink.LiveSinks;
+import io.traceassembler.LiveSinks;
 import io.traceassembler.testing.LocalEmulators;
 
 import com.github.tomakehurst.wiremock.WireMockServer;

@@ -1,7 +1,7 @@
 package io.traceassembler.reliability;
 
 import io.traceassembler.TracePipeline;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
@@ -15,7 +15,7 @@ import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.ingest.ArchiveFormat;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.sink.TraceItems;
 
 import com.fasterxml.jackson.databind.JsonNode;

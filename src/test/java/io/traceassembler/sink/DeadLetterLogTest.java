@@ -1,7 +1,9 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.ingest.DeadLetter;
-import io.traceassembler.ingest.RawRecord;
+import io.traceassembler.LiveSinks;
+
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.RawRecord;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +52,7 @@ class DeadLetterLogTest {
 
     @Test
     void lateSpansBecomeDeadLettersWithTheSpanAsNativeJson() {
-        io.traceassembler.ingest.Span span = new io.traceassembler.ingest.Span("t1", "s1", "p1", "api", "GET /",
+        io.traceassembler.model.Span span = new io.traceassembler.model.Span("t1", "s1", "p1", "api", "GET /",
                 1_767_225_600_000_123L, 1_767_225_600_250_000L, true);
         DeadLetter deadLetter = new LiveSinks.LateSpanDeadLetter("spans").map(span);
         assertThat(deadLetter.reason).isEqualTo(LiveSinks.LATE_SPAN_REASON);
@@ -62,11 +64,11 @@ class DeadLetterLogTest {
         assertThat(new DeadLetterStreamSink.SourcePositionKey().apply(deadLetter)).isNotEmpty().hasSizeLessThan(257);
 
         // The record is a native span record again: it can be fed back in as it is.
-        List<io.traceassembler.ingest.Span> decoded = new ArrayList<>();
-        new io.traceassembler.ingest.SpanDecoder(io.traceassembler.ingest.SpanFormat.AUTO).decode(deadLetter.data,
+        List<io.traceassembler.model.Span> decoded = new ArrayList<>();
+        new io.traceassembler.ingest.SpanDecoder(io.traceassembler.model.SpanFormat.AUTO).decode(deadLetter.data,
                 new io.traceassembler.ingest.SpanCollector() {
                     @Override
-                    public void collect(io.traceassembler.ingest.Span s) {
+                    public void collect(io.traceassembler.model.Span s) {
                         decoded.add(s);
                     }
 

@@ -2,7 +2,7 @@ package io.traceassembler.sink;
 
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.DeadLetter;
+import io.traceassembler.model.DeadLetter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

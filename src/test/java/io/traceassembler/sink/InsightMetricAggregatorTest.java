@@ -1,8 +1,8 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.Insight;
-import io.traceassembler.analyze.InsightType;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.InsightType;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

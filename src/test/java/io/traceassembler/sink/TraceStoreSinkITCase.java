@@ -1,6 +1,6 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.local.AwsAdmin;

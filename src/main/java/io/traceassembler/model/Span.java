@@ -1,4 +1,4 @@
-package io.traceassembler.ingest;
+package io.traceassembler.model;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 

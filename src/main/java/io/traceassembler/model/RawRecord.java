@@ -1,4 +1,4 @@
-package io.traceassembler.ingest;
+package io.traceassembler.model;
 
 /**
  * The bytes of one input record (a Kinesis record or one line of an archive) and where it came from,

@@ -1,4 +1,4 @@
-package io.traceassembler.ingest;
+package io.traceassembler.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

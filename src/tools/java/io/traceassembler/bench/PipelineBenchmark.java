@@ -3,14 +3,14 @@ package io.traceassembler.bench;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.analyze.TraceAnalysis;
-import io.traceassembler.analyze.TraceSummary;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.ingest.DecodeSpans;
-import io.traceassembler.ingest.RawRecord;
-import io.traceassembler.ingest.Span;
-import io.traceassembler.ingest.TraceId;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

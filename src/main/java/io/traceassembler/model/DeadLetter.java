@@ -1,4 +1,4 @@
-package io.traceassembler.ingest;
+package io.traceassembler.model;
 
 /** A record, or a span inside a record, that could not be used, with the reason why. */
 public class DeadLetter {

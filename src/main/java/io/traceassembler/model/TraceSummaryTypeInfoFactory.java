@@ -1,4 +1,4 @@
-package io.traceassembler.analyze;
+package io.traceassembler.model;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

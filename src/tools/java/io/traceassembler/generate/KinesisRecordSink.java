@@ -1,6 +1,6 @@
 package io.traceassembler.generate;
 
-import io.traceassembler.sink.AwsClients;
+import io.traceassembler.aws.AwsClients;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

@@ -1,4 +1,4 @@
-package io.traceassembler.sink;
+package io.traceassembler.aws;
 
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 

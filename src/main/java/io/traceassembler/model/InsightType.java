@@ -1,4 +1,4 @@
-package io.traceassembler.analyze;
+package io.traceassembler.model;
 
 /** The insight types of the data contracts, with the seed's severities. */
 public enum InsightType {

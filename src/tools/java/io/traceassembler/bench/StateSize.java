@@ -4,7 +4,7 @@ import io.traceassembler.TracePipeline;
 
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;

@@ -1,4 +1,4 @@
-package io.traceassembler.analyze;
+package io.traceassembler.model;
 
 /** One insight about one trace: a CloudWatch datum in the live job, a JSON line in replay. */
 public class Insight {

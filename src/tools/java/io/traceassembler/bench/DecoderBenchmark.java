@@ -7,10 +7,10 @@ import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
-import io.traceassembler.ingest.SpanFormat;
+import io.traceassembler.model.SpanFormat;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;

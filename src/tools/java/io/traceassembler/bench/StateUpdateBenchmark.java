@@ -5,7 +5,7 @@ import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -42,8 +42,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED"})
+// scripts/bench.sh --jmh prepends the project's JVM options file (-jvmArgsPrepend @scripts/flink-jvm.args).
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
 public class StateUpdateBenchmark {
 
     @Param({"heap", "rocksdb"})

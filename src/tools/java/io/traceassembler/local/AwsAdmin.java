@@ -1,6 +1,6 @@
 package io.traceassembler.local;
 
-import io.traceassembler.sink.AwsClients;
+import io.traceassembler.aws.AwsClients;
 import io.traceassembler.sink.TraceItems;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,9 +1,18 @@
-package io.traceassembler.sink;
+package io.traceassembler;
 
-import io.traceassembler.TracePipeline;
+import io.traceassembler.sink.CloudWatchMetricsSink;
+import io.traceassembler.sink.DeadLetterLog;
+import io.traceassembler.sink.DeadLetterStreamSink;
+import io.traceassembler.sink.InsightMetricAggregator;
+import io.traceassembler.sink.JsonLines;
+import io.traceassembler.sink.MetricDatumRecord;
+import io.traceassembler.sink.MetricPoint;
+import io.traceassembler.sink.TraceMetricPoints;
+import io.traceassembler.sink.TraceStoreSink;
+
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.DeadLetter;
-import io.traceassembler.ingest.Span;
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Span;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
