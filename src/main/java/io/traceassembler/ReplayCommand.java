@@ -1,6 +1,9 @@
 package io.traceassembler;
 
-import io.traceassembler.config.PropertyGroups;
+import io.traceassembler.config.InsightsOptions;
+import io.traceassembler.config.SpanSourceOptions;
+import io.traceassembler.config.TraceAssemblyOptions;
+import io.traceassembler.config.TraceStoreOptions;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.model.RawRecord;
@@ -20,9 +23,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -55,34 +61,6 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Without it, replay writes to DynamoDB and CloudWatch like the live job.")
     String output;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "auto (sniff each record, default), native_json, otlp_proto, otlp_json or zipkin_json.")
-    String format;
-
-    @Option(names = "--session-gap", paramLabel = "DURATION",
-            description = "A trace closes after this long without a new span (default 30 s).")
-    String sessionGap;
-
-    @Option(names = "--max-trace-duration", paramLabel = "DURATION",
-            description = "A trace that never goes quiet is emitted after this long (default 10 min).")
-    String maxTraceDuration;
-
-    @Option(names = "--max-spans-per-trace", paramLabel = "N",
-            description = "Spans kept per trace for de-duplication and orphan counts (default 10000).")
-    Integer maxSpansPerTrace;
-
-    @Option(names = "--slow-trace-threshold-ms", paramLabel = "MS",
-            description = "slow_trace when duration_ms is above this (default 5000).")
-    Double slowTraceThresholdMs;
-
-    @Option(names = "--high-service-count-threshold", paramLabel = "N",
-            description = "high_service_count when service_count is above this (default 5).")
-    Integer highServiceCountThreshold;
-
-    @Option(names = "--retention-days", paramLabel = "DAYS",
-            description = "expires_at = trace end + this many days (default 30).")
-    Integer retentionDays;
-
     @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: number of cores).")
     Integer parallelism;
 
@@ -91,11 +69,36 @@ final class ReplayCommand implements Callable<Integer> {
     boolean streaming;
 
     @Mixin
-    ConfigOptions configOptions = new ConfigOptions();
+    ConfigFlags configFlags = new ConfigFlags();
+
+    @Spec
+    CommandSpec spec;
+
+    /** Flags that stand for one configuration key each (added to the command by {@link #newCommandLine}). */
+    static final List<ConfigShortcut> CONFIG_SHORTCUTS = List.of(
+            new ConfigShortcut("--format", "FORMAT", SpanSourceOptions.GROUP, SpanSourceOptions.FORMAT),
+            new ConfigShortcut("--session-gap", "DURATION", TraceAssemblyOptions.GROUP,
+                    TraceAssemblyOptions.SESSION_GAP),
+            new ConfigShortcut("--max-trace-duration", "DURATION", TraceAssemblyOptions.GROUP,
+                    TraceAssemblyOptions.MAX_TRACE_DURATION),
+            new ConfigShortcut("--max-spans-per-trace", "N", TraceAssemblyOptions.GROUP,
+                    TraceAssemblyOptions.MAX_SPANS_PER_TRACE),
+            new ConfigShortcut("--slow-trace-threshold-ms", "MS", InsightsOptions.GROUP,
+                    InsightsOptions.SLOW_TRACE_THRESHOLD_MS),
+            new ConfigShortcut("--high-service-count-threshold", "N", InsightsOptions.GROUP,
+                    InsightsOptions.HIGH_SERVICE_COUNT_THRESHOLD),
+            new ConfigShortcut("--retention-days", "DAYS", TraceStoreOptions.GROUP, TraceStoreOptions.RETENTION_DAYS));
+
+    /** The command with its configuration shortcuts. */
+    static CommandLine newCommandLine() {
+        CommandLine commandLine = new CommandLine(new ReplayCommand());
+        ConfigShortcut.addAll(commandLine.getCommandSpec(), CONFIG_SHORTCUTS);
+        return commandLine;
+    }
 
     @Override
     public Integer call() throws Exception {
-        TraceAssemblerConfig config = configOptions.resolve(this::applyFlags);
+        TraceAssemblerConfig config = configFlags.resolve(groups -> ConfigShortcut.applyAll(spec, CONFIG_SHORTCUTS, groups));
         List<Path> paths = checkInputs();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -145,22 +148,6 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayFiles.write(outputs.deadLetters.map(d -> JsonLines.deadLetter(d, includeRecord), Types.STRING)
                         .name("dead-letter-json"),
                 output, ReplayFiles.DEAD_LETTERS);
-    }
-
-    private void applyFlags(PropertyGroups groups) {
-        setIfPresent(groups, "SpanSource", "format", format);
-        setIfPresent(groups, "TraceAssembly", "session.gap", sessionGap);
-        setIfPresent(groups, "TraceAssembly", "max.trace.duration", maxTraceDuration);
-        setIfPresent(groups, "TraceAssembly", "max.spans.per.trace", maxSpansPerTrace);
-        setIfPresent(groups, "Insights", "slow.trace.threshold.ms", slowTraceThresholdMs);
-        setIfPresent(groups, "Insights", "high.service.count.threshold", highServiceCountThreshold);
-        setIfPresent(groups, "TraceStore", "retention.days", retentionDays);
-    }
-
-    private static void setIfPresent(PropertyGroups groups, String group, String key, Object value) {
-        if (value != null) {
-            groups.set(group, key, String.valueOf(value));
-        }
     }
 
     /** Fails before the job starts when an input does not exist, naming it. */

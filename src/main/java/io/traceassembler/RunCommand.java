@@ -26,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
-    ConfigOptions configOptions = new ConfigOptions();
+    ConfigFlags configFlags = new ConfigFlags();
 
     @Option(names = "--web-ui-port", paramLabel = "PORT",
             description = "Run in a local MiniCluster with the Flink web UI on this port (e.g. 8081).")
@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TraceAssemblerConfig config = configOptions.resolve(groups -> { });
+        TraceAssemblerConfig config = configFlags.resolve(groups -> { });
         StreamExecutionEnvironment env = environment();
         if (checkpointInterval != null) {
             env.enableCheckpointing(checkpointInterval.toMillis());

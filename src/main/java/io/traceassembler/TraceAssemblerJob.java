@@ -25,8 +25,7 @@ import java.io.IOException;
  * </ul>
  */
 @Command(name = "trace-assembler", mixinStandardHelpOptions = true, version = "trace-assembler 0.1.0",
-        description = "Assembles distributed traces from span records with Apache Flink.",
-        subcommands = {RunCommand.class, ReplayCommand.class})
+        description = "Assembles distributed traces from span records with Apache Flink.")
 public final class TraceAssemblerJob implements Runnable {
     /** Set by the local launcher: exit the JVM with the command's exit code instead of throwing. */
     static final String EXIT_PROPERTY = "trace-assembler.exit";
@@ -55,7 +54,9 @@ public final class TraceAssemblerJob implements Runnable {
     }
 
     static int execute(String... args) {
-        CommandLine cli = new CommandLine(new TraceAssemblerJob());
+        CommandLine cli = new CommandLine(new TraceAssemblerJob())
+                .addSubcommand(new RunCommand())
+                .addSubcommand(ReplayCommand.newCommandLine());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {

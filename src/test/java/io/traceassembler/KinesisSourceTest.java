@@ -1,5 +1,6 @@
 package io.traceassembler;
 
+import io.traceassembler.config.AwsOptions;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.KinesisRecordSchema;
@@ -40,7 +41,7 @@ class KinesisSourceTest {
     void pollingFromLatestInAwsByDefault() {
         Properties props = KinesisSpanSource.consumerProperties(spanSource(PropertyGroups.empty()));
 
-        assertThat(props.getProperty("aws.region")).isEqualTo(TraceAssemblerConfig.DEFAULT_REGION);
+        assertThat(props.getProperty("aws.region")).isEqualTo(AwsOptions.DEFAULT_REGION);
         assertThat(props).doesNotContainKeys("aws.endpoint", "aws.credentials.provider");
         assertThat(props.getProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE)).isEqualTo("POLLING");
         assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION)).isEqualTo("LATEST");

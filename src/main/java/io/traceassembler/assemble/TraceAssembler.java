@@ -102,6 +102,8 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     private final long allowedLatenessMillis;
     private final long maxTraceDurationMillis;
     private final int maxSpansPerTrace;
+    private final int cacheMaxTraces;
+    private final int cacheMaxSpans;
     /** Applied to every emitted summary (null: summaries without insights, for tests of assembly alone). */
     private final TraceAnalysis analysis;
 
@@ -154,6 +156,8 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         this.allowedLatenessMillis = config.allowedLateness.toMillis();
         this.maxTraceDurationMillis = config.maxTraceDuration.toMillis();
         this.maxSpansPerTrace = config.maxSpansPerTrace;
+        this.cacheMaxTraces = config.cacheMaxTraces;
+        this.cacheMaxSpans = config.cacheMaxSpans;
         this.analysis = analysis;
     }
 
@@ -167,11 +171,7 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         traceState = getRuntimeContext().getState(traceStateDescriptor());
         changedInPlace = traceState.getClass().getName().equals(HEAP_VALUE_STATE);
         // On the heap backend a state access is a hash lookup already; the cache would only add work there.
-        // Sized by JVM system properties for experiments and tests (a task manager's env.java.opts).
-        cache = isRocksDb(traceState)
-                ? new TraceCache(Integer.getInteger(TraceCache.MAX_TRACES_PROPERTY, TraceCache.DEFAULT_MAX_TRACES),
-                        Long.getLong(TraceCache.MAX_SPANS_PROPERTY, TraceCache.DEFAULT_MAX_SPANS))
-                : null;
+        cache = isRocksDb(traceState) ? new TraceCache(cacheMaxTraces, cacheMaxSpans) : null;
         serviceNames = new HashMap<>();
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");

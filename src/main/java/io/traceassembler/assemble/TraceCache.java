@@ -15,21 +15,10 @@ import java.util.Map;
  * <p>With write-back ({@link TraceAssemblerOperator}) a cached trace is changed in the cache only and marked
  * {@link Entry#dirty}; it is written to the state when the LRU evicts it and before every snapshot, so a trace
  * costs one read and one write per cache residency instead of one per span. Bounded by traces and by the
- * span ids held; the most recently used entry is never evicted (a single trace larger than the bound would
+ * span ids held ({@code TraceAssembly.cache.max.traces}, {@code cache.max.spans}); the most recently used entry is never evicted (a single trace larger than the bound would
  * otherwise be written and read back for every span).
  */
 public final class TraceCache {
-    /**
-     * Ideally it holds the traces of one session gap: at the planned 50,000 spans/s per KPU and a 30 s gap
-     * ~1.5 M spans in ~80,000 traces; the defaults hold about two thirds of that (a trace evicted before it
-     * closes costs one more write and read, not one per span). From the measured heap state (~500 bytes per
-     * trace plus 16-20 per span id): about 50-60 MB per subtask when full.
-     */
-    static final int DEFAULT_MAX_TRACES = 65_536;
-    static final int DEFAULT_MAX_SPANS = 1_000_000;
-    public static final String MAX_TRACES_PROPERTY = "traceassembler.cache.max-traces";
-    public static final String MAX_SPANS_PROPERTY = "traceassembler.cache.max-spans";
-
     /** One cached trace. */
     static final class Entry {
         final TraceState trace;

@@ -1,5 +1,7 @@
 package io.traceassembler.aws;
 
+import io.traceassembler.config.AwsEndpoint;
+
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,11 +25,11 @@ public final class AwsClients {
 
     private AwsClients() {}
 
-    /** Applies region, and endpoint plus dummy credentials when {@code endpoint} is set, to an SDK v2 builder. */
-    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String region, String endpoint) {
-        builder.region(Region.of(region));
-        if (hasEndpoint(endpoint)) {
-            builder.endpointOverride(URI.create(endpoint));
+    /** Applies region, and endpoint plus dummy credentials when an endpoint is set, to an SDK v2 builder. */
+    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, AwsEndpoint aws) {
+        builder.region(Region.of(aws.region));
+        if (aws.hasEndpoint()) {
+            builder.endpointOverride(URI.create(aws.endpoint));
             builder.credentialsProvider(StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(EMULATOR_ACCESS_KEY_ID, EMULATOR_SECRET_KEY)));
         }
@@ -35,8 +37,8 @@ public final class AwsClients {
     }
 
     /** Builds a sync or async SDK v2 client; see {@link #configure}. */
-    public static <B extends AwsClientBuilder<B, C>, C> C build(B builder, String region, String endpoint) {
-        return configure(builder, region, endpoint).build();
+    public static <B extends AwsClientBuilder<B, C>, C> C build(B builder, AwsEndpoint aws) {
+        return configure(builder, aws).build();
     }
 
     /**
@@ -44,28 +46,19 @@ public final class AwsClients {
      * An {@code http://} endpoint (emulators) also needs HTTP/1.1: the connectors default to HTTP/2, which
      * the emulators do not speak in clear text.
      */
-    public static Properties connectorProperties(String region, String endpoint) {
+    public static Properties connectorProperties(AwsEndpoint aws) {
         Properties props = new Properties();
-        props.setProperty(AWSConfigConstants.AWS_REGION, region);
-        if (hasEndpoint(endpoint)) {
-            props.setProperty(AWSConfigConstants.AWS_ENDPOINT, endpoint);
+        props.setProperty(AWSConfigConstants.AWS_REGION, aws.region);
+        if (aws.hasEndpoint()) {
+            props.setProperty(AWSConfigConstants.AWS_ENDPOINT, aws.endpoint);
             props.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, "BASIC");
             props.setProperty(AWSConfigConstants.AWS_ACCESS_KEY_ID, EMULATOR_ACCESS_KEY_ID);
             props.setProperty(AWSConfigConstants.AWS_SECRET_ACCESS_KEY, EMULATOR_SECRET_KEY);
             props.setProperty(AWSConfigConstants.TRUST_ALL_CERTIFICATES, "true");
-            if (endpoint.startsWith("http://")) {
+            if (aws.endpoint.startsWith("http://")) {
                 props.setProperty(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
             }
         }
         return props;
-    }
-
-    /** Where a client with these settings goes, for error messages. */
-    public static String describe(String region, String endpoint) {
-        return hasEndpoint(endpoint) ? "region " + region + " at endpoint " + endpoint : "region " + region;
-    }
-
-    static boolean hasEndpoint(String endpoint) {
-        return endpoint != null && !endpoint.isBlank();
     }
 }

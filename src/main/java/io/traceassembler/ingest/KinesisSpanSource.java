@@ -46,7 +46,7 @@ public final class KinesisSpanSource {
      * connector's own {@code AWSConfigConstants} that this consumer reads.
      */
     public static Properties consumerProperties(TraceAssemblerConfig.SpanSource config) {
-        Properties props = AwsClients.connectorProperties(config.region, config.endpoint);
+        Properties props = AwsClients.connectorProperties(config.aws);
         props.setProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION, config.initialPosition.name());
         if (config.initialPosition == TraceAssemblerConfig.InitialPosition.AT_TIMESTAMP) {
             // Seconds since the epoch with fractional millis: the connector's format-free form.

@@ -1,5 +1,7 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.config.AwsEndpoint;
+import io.traceassembler.config.AwsOptions;
 import io.traceassembler.config.TraceAssemblerConfig;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -32,16 +34,14 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
     static final long REQUEST_ENVELOPE_BYTES = 16 * 1024;
 
     private final String namespace;
-    private final String region;
-    private final String endpoint;
+    private final AwsEndpoint aws;
     private final RetryPolicy retryPolicy;
 
     private CloudWatchMetricsSink(Builder b) {
         super(new DatumEntryConverter(), b.maxBatchSize, b.maxInFlightRequests, b.maxBufferedRequests,
                 MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES, b.maxTimeInBuffer.toMillis(), 64 * 1024);
         this.namespace = Objects.requireNonNull(b.namespace, "namespace");
-        this.region = Objects.requireNonNull(b.region, "region");
-        this.endpoint = b.endpoint;
+        this.aws = Objects.requireNonNull(b.aws, "aws");
         this.retryPolicy = new RetryPolicy(b.maxAttempts, b.initialBackoff.toMillis(), b.maxBackoff.toMillis(),
                 b.apiCallTimeout.toMillis());
     }
@@ -55,9 +55,9 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
         return builder(config).build();
     }
 
-    /** A builder with namespace, region and endpoint from {@code InsightMetrics}, the rest at the defaults. */
+    /** A builder with namespace and AWS endpoint from {@code InsightMetrics}, the rest at the defaults. */
     public static Builder builder(TraceAssemblerConfig.InsightMetrics config) {
-        return builder().namespace(config.namespace).region(config.region).endpoint(config.endpoint);
+        return builder().namespace(config.namespace).aws(config.aws);
     }
 
     @Override
@@ -71,7 +71,7 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
             InitContext context, Collection<BufferedRequestState<CloudWatchDatumEntry>> recoveredState) {
         return new CloudWatchMetricsSinkWriter(getElementConverter(), context, getMaxBatchSize(),
                 getMaxInFlightRequests(), getMaxBufferedRequests(), getMaxBatchSizeInBytes(), getMaxTimeInBufferMS(),
-                getMaxRecordSizeInBytes(), namespace, region, endpoint, retryPolicy, recoveredState);
+                getMaxRecordSizeInBytes(), namespace, aws, retryPolicy, recoveredState);
     }
 
     @Override
@@ -117,8 +117,7 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
     /** Defaults suit the live job: datums leave within ~1 s, a failing datum is given up after ~15 s of backoff. */
     public static final class Builder {
         private String namespace = "DistributedTracing/Insights";
-        private String region = TraceAssemblerConfig.DEFAULT_REGION;
-        private String endpoint;
+        private AwsEndpoint aws = new AwsEndpoint(AwsOptions.DEFAULT_REGION, null);
         private int maxBatchSize = MAX_DATUMS_PER_REQUEST;
         private int maxInFlightRequests = 10;
         private int maxBufferedRequests = 10_000;
@@ -133,14 +132,9 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
             return this;
         }
 
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        /** Emulator / test stub endpoint; null for CloudWatch itself. */
-        public Builder endpoint(String endpoint) {
-            this.endpoint = endpoint;
+        /** Region, and the emulator / test stub endpoint (none for CloudWatch itself). */
+        public Builder aws(AwsEndpoint aws) {
+            this.aws = aws;
             return this;
         }
 

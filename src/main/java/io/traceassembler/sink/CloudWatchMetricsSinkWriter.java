@@ -1,6 +1,7 @@
 package io.traceassembler.sink;
 
 import io.traceassembler.aws.AwsClients;
+import io.traceassembler.config.AwsEndpoint;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
@@ -62,8 +63,7 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
             long maxTimeInBufferMS,
             long maxRecordSizeInBytes,
             String namespace,
-            String region,
-            String endpoint,
+            AwsEndpoint aws,
             CloudWatchMetricsSink.RetryPolicy retryPolicy,
             Collection<BufferedRequestState<CloudWatchDatumEntry>> states) {
         super(elementConverter, context, AsyncSinkWriterConfiguration.builder()
@@ -82,7 +82,7 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
         this.retryPolicy = retryPolicy;
         this.dropped = context.metricGroup().counter(DROPPED_COUNTER, new ThreadSafeSimpleCounter());
         this.sent = context.metricGroup().counter(SENT_COUNTER, new ThreadSafeSimpleCounter());
-        this.client = AwsClients.configure(CloudWatchAsyncClient.builder(), region, endpoint)
+        this.client = AwsClients.configure(CloudWatchAsyncClient.builder(), aws)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 // Retries happen here, per datum and bounded, not hidden inside the SDK.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())

@@ -30,7 +30,7 @@ public final class DeadLetterStreamSink {
                 .setPartitionKeyGenerator(new SourcePositionKey())
                 // A dead letter that cannot be written is retried, not allowed to fail the job.
                 .setFailOnError(false)
-                .setKinesisClientProperties(AwsClients.connectorProperties(config.region, config.endpoint))
+                .setKinesisClientProperties(AwsClients.connectorProperties(config.aws))
                 .build();
     }
 

@@ -45,7 +45,7 @@ public final class TraceStoreSink {
                 .setMaxInFlightRequests(MAX_IN_FLIGHT_REQUESTS)
                 .setMaxBufferedRequests(MAX_BUFFERED_REQUESTS)
                 .setMaxTimeInBufferMS(MAX_TIME_IN_BUFFER_MS)
-                .setDynamoDbProperties(AwsClients.connectorProperties(config.region, config.endpoint))
+                .setDynamoDbProperties(AwsClients.connectorProperties(config.aws))
                 .build();
     }
 
@@ -54,18 +54,18 @@ public final class TraceStoreSink {
      * only on its first write, with a less helpful error.
      */
     public static void verifyTableExists(TraceAssemblerConfig.TraceStore config) {
-        try (DynamoDbClient dynamoDb = AwsClients.build(DynamoDbClient.builder(), config.region, config.endpoint)) {
+        try (DynamoDbClient dynamoDb = AwsClients.build(DynamoDbClient.builder(), config.aws)) {
             TableStatus status = dynamoDb.describeTable(r -> r.tableName(config.tableName)).table().tableStatus();
             if (status == TableStatus.DELETING) {
                 throw new IllegalStateException("DynamoDB table '" + config.tableName + "' in "
-                        + AwsClients.describe(config.region, config.endpoint) + " is being deleted");
+                        + config.aws + " is being deleted");
             }
         } catch (ResourceNotFoundException e) {
             throw new IllegalStateException("DynamoDB table '" + config.tableName + "' not found in "
-                    + AwsClients.describe(config.region, config.endpoint)
+                    + config.aws
                     + ": create it (terraform/ does) or set TraceStore.table.name", e);
         } catch (SdkClientException e) {
-            throw new IllegalStateException("Cannot reach DynamoDB in " + AwsClients.describe(config.region, config.endpoint)
+            throw new IllegalStateException("Cannot reach DynamoDB in " + config.aws
                     + " to check table '" + config.tableName + "': " + e.getMessage()
                     + " (check TraceStore.aws.region / TraceStore.aws.endpoint and the AWS credentials)", e);
         }

@@ -4,7 +4,6 @@ import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
-import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
@@ -36,18 +35,10 @@ class CachedAssemblyEquivalenceTest {
     @Test
     void rocksDbWithCacheEmitsWhatHeapEmits() throws Exception {
         List<Object> events = events();
-        // A cache smaller than the ~9,000 traces in flight, so that entries are evicted and read back.
-        System.setProperty(TraceCache.MAX_TRACES_PROPERTY, "4096");
-        System.setProperty(TraceCache.MAX_SPANS_PROPERTY, "100000");
-        try {
-            List<String> heap = run("heap", events);
-            assertThat(heap).isEqualTo(run("rocksdb", events)).isNotEmpty();
-            // Write-back of the progress (TraceAssemblerOperator): flushed on eviction and before the snapshot.
-            assertThat(heap).isEqualTo(run("rocksdb-writeback", events));
-        } finally {
-            System.clearProperty(TraceCache.MAX_TRACES_PROPERTY);
-            System.clearProperty(TraceCache.MAX_SPANS_PROPERTY);
-        }
+        List<String> heap = run("heap", events);
+        assertThat(heap).isEqualTo(run("rocksdb", events)).isNotEmpty();
+        // Write-back of the progress (TraceAssemblerOperator): flushed on eviction and before the snapshot.
+        assertThat(heap).isEqualTo(run("rocksdb-writeback", events));
     }
 
     /** Spans and watermarks (Long) in arrival order. */
@@ -135,8 +126,11 @@ class CachedAssemblyEquivalenceTest {
 
     private static AssemblerHarness open(
             String backend, OperatorSubtaskState restore) throws Exception {
-        TraceAssemblerConfig config = TraceAssemblerConfig.from(
-                PropertyGroups.empty().set("TraceAssembly", "max.spans.per.trace", "30"));
+        // A cache smaller than the ~9,000 traces in flight, so that entries are evicted and read back.
+        TraceAssemblerConfig config = TraceAssemblerConfig.from(PropertyGroups.empty()
+                .set("TraceAssembly", "max.spans.per.trace", "30")
+                .set("TraceAssembly", "cache.max.traces", "4096")
+                .set("TraceAssembly", "cache.max.spans", "100000"));
         TraceAssembler assembler = new TraceAssembler(config.traceAssembly);
         var harness = new AssemblerHarness(backend.endsWith("writeback") ? new TraceAssemblerOperator(assembler) : new KeyedProcessOperator<>(assembler));
         if (backend.startsWith("rocksdb")) {

@@ -28,7 +28,7 @@ class TraceAssemblerConfigTest {
 
     private static String expectedDefaultRegion() {
         String env = System.getenv("AWS_REGION");
-        return env == null || env.isBlank() ? TraceAssemblerConfig.DEFAULT_REGION : env;
+        return env == null || env.isBlank() ? AwsOptions.DEFAULT_REGION : env;
     }
 
     private static TraceAssemblerConfig with(String... assignments) {
@@ -72,8 +72,8 @@ class TraceAssemblerConfigTest {
         String region = expectedDefaultRegion();
 
         assertThat(c.spanSource.streamName).isEqualTo("trace-spans");
-        assertThat(c.spanSource.region).isEqualTo(region);
-        assertThat(c.spanSource.endpoint).isNull();
+        assertThat(c.spanSource.aws.region).isEqualTo(region);
+        assertThat(c.spanSource.aws.endpoint).isNull();
         assertThat(c.spanSource.initialPosition).isEqualTo(InitialPosition.LATEST);
         assertThat(c.spanSource.initialTimestamp).isNull();
         assertThat(c.spanSource.reader).isEqualTo(ReaderType.POLLING);
@@ -92,18 +92,18 @@ class TraceAssemblerConfigTest {
         assertThat(c.insights.highServiceCountThreshold).isEqualTo(5);
 
         assertThat(c.traceStore.tableName).isEqualTo("distributed-traces");
-        assertThat(c.traceStore.region).isEqualTo(region);
-        assertThat(c.traceStore.endpoint).isNull();
+        assertThat(c.traceStore.aws.region).isEqualTo(region);
+        assertThat(c.traceStore.aws.endpoint).isNull();
         assertThat(c.traceStore.retentionDays).isEqualTo(30);
 
         assertThat(c.insightMetrics.namespace).isEqualTo("DistributedTracing/Insights");
-        assertThat(c.insightMetrics.region).isEqualTo(region);
-        assertThat(c.insightMetrics.endpoint).isNull();
+        assertThat(c.insightMetrics.aws.region).isEqualTo(region);
+        assertThat(c.insightMetrics.aws.endpoint).isNull();
         assertThat(c.insightMetrics.enabled).isTrue();
 
         assertThat(c.deadLetters.streamName).isNull();
-        assertThat(c.deadLetters.region).isEqualTo(region);
-        assertThat(c.deadLetters.endpoint).isNull();
+        assertThat(c.deadLetters.aws.region).isEqualTo(region);
+        assertThat(c.deadLetters.aws.endpoint).isNull();
         assertThat(c.deadLetters.includeRecord).isTrue();
     }
 
@@ -147,8 +147,8 @@ class TraceAssemblerConfigTest {
 
     private static void assertLocalFileValues(TraceAssemblerConfig c) {
         assertThat(c.spanSource.streamName).isEqualTo("trace-spans");
-        assertThat(c.spanSource.region).isEqualTo("us-east-1");
-        assertThat(c.spanSource.endpoint).isEqualTo("http://localhost:4567");
+        assertThat(c.spanSource.aws.region).isEqualTo("us-east-1");
+        assertThat(c.spanSource.aws.endpoint).isEqualTo("http://localhost:4567");
         assertThat(c.spanSource.initialPosition).isEqualTo(InitialPosition.TRIM_HORIZON);
         assertThat(c.spanSource.reader).isEqualTo(ReaderType.POLLING);
         assertThat(c.spanSource.efoConsumerName).isEqualTo("trace-assembler-local");
@@ -162,14 +162,14 @@ class TraceAssemblerConfigTest {
         assertThat(c.insights.slowTraceThresholdMs).isEqualTo(5000.0);
         assertThat(c.insights.highServiceCountThreshold).isEqualTo(5);
         assertThat(c.traceStore.tableName).isEqualTo("distributed-traces");
-        assertThat(c.traceStore.region).isEqualTo("us-east-1");
-        assertThat(c.traceStore.endpoint).isEqualTo("http://localhost:4568");
+        assertThat(c.traceStore.aws.region).isEqualTo("us-east-1");
+        assertThat(c.traceStore.aws.endpoint).isEqualTo("http://localhost:4568");
         assertThat(c.traceStore.retentionDays).isEqualTo(30);
         assertThat(c.insightMetrics.namespace).isEqualTo("DistributedTracing/Insights");
-        assertThat(c.insightMetrics.endpoint).isEqualTo("http://localhost:4569");
+        assertThat(c.insightMetrics.aws.endpoint).isEqualTo("http://localhost:4569");
         assertThat(c.insightMetrics.enabled).isTrue();
         assertThat(c.deadLetters.streamName).isEqualTo("trace-dead-letters");
-        assertThat(c.deadLetters.endpoint).isEqualTo("http://localhost:4567");
+        assertThat(c.deadLetters.aws.endpoint).isEqualTo("http://localhost:4567");
     }
 
     @Test
@@ -205,14 +205,14 @@ class TraceAssemblerConfigTest {
 
         TraceAssemblerConfig c = TraceAssemblerConfig.from(groups);
 
-        assertThat(c.spanSource.endpoint).isEqualTo("http://127.0.0.1:45000");
+        assertThat(c.spanSource.aws.endpoint).isEqualTo("http://127.0.0.1:45000");
         assertThat(c.spanSource.reader).isEqualTo(ReaderType.EFO);
         assertThat(c.traceAssembly.sessionGap).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.insights.slowTraceThresholdMs).isEqualTo(1500.5);
         assertThat(c.insightMetrics.enabled).isFalse();
         assertThat(c.deadLetters.streamName).isEqualTo("other-dlq");
         // Untouched keys keep the file's values.
-        assertThat(c.traceStore.endpoint).isEqualTo("http://localhost:4568");
+        assertThat(c.traceStore.aws.endpoint).isEqualTo("http://localhost:4568");
         assertThat(c.traceAssembly.maxTraceDuration).isEqualTo(Duration.ofMinutes(10));
     }
 
@@ -283,7 +283,7 @@ class TraceAssemblerConfigTest {
     void negativeAndZeroNumbersAreRejected() {
         assertRejected("TraceAssembly.max.spans.per.trace=-1", "TraceAssembly.max.spans.per.trace", "'-1'", "greater than zero");
         assertRejected("TraceAssembly.max.spans.per.trace=0", "TraceAssembly.max.spans.per.trace", "'0'");
-        assertRejected("Insights.slow.trace.threshold.ms=-5", "Insights.slow.trace.threshold.ms", "'-5.0'", ">= 0");
+        assertRejected("Insights.slow.trace.threshold.ms=-5", "Insights.slow.trace.threshold.ms", "'-5'", ">= 0");
         assertRejected("Insights.slow.trace.threshold.ms=NaN", "Insights.slow.trace.threshold.ms", "'NaN'");
         assertRejected("Insights.high.service.count.threshold=-2", "Insights.high.service.count.threshold", "'-2'");
         assertRejected("TraceStore.retention.days=0", "TraceStore.retention.days", "'0'");

@@ -3,7 +3,6 @@ package io.traceassembler.reliability;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.TraceAssemblerOperator;
-import io.traceassembler.assemble.TraceCache;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
@@ -88,6 +87,10 @@ class RecoveryITCase {
         groups.set("TraceAssembly.max.out.of.orderness=3 s");
         groups.set("TraceAssembly.idleness=2 s");
         groups.set("TraceAssembly.allowed.lateness=2 min");
+        if (tinyCache) {
+            groups.set("TraceAssembly.cache.max.traces=20");
+            groups.set("TraceAssembly.cache.max.spans=400");
+        }
         return TraceAssemblerConfig.from(groups);
     }
 
@@ -194,14 +197,15 @@ class RecoveryITCase {
         void run() throws Exception;
     }
 
+    /** While set, {@link #config()} gives the assembler a cache of 20 traces / 400 span ids: evictions happen. */
+    private static boolean tinyCache;
+
     private static void withTinyCache(ThrowingRunnable test) throws Exception {
-        System.setProperty(TraceCache.MAX_TRACES_PROPERTY, "20");
-        System.setProperty(TraceCache.MAX_SPANS_PROPERTY, "400");
+        tinyCache = true;
         try {
             test.run();
         } finally {
-            System.clearProperty(TraceCache.MAX_TRACES_PROPERTY);
-            System.clearProperty(TraceCache.MAX_SPANS_PROPERTY);
+            tinyCache = false;
         }
     }
 

@@ -11,6 +11,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import io.traceassembler.config.AwsEndpoint;
 import io.traceassembler.local.CloudWatchStub;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -195,8 +196,7 @@ class CloudWatchMetricsSinkTest {
     private CloudWatchMetricsSink.Builder sink() {
         return CloudWatchMetricsSink.builder()
                 .namespace(NAMESPACE)
-                .region("us-east-1")
-                .endpoint(cloudWatch.endpoint())
+                .aws(new AwsEndpoint("us-east-1", cloudWatch.endpoint()))
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
                 .maxTimeInBuffer(Duration.ofMillis(200));
     }

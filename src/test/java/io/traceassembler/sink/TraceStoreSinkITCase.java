@@ -49,7 +49,7 @@ class TraceStoreSinkITCase {
     @Test
     void writesOneItemPerTraceAndTheLastRevisionWins() throws Exception {
         TraceAssemblerConfig.TraceStore config = traceStore("traces-it");
-        try (AwsAdmin admin = new AwsAdmin(config.region, config.endpoint)) {
+        try (AwsAdmin admin = new AwsAdmin(config.aws.region, config.aws.endpoint)) {
             admin.createTraceTable(config.tableName);
             admin.createTraceTable(config.tableName); // idempotent
             TableDescription table = admin.dynamoDb().describeTable(r -> r.tableName(config.tableName)).table();

@@ -1,6 +1,7 @@
 package io.traceassembler.generate;
 
 import io.traceassembler.aws.AwsClients;
+import io.traceassembler.config.AwsEndpoint;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -49,7 +50,8 @@ public final class KinesisRecordSink implements RecordSink {
 
     /** A sink with its own client ({@code endpoint} null for AWS itself); closing the sink closes the client. */
     public static KinesisRecordSink open(String streamName, String region, String endpoint, boolean paced) {
-        return new KinesisRecordSink(AwsClients.build(KinesisClient.builder(), region, endpoint), true, streamName, paced);
+        KinesisClient kinesis = AwsClients.build(KinesisClient.builder(), new AwsEndpoint(region, endpoint));
+        return new KinesisRecordSink(kinesis, true, streamName, paced);
     }
 
     /** A sink on a client owned by the caller. */

@@ -1,6 +1,7 @@
 package io.traceassembler.local;
 
 import io.traceassembler.aws.AwsClients;
+import io.traceassembler.config.AwsEndpoint;
 import io.traceassembler.sink.TraceItems;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,15 +30,13 @@ public final class AwsAdmin implements AutoCloseable {
     public static final String INDEX_BY_INSIGHT = "by-insight";
     private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
-    private final String region;
-    private final String endpoint;
+    private final AwsEndpoint aws;
     private KinesisClient kinesis;
     private DynamoDbClient dynamoDb;
 
     /** {@code endpoint} null for AWS itself; an emulator URL such as {@code http://127.0.0.1:4567} otherwise. */
     public AwsAdmin(String region, String endpoint) {
-        this.region = region;
-        this.endpoint = endpoint;
+        this.aws = new AwsEndpoint(region, endpoint);
     }
 
     /** Creates a Kinesis stream (if absent) and waits until it is ACTIVE. */
@@ -84,14 +83,14 @@ public final class AwsAdmin implements AutoCloseable {
 
     public DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
-            dynamoDb = AwsClients.build(DynamoDbClient.builder(), region, endpoint);
+            dynamoDb = AwsClients.build(DynamoDbClient.builder(), aws);
         }
         return dynamoDb;
     }
 
     public KinesisClient kinesis() {
         if (kinesis == null) {
-            kinesis = AwsClients.build(KinesisClient.builder(), region, endpoint);
+            kinesis = AwsClients.build(KinesisClient.builder(), aws);
         }
         return kinesis;
     }

@@ -195,8 +195,8 @@ public final class LocalRun {
             TraceAssemblerConfig config = localConfig(configFile, emulators, cloudWatch);
             log("kinesis-local " + emulators.kinesisEndpoint() + ", dynalite " + emulators.dynamoDbEndpoint()
                     + ", CloudWatch stub " + cloudWatch.endpoint());
-            try (AwsAdmin kinesis = new AwsAdmin(config.spanSource.region, emulators.kinesisEndpoint());
-                 AwsAdmin dynamoDb = new AwsAdmin(config.traceStore.region, emulators.dynamoDbEndpoint())) {
+            try (AwsAdmin kinesis = new AwsAdmin(config.spanSource.aws.region, emulators.kinesisEndpoint());
+                 AwsAdmin dynamoDb = new AwsAdmin(config.traceStore.aws.region, emulators.dynamoDbEndpoint())) {
                 kinesis.createStream(config.spanSource.streamName, SPAN_STREAM_SHARDS);
                 if (config.deadLetters.streamName != null) {
                     kinesis.createStream(config.deadLetters.streamName, 1);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The configuration flags every command shares: a runtime-properties JSON file and single-key overrides. */
-final class ConfigOptions {
+final class ConfigFlags {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Runtime properties JSON ([{\"PropertyGroupId\": ..., \"PropertyMap\": {...}}]), "
                     + "as on Managed Flink. Default: built-in defaults.")
