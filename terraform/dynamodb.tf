@@ -1,4 +1,4 @@
-# One item per trace (contracts section 2). Both GSIs are sparse: root_service is absent when no root
+# One item per trace (docs/contracts.md, section 2). Both GSIs are sparse: root_service is absent when no root
 # span arrived, primary_insight (the most severe insight: trace_errors > slow_trace > high_service_count)
 # is absent when the trace has no insight. Projection ALL: the items are small summaries, every field is
 # useful in a query result, and fields the job adds later are projected without an index rebuild.

@@ -28,7 +28,7 @@ locals {
   alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
 
   # Runtime property groups: groups and keys exactly as TraceAssemblerConfig reads them
-  # (contracts section 5). aws.endpoint is for emulators only and is never set here.
+  # (docs/contracts.md, section 5). aws.endpoint is for emulators only and is never set here.
   # Every value is a string: that is what Managed Flink stores.
   property_groups = {
     SpanSource = merge(

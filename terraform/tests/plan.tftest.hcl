@@ -49,7 +49,7 @@ run "defaults" {
 
   assert {
     condition     = toset(keys(local.property_groups)) == toset(["SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters"])
-    error_message = "every runtime property group of contracts section 5"
+    error_message = "every runtime property group of docs/contracts.md, section 5"
   }
 
   assert {

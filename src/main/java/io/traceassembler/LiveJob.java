@@ -15,14 +15,15 @@ import java.util.StringJoiner;
  * The live streaming job: Kinesis in, DynamoDB, CloudWatch and the dead-letter stream out.
  *
  * <pre>
- * kinesis-span-source -> decode-spans -> span-watermarks -> trace-assembler -> analyze-traces
+ * kinesis-span-source -> decode-spans -> span-watermarks -> assembly-spans -> trace-assembler
  *     summaries    -> trace-store (DynamoDB)
  *                  -> trace-metric-points -> insight-metrics -> cloudwatch-metrics
  *     dead letters -> dead-letter-stream (Kinesis) | dead-letter-log
  *     late spans   -> late-span-dead-letters -> (the same)
  * </pre>
  *
- * Watermarks are assigned after decoding, not in the source: see {@link KinesisSpanSource}.
+ * The trace-assembler operator also analyses each trace as it emits it (insights on a side output). Watermarks
+ * are assigned after decoding, not in the source: see {@link KinesisSpanSource}.
  */
 public final class LiveJob {
     /** Locally, when the environment has not enabled checkpointing (Managed Flink always has). */

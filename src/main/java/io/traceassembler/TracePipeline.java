@@ -31,6 +31,7 @@ public final class TracePipeline {
     public static final String DECODE_UID = "decode-spans";
     public static final String WATERMARKS_UID = "span-watermarks";
     public static final String ASSEMBLY_SPANS_UID = "assembly-spans";
+    /** Also the operator's name: the uid of the first release, kept because savepoints name the state by it. */
     public static final String ASSEMBLE_UID = "trace-assembler";
     public static final String ANALYZE_UID = "analyze-traces";
 
@@ -82,7 +83,7 @@ public final class TracePipeline {
                 .name("assembly-spans")
                 .uid(ASSEMBLY_SPANS_UID)
                 .keyBy(span -> span.traceId, TraceId.TYPE)
-                .transform("assemble-traces", TypeInformation.of(TraceSummary.class),
+                .transform(ASSEMBLE_UID, TypeInformation.of(TraceSummary.class),
                         new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly,
                                 new TraceAnalysis(new InsightRules(config.insights)))))
                 .uid(ASSEMBLE_UID);

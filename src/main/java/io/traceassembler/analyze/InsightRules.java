@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The seed's insight rules over a trace summary, with configurable thresholds (data contracts, section
+ * The seed's insight rules over a trace summary, with configurable thresholds (docs/contracts.md, section
  * 2): {@code slow_trace} when the duration exceeds the threshold, {@code trace_errors} when any span
  * failed, {@code high_service_count} when the trace fans out over more services than the threshold.
  *

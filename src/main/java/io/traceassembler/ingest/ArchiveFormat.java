@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads archived span records for replay (data contracts, section 1, "Archives"): one record per
+ * Reads archived span records for replay (docs/contracts.md, section 1, "Archives"): one record per
  * line; lines of {@code *.kinesis.jsonl} files are {@code aws kinesis get-records} envelopes whose
  * base64 {@code Data} is the record. A {@code .gz} file is decompressed as a whole.
  *

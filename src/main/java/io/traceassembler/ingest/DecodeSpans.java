@@ -24,7 +24,7 @@ public class DecodeSpans extends ProcessFunction<RawRecord, Span> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    /** Managed Flink publishes custom metrics to CloudWatch only from this group (platform.md). */
+    /** Managed Flink publishes custom metrics to CloudWatch only from this group (docs/platform.md). */
     static final String METRIC_GROUP = "kinesisanalytics";
 
     private final SpanDecoder decoder;

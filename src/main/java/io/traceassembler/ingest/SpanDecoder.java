@@ -40,7 +40,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Decodes the bytes of one input record into spans (data contracts, section 1): sniffs compression
+ * Decodes the bytes of one input record into spans (docs/contracts.md, section 1): sniffs compression
  * (gzip, zlib, raw deflate), de-aggregates KPL records, sniffs the encoding (native JSON, OTLP protobuf,
  * OTLP JSON, Zipkin v2 JSON) unless a fixed format is configured, and validates every span.
  *

@@ -1,6 +1,6 @@
 package io.traceassembler.model;
 
-/** The insight types of the data contracts, with the seed's severities. */
+/** The insight types of docs/contracts.md, with the seed's severities. */
 public enum InsightType {
     SLOW_TRACE("slow_trace", "warning"),
     TRACE_ERRORS("trace_errors", "error"),

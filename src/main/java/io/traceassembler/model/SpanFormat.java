@@ -2,7 +2,7 @@ package io.traceassembler.model;
 
 import java.util.Locale;
 
-/** The span encodings of the data contracts; {@link #AUTO} sniffs each record's bytes. */
+/** The span encodings of docs/contracts.md; {@link #AUTO} sniffs each record's bytes. */
 public enum SpanFormat {
     AUTO,
     NATIVE_JSON,

@@ -27,7 +27,7 @@ public class TraceSummary {
     public int orphanSpanCount;
     public boolean truncated;
     public int revision;
-    /** Insight types ({@link InsightType#id()}), sorted; filled by {@link TraceAnalyzer}. */
+    /** Insight types ({@link InsightType#id()}), sorted; filled when the assembler emits the trace ({@code analyze.TraceAnalysis}). */
     public List<String> insights = new ArrayList<>();
 
     public TraceSummary() {}

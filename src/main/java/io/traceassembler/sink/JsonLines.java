@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * One-line JSON forms of insights and dead letters (data contracts, sections 3 and 4), shared by the
+ * One-line JSON forms of insights and dead letters (docs/contracts.md, sections 3 and 4), shared by the
  * replay files and the live dead-letter stream. Trace summaries have theirs in {@link TraceItems}.
  */
 public final class JsonLines {
@@ -70,7 +70,7 @@ public final class JsonLines {
     }
 
     /**
-     * A decoded span in the native JSON span shape (data contracts, section 1), so a span written to the
+     * A decoded span in the native JSON span shape (docs/contracts.md, section 1), so a span written to the
      * dead-letter stream can be read, and fed back in, like any other span record.
      */
     public static String span(Span span) {

@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 
 /**
- * The replay output folder (data contracts, section 4): {@code traces/}, {@code insights/} and
+ * The replay output folder (docs/contracts.md, section 4): {@code traces/}, {@code insights/} and
  * {@code dead-letters/}, each a set of JSON-lines part files. Flink's {@link FileSink} writes
  * in-progress files hidden (dot-prefixed) and commits them when the bounded job finishes.
  */

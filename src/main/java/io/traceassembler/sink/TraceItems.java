@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A {@link TraceSummary} as the DynamoDB item and as the replay JSON line of the data contracts
+ * A {@link TraceSummary} as the DynamoDB item and as the replay JSON line of docs/contracts.md
  * (section 2). Both representations are rendered from the one field list in {@link #visit}, so they
  * cannot drift apart.
  */

@@ -7,7 +7,7 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The CloudWatch metrics of traces (data contracts, section 3):
+ * The CloudWatch metrics of traces (docs/contracts.md, section 3):
  * <ul>
  *   <li>one {@code Count} point per insight ({@link #insightCount}), dimensions {@code Severity} and
  *       {@code ServiceName} (root service or {@code unknown});</li>
@@ -41,8 +41,8 @@ public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPo
     }
 
     /**
-     * The count point of one insight. Insights come from {@code TraceAnalyzer}, which reports each
-     * type once per trace, also when only a later revision crosses the threshold.
+     * The count point of one insight. Insights come from the assembler's emit ({@code analyze.TraceAnalysis}),
+     * which reports each type once per trace, also when only a later revision crosses the threshold.
      */
     public static MetricPoint insightCount(Insight insight) {
         return MetricPoint.of(insight.type, "Count", MetricPoint.Aggregation.SUM, 1, insight.timestampMillis,

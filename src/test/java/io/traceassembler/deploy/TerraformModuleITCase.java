@@ -77,7 +77,7 @@ class TerraformModuleITCase {
 
         String all = readAll(MODULE);
         assertThat(all).contains("runtime_environment    = \"FLINK-1_20\"");
-        // Every runtime property group of contracts section 5, and never an emulator endpoint.
+        // Every runtime property group of docs/contracts.md, section 5, and never an emulator endpoint.
         assertThat(all).contains("SpanSource = ", "TraceAssembly = {", "Insights = {", "TraceStore = {",
                 "InsightMetrics = {", "DeadLetters = {");
         assertThat(all).doesNotContain("aws.endpoint\"  =", "\"aws.endpoint\" =");

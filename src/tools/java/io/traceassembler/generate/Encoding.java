@@ -1,6 +1,6 @@
 package io.traceassembler.generate;
 
-/** The span encodings producers write to the stream (data contracts, section 1). */
+/** The span encodings producers write to the stream (docs/contracts.md, section 1). */
 public enum Encoding {
     /** The seed's {@code Span} dataclass as JSON; times as Python {@code isoformat()} without zone. */
     NATIVE_SPAN,
