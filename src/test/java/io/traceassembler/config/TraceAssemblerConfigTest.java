@@ -18,6 +18,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -146,30 +147,22 @@ class TraceAssemblerConfigTest {
     // ----------------------------------------------------------------------------------------------
 
     private static void assertLocalFileValues(TraceAssemblerConfig c) {
-        assertThat(c.spanSource.streamName).isEqualTo("trace-spans");
-        assertThat(c.spanSource.aws.region).isEqualTo("us-east-1");
-        assertThat(c.spanSource.aws.endpoint).isEqualTo("http://localhost:4567");
+        // What the local file sets apart from the defaults: emulator endpoints, TRIM_HORIZON, stream names.
+        assertThat(c.spanSource.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
         assertThat(c.spanSource.initialPosition).isEqualTo(InitialPosition.TRIM_HORIZON);
-        assertThat(c.spanSource.reader).isEqualTo(ReaderType.POLLING);
         assertThat(c.spanSource.efoConsumerName).isEqualTo("trace-assembler-local");
-        assertThat(c.spanSource.format).isEqualTo(SpanFormat.AUTO);
-        assertThat(c.traceAssembly.sessionGap).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.traceAssembly.maxOutOfOrderness).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.traceAssembly.idleness).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.traceAssembly.allowedLateness).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.traceAssembly.maxTraceDuration).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.traceAssembly.maxSpansPerTrace).isEqualTo(10_000);
-        assertThat(c.insights.slowTraceThresholdMs).isEqualTo(5000.0);
-        assertThat(c.insights.highServiceCountThreshold).isEqualTo(5);
-        assertThat(c.traceStore.tableName).isEqualTo("distributed-traces");
-        assertThat(c.traceStore.aws.region).isEqualTo("us-east-1");
-        assertThat(c.traceStore.aws.endpoint).isEqualTo("http://localhost:4568");
-        assertThat(c.traceStore.retentionDays).isEqualTo(30);
-        assertThat(c.insightMetrics.namespace).isEqualTo("DistributedTracing/Insights");
-        assertThat(c.insightMetrics.aws.endpoint).isEqualTo("http://localhost:4569");
-        assertThat(c.insightMetrics.enabled).isTrue();
+        assertThat(c.traceStore.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4568"));
+        assertThat(c.insightMetrics.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4569"));
         assertThat(c.deadLetters.streamName).isEqualTo("trace-dead-letters");
-        assertThat(c.deadLetters.aws.endpoint).isEqualTo("http://localhost:4567");
+        assertThat(c.deadLetters.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
+        // Every other key is at its default (the file spells several defaults out).
+        Map<String, String> others = new TreeMap<>(c.settings);
+        others.keySet().removeIf(key -> key.endsWith(".aws.region") || key.endsWith(".aws.endpoint")
+                || key.equals("SpanSource.initial.position") || key.equals("SpanSource.efo.consumer.name")
+                || key.equals("DeadLetters.stream.name"));
+        Map<String, String> defaults = new TreeMap<>(TraceAssemblerConfig.defaults().settings);
+        defaults.keySet().retainAll(others.keySet());
+        assertThat(others).isEqualTo(defaults);
     }
 
     @Test
