@@ -32,6 +32,7 @@ Options:
                      options after the regex, e.g. --jmh Decoder -p compression=NONE -f 1
   -h, --help         this help
 Environment: JAVA_OPTS is appended to the JVM options (e.g. a JFR or async-profiler agent).
+The benchmark itself, on an archive of your own: scripts/trace-assembler bench --help
 HELP
 }
 

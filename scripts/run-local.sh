@@ -3,8 +3,8 @@
 # in-process CloudWatch stub, the job in a local Flink cluster with its web UI, and generated span traffic.
 # Progress every 5 s; Ctrl-C (or --duration) drains, prints a summary and stops everything it started.
 #
-#   scripts/run-local.sh [--duration SECONDS] [--rate TRACES_PER_S] [--web-ui-port N]
-#   scripts/run-local.sh --help
+#   scripts/run-local.sh [--duration SECONDS] [--rate TRACES_PER_S] [--web-ui-port N] [--seed S] [--error-ratio X] ...
+#   scripts/run-local.sh --help      (every option, among them the span generator's trace-shape options)
 #
 # Needs java (17), mvn (to build) and node/npm (the emulators). Emulator logs: target/emulators/.
 set -euo pipefail

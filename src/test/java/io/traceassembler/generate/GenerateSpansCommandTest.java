@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class GenerateSpansCommandTest {
     @TempDir
@@ -50,16 +51,49 @@ class GenerateSpansCommandTest {
     @Test
     void helpAndMistakes() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("archive").contains("--duplicate-ratio");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("archive").contains("kinesis");
+        assertThat(run("archive", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--duplicate-ratio=X").contains("--gzip");
+        assertThat(run("kinesis", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--stream=NAME").contains("--no-pacing");
+        assertThat(run()).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--no-such-option", "1")).isEqualTo(2);
         assertThat(run("archive", "--traces", "5")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--error-ratio", "2")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--encodings", "xml")).isEqualTo(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--stream NAME").contains("--no-pacing");
         assertThat(run("kinesis", "--traces", "5")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--stream is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--stream=NAME'");
         assertThat(run("kinesis", "--stream", "s", "--traces", "5", "--duration", "10")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--traces and --duration exclude each other");
         assertThat(run("archive", "--output", temp.toString(), "--no-pacing")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--no-pacing'");
+    }
+
+    @Test
+    void parsesTheSharedOptionsOfATarget() {
+        CommandLine cli = new CommandLine(new GenerateSpansCommand());
+        CommandLine.ParseResult parsed = cli.parseArgs("kinesis", "--stream", "s", "--rate", "20", "--duration", "60",
+                "--error-ratio", "0.2", "--seed", "7", "--duplicate-ratio=0.03", "--start", "1000");
+        GenerateSpansCommand.Kinesis kinesis = parsed.subcommand().commandSpec().commandLine().getCommand();
+
+        GeneratorOptions generator = kinesis.generatorOptions();
+        assertThat(generator.errorRatio()).isEqualTo(0.2);
+        assertThat(generator.seed()).isEqualTo(7);
+        assertThat(generator.traces()).isEqualTo(1_200);
+        assertThat(generator.startEpochMillis()).isEqualTo(1_000);
+        assertThat(generator.slowRatio()).isEqualTo(GeneratorOptions.defaults().slowRatio());
+        TrafficOptions traffic = kinesis.records.trafficOptions(kinesis.shape.seed());
+        assertThat(traffic.duplicateRatio()).isEqualTo(0.03);
+        assertThat(traffic.seed()).isEqualTo(7);
+    }
+
+    @Test
+    void aBadValueIsRejectedNamingTheFlagAndTheValue() {
+        assertThat(run("archive", "--output", temp.toString(), "--duplicate-ratio", "1.5")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Invalid value for option '--duplicate-ratio': must be within [0, 1]: 1.5");
+        assertThat(run("kinesis", "--stream", "s", "--rate", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value for option '--rate': must be positive: 0");
+        assertThat(temp.toFile().list()).isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.generate.OptionConverters;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.model.RawRecord;
@@ -38,11 +39,17 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -51,6 +58,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 
 /**
  * End-to-end throughput of the replay pipeline on a local MiniCluster, in one JVM, one variant after
@@ -68,12 +77,17 @@ import java.util.Set;
  * bytes per open trace. The last line printed is the RESULT line of {@code scripts/bench.sh}.
  *
  * <pre>
- * java -cp target/trace-assembler.jar:$(cat target/launcher.classpath) io.traceassembler.bench.PipelineBenchmark \
- *     --archive target/bench-archive/data --manifest target/bench-archive/manifest.json [--parallelism 2]
+ * scripts/trace-assembler bench --archive target/bench-archive/PARAMS/data \
+ *     --manifest target/bench-archive/PARAMS/manifest.json [--parallelism 2]
  *     [--variants full,full-rocksdb,decode-only,naive,naive-rocksdb] [--state-traces 100000]
+ * scripts/trace-assembler bench --help
  * </pre>
  */
-public final class PipelineBenchmark {
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "End-to-end throughput of the replay pipeline on a local MiniCluster, one variant after "
+                + "another; the last line is the RESULT line. Usually started by scripts/bench.sh, which "
+                + "generates the archive.")
+public final class PipelineBenchmark implements Callable<Integer> {
 
     static final String SPANS_ACCUMULATOR = "bench-spans";
     static final String SUMMARY_SPANS_ACCUMULATOR = "bench-summary-spans";
@@ -83,40 +97,86 @@ public final class PipelineBenchmark {
     private static final io.traceassembler.config.PropertyGroups overrides =
             io.traceassembler.config.PropertyGroups.empty();
 
-    private PipelineBenchmark() {}
+    private static final Set<String> VARIANTS =
+            Set.of("full", "full-rocksdb", "decode-only", "decode-shuffle", "naive", "naive-rocksdb");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--archive", paramLabel = "DIR", required = true,
+            description = "The archive to read (a folder, read recursively; scripts/bench.sh generates it).")
+    String archive;
+
+    @Option(names = "--manifest", paramLabel = "FILE",
+            description = "The generator's manifest: its span_deliveries is the span count of the archive.")
+    File manifest;
+
+    @Option(names = "--spans", paramLabel = "N", converter = OptionConverters.NonNegativeLong.class,
+            description = "Span count of the archive, instead of --manifest.")
+    Long archiveSpans;
+
+    @Option(names = "--parallelism", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
+            description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(names = "--variants", paramLabel = "LIST", split = ",",
+            description = "Comma-separated variants: full, full-rocksdb, decode-only, decode-shuffle, naive, "
+                    + "naive-rocksdb (default ${DEFAULT-VALUE}).")
+    List<String> variants = new ArrayList<>(List.of("full", "full-rocksdb", "decode-only", "naive", "naive-rocksdb"));
+
+    @Option(names = "--state-traces", paramLabel = "N", converter = OptionConverters.NonNegativeInt.class,
+            description = "Open traces for the state-size measurement; 0 skips it (default ${DEFAULT-VALUE}).")
+    int stateTraces = 100_000;
+
+    @Option(names = "--repeat", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
+            description = "Runs per variant, the best is reported (default ${DEFAULT-VALUE}).")
+    int repeat = 1;
+
+    @Option(names = "--warmup", paramLabel = "N", converter = OptionConverters.NonNegativeInt.class,
+            description = "Untimed warm-up runs of the full pipeline, plus one of each other variant before "
+                    + "its measurement when N > 0 (default ${DEFAULT-VALUE}).")
+    int warmups = 8;
+
+    @Option(names = "--set", paramLabel = "Group.key=value", split = ",",
+            description = "Configuration overrides for experiments, comma-separated or repeated, e.g. "
+                    + "--set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s.")
+    List<String> settings = new ArrayList<>();
+
+    PipelineBenchmark() {}
 
     public static void main(String[] args) {
-        try {
-            measure(args);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1); // the MiniCluster's non-daemon threads would keep the JVM alive
-        }
+        CommandLine cli = new CommandLine(new PipelineBenchmark());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            e.printStackTrace();
+            return 1;
+        });
+        // Also after a failure: the MiniCluster and RocksDB leave non-daemon threads behind.
+        System.exit(cli.execute(args));
     }
 
-    private static void measure(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        String archive = require(options, "--archive");
-        long spans = spansInArchive(options);
-        int parallelism = Integer.parseInt(options.getOrDefault("--parallelism", "2"));
-        List<String> variants = List.of(options.getOrDefault("--variants",
-                "full,full-rocksdb,decode-only,naive,naive-rocksdb").split(","));
-        int stateTraces = Integer.parseInt(options.getOrDefault("--state-traces", "100000"));
-        int repeat = Integer.parseInt(options.getOrDefault("--repeat", "1"));
-        // Experiments: --set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s
-        if (options.containsKey("--set")) {
-            for (String assignment : options.get("--set").split(",")) {
-                String[] kv = assignment.split("=", 2);
-                int dot = kv[0].indexOf('.');
-                overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
+    @Override
+    public Integer call() throws Exception {
+        for (String variant : variants) {
+            if (!VARIANTS.contains(variant)) {
+                throw new ParameterException(spec.commandLine(),
+                        "--variants: unknown variant '" + variant + "'; expected some of " + new TreeSet<>(VARIANTS));
             }
         }
+        for (String assignment : settings) {
+            String[] kv = assignment.split("=", 2);
+            int dot = kv[0].indexOf('.');
+            if (kv.length < 2 || dot <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--set: expected Group.key=value, got '" + assignment + "'");
+            }
+            overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
+        }
+        long spans = spansInArchive();
 
         System.out.printf(Locale.ROOT, "bench: archive %s, %,d spans, parallelism %d, %d cores, max heap %d MB%n",
                 archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        int warmups = Integer.parseInt(options.getOrDefault("--warmup", "8"));
         for (int i = 0; i < warmups; i++) {
             // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
             long jit = jitMillis();
@@ -185,7 +245,7 @@ public final class PipelineBenchmark {
                 Math.round(full), Math.round(rocks), Math.round(decode), Math.round(naive), Math.round(naiveRocks),
                 peakHeapMb, Math.round(state.heapBytesPerTrace));
         System.out.flush();
-        System.exit(0); // MiniCluster and RocksDB leave non-daemon threads behind
+        return 0;
     }
 
     /** The outcome of one timed job. */
@@ -437,38 +497,14 @@ public final class PipelineBenchmark {
         return String.format(Locale.ROOT, "%.2f", load);
     }
 
-    private static long spansInArchive(Map<String, String> options) throws Exception {
-        if (options.containsKey("--spans")) {
-            return Long.parseLong(options.get("--spans"));
+    private long spansInArchive() throws Exception {
+        if (archiveSpans != null) {
+            return archiveSpans;
         }
-        JsonNode manifest = new ObjectMapper().readTree(new File(require(options, "--manifest")));
-        return manifest.get("span_deliveries").asLong();
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + List.of(args));
-            }
-            options.put(args[i], args[++i]);
+        if (manifest == null) {
+            throw new ParameterException(spec.commandLine(), "--manifest FILE or --spans N is required");
         }
-        return options;
-    }
-
-    private static String require(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value;
-    }
-
-    static Duration seconds(double s) {
-        return Duration.ofMillis(Math.round(s * 1000));
-    }
-
-    static List<String> list(String csv) {
-        return new ArrayList<>(List.of(csv.split(",")));
+        JsonNode json = new ObjectMapper().readTree(manifest);
+        return json.get("span_deliveries").asLong();
     }
 }

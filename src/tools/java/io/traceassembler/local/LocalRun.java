@@ -5,6 +5,8 @@ import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GenerationStats;
 import io.traceassembler.generate.GeneratorOptions;
+import io.traceassembler.generate.OptionConverters;
+import io.traceassembler.generate.TraceShapeOptions;
 import io.traceassembler.generate.TrafficOptions;
 
 import org.apache.flink.api.common.JobStatus;
@@ -13,6 +15,11 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +42,13 @@ import java.util.concurrent.TimeUnit;
  * started emulators, {@code initial.position} TRIM_HORIZON and a session gap of {@value #DEMO_SESSION_GAP_SECONDS}
  * s, so that traces show up seconds after their last span (production default: 30 s).
  */
-public final class LocalRun {
+@Command(name = "run-local.sh", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the live job locally against emulators: kinesis-local (Kinesis), dynalite (DynamoDB) "
+                + "and an in-process CloudWatch stub; feeds it with generated span traffic in real time and prints "
+                + "progress. Stops on Ctrl-C or after --duration, then waits for the last traces and prints a summary."},
+        footer = {"", "Emulator logs: target/emulators/. Session gap " + LocalRun.DEMO_SESSION_GAP_SECONDS
+                + " s (production: 30 s); stream read from TRIM_HORIZON."})
+public final class LocalRun implements Callable<Integer> {
     static final int DEMO_SESSION_GAP_SECONDS = 5;
     private static final int SPAN_STREAM_SHARDS = 2;
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
@@ -45,92 +59,35 @@ public final class LocalRun {
     /** The job aggregates insight metrics per minute: waiting one flush longer shows the last traces' insights. */
     private static final Duration METRICS_FLUSH_WAIT = Duration.ofSeconds(65);
 
-    private static final String HELP = String.join("\n",
-            "Usage: scripts/run-local.sh [--duration SECONDS] [--rate TRACES_PER_S] [--web-ui-port N]",
-            "",
-            "Runs the live job locally against emulators: kinesis-local (Kinesis), dynalite (DynamoDB) and an",
-            "in-process CloudWatch stub; feeds it with generated span traffic in real time and prints progress.",
-            "Stops on Ctrl-C or after --duration, then waits for the last traces and prints a summary.",
-            "",
-            "  --duration SECONDS   feed for this long, then stop (default: until Ctrl-C)",
-            "  --rate TRACES_PER_S  mean traces started per second (default 20; about 20 spans per trace)",
-            "  --web-ui-port N      port of the Flink web UI (default 8081)",
-            "  --help               this text",
-            "",
-            "Emulator logs: target/emulators/. Session gap " + DEMO_SESSION_GAP_SECONDS
-                    + " s (production: 30 s); stream read from TRIM_HORIZON.",
-            "");
+    @Option(names = "--duration", paramLabel = "SECONDS", converter = OptionConverters.PositiveDouble.class,
+            description = "Feed for this long, then stop (default: until Ctrl-C).")
+    Double durationSeconds;
 
-    private final Duration duration;
-    private final double tracesPerSecond;
-    private final int webUiPort;
+    @Option(names = "--rate", paramLabel = "TRACES_PER_S", converter = OptionConverters.PositiveDouble.class,
+            description = "Mean traces started per second (default ${DEFAULT-VALUE}; about 20 spans per trace).")
+    double tracesPerSecond = 20;
+
+    @Option(names = "--web-ui-port", paramLabel = "N", description = "Port of the Flink web UI (default ${DEFAULT-VALUE}).")
+    int webUiPort = 8081;
+
+    @Mixin
+    TraceShapeOptions traceShape = new TraceShapeOptions();
+
     private final PrintStream out = System.out;
     private final long startedNanos = System.nanoTime();
 
-    private LocalRun(Duration duration, double tracesPerSecond, int webUiPort) {
-        this.duration = duration;
-        this.tracesPerSecond = tracesPerSecond;
-        this.webUiPort = webUiPort;
-    }
-
     public static void main(String[] args) {
-        LocalRun run;
-        try {
-            run = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("run-local: " + e.getMessage());
-            System.err.println("Try 'scripts/run-local.sh --help'.");
-            System.exit(2);
-            return;
-        }
-        if (run == null) {
-            System.out.print(HELP);
-            System.exit(0);
-            return;
-        }
-        System.exit(run.runUntilStopped());
+        System.exit(new CommandLine(new LocalRun()).execute(args));
     }
 
-    /** The run, or null for {@code --help}. */
-    static LocalRun parse(String[] args) {
-        Duration duration = null;
-        double rate = 20;
-        int port = 8081;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return null;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(arg.startsWith("--") ? arg + " needs a value" : "unexpected argument '" + arg + "'");
-            }
-            String value = args[++i];
-            try {
-                switch (arg) {
-                    case "--duration":
-                        duration = Duration.ofMillis((long) (positive(Double.parseDouble(value), arg) * 1000));
-                        break;
-                    case "--rate":
-                        rate = positive(Double.parseDouble(value), arg);
-                        break;
-                    case "--web-ui-port":
-                        port = Integer.parseInt(value);
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option '" + arg + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(arg + ": not a number: " + value);
-            }
-        }
-        return new LocalRun(duration, rate, port);
+    @Override
+    public Integer call() {
+        return runUntilStopped();
     }
 
-    private static double positive(double value, String name) {
-        if (!(value > 0)) {
-            throw new IllegalArgumentException(name + " must be positive: " + value);
-        }
-        return value;
+    /** {@code --duration}, or null: until Ctrl-C. */
+    Duration duration() {
+        return durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000));
     }
 
     /** Runs until Ctrl-C or the duration; returns the exit code: 0 when traces landed in DynamoDB. */
@@ -212,8 +169,8 @@ public final class LocalRun {
                         trafficOptions());
                 feeder.start();
                 log(String.format(Locale.ROOT, "feeding about %.0f traces/s into '%s'; %s", tracesPerSecond,
-                        config.spanSource.streamName, duration == null ? "Ctrl-C to stop"
-                                : "stopping after " + duration.toSeconds() + " s (or Ctrl-C)"));
+                        config.spanSource.streamName, duration() == null ? "Ctrl-C to stop"
+                                : "stopping after " + duration().toSeconds() + " s (or Ctrl-C)"));
                 try {
                     feedUntilStopped(stop, job, feeder, table, cloudWatch);
                     log("stopped feeding; letting the traces in flight finish (up to " + FEEDER_DRAIN_TIMEOUT.toSeconds() + " s)");
@@ -256,15 +213,16 @@ public final class LocalRun {
 
     private GeneratorOptions generatorOptions() {
         // Live traffic starts now: CloudWatch drops datums older than two weeks, and TTLs count from the trace end.
-        return GeneratorOptions.defaults()
+        return traceShape.applyTo(GeneratorOptions.defaults())
                 .traces(Long.MAX_VALUE)
                 .startEpochMillis(System.currentTimeMillis())
                 .tracesPerSecond(tracesPerSecond);
     }
 
     /** Every encoding and compression, with a little of what real exporters also do: retries, KPL, bad records. */
-    private static TrafficOptions trafficOptions() {
+    private TrafficOptions trafficOptions() {
         return TrafficOptions.defaults()
+                .seed(traceShape.seed())
                 .duplicateRatio(0.01)
                 .kplRatio(0.02)
                 .badRatio(0.01);
@@ -272,6 +230,7 @@ public final class LocalRun {
 
     private void feedUntilStopped(CountDownLatch stop, JobClient job, SpanFeeder feeder, TraceTable table,
             CloudWatchStub cloudWatch) throws Exception {
+        Duration duration = duration();
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         while (!stop.await(Math.min(PROGRESS_INTERVAL.toNanos(), Math.max(0, deadline - System.nanoTime())),
                 TimeUnit.NANOSECONDS)) {
