@@ -28,6 +28,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -268,6 +269,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (cluster == null) {
             Configuration conf = new Configuration();
             clusterSettings(conf);
+            // Any free port for the REST endpoint: a fixed 8081 fails whenever another Flink on the machine has it.
+            conf.set(RestOptions.BIND_PORT, "0");
             cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                     .setConfiguration(conf)
                     .setNumTaskManagers(1)
