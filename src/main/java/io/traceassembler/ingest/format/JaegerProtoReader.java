@@ -58,12 +58,17 @@ public final class JaegerProtoReader {
             return;
         }
         Timestamp startTime = span.getStartTime();
-        long start = SpanTimes.secondsAndNanosToMicros(startTime.getSeconds(), startTime.getNanos());
         Duration duration = span.getDuration();
-        long durationMicros = SpanTimes.secondsAndNanosToMicros(duration.getSeconds(), duration.getNanos());
-        long end = Math.abs(durationMicros) > SpanTimes.MAX_MICROS ? Long.MAX_VALUE : start + durationMicros;
+        long start = SpanTimes.secondsAndNanosToMicros(startTime.getSeconds(), startTime.getNanos());
+        long end;
         if (!SpanTimes.inRange(start)) {
             end = start; // report the start, whatever the duration
+        } else if (Math.abs(duration.getSeconds()) > SpanTimes.MAX_MICROS / 1_000_000L) {
+            end = duration.getSeconds() < 0 ? -Long.MAX_VALUE : Long.MAX_VALUE;
+        } else {
+            // Sum the nanoseconds before rounding down: the end is the producer's end time, to the microsecond.
+            end = SpanTimes.secondsAndNanosToMicros(startTime.getSeconds() + duration.getSeconds(),
+                    (long) startTime.getNanos() + duration.getNanos());
         }
         if (!out.checkTimes(number, start, end, "start_time", "start_time + duration")) {
             return;

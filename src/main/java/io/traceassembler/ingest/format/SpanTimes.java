@@ -30,7 +30,7 @@ public final class SpanTimes {
      * Seconds and nanoseconds (google.protobuf Timestamp or Duration) to microseconds, rounding down;
      * far beyond the accepted range saturates instead of overflowing.
      */
-    static long secondsAndNanosToMicros(long seconds, int nanos) {
+    static long secondsAndNanosToMicros(long seconds, long nanos) {
         long limit = MAX_MICROS / 1_000_000L + 1;
         if (seconds > limit) {
             return Long.MAX_VALUE;
@@ -38,7 +38,7 @@ public final class SpanTimes {
         if (seconds < -limit) {
             return -Long.MAX_VALUE;
         }
-        return seconds * 1_000_000L + Math.floorDiv(nanos, 1000);
+        return seconds * 1_000_000L + Math.floorDiv(nanos, 1000L);
     }
 
     /** A time for a dead-letter reason: ISO-8601, or the raw number when not representable. */
