@@ -19,11 +19,13 @@ import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.generate.RecordEncoder;
+import io.traceassembler.ingest.format.ProtobufFixtures;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.clientlibrary.types.UserRecord;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.model.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
@@ -521,5 +523,128 @@ class SpanDecoderTest {
                 assertThat(span.endMicros).isGreaterThanOrEqualTo(span.startMicros);
             });
         }
+    }
+
+    // ---------------------------------------------------------------- telling the protobuf encodings apart
+
+    /** A record from the real libraries of each encoding, with its sniffed protobuf kind and its spans. */
+    static final class Sample {
+        final String name;
+        final byte[] record;
+        final SpanDecoder.Protobuf kind;
+        final SpanFormat fixed;
+        final List<Span> expected;
+
+        Sample(String name, byte[] record, SpanDecoder.Protobuf kind, SpanFormat fixed, List<Span> expected) {
+            this.name = name;
+            this.record = record;
+            this.kind = kind;
+            this.fixed = fixed;
+            this.expected = expected;
+        }
+    }
+
+    /**
+     * Records of every encoding whose sizes sweep over 1 to 300 bytes of names: every single-byte length
+     * prefix (0x5B '[' and 0x7B '{' among them) and the first multi-byte ones.
+     */
+    static List<Sample> samplesOfEverySize() {
+        List<Sample> samples = new ArrayList<>();
+        for (int n = 1; n <= 300; n++) {
+            String name = "x".repeat(n);
+            List<zipkin2.Span> zipkin = ProtobufFixtures.zipkinSpans(TRACE_A, name);
+            samples.add(new Sample("zipkin_proto " + n, ProtobufFixtures.zipkinProto(zipkin),
+                    SpanDecoder.Protobuf.ZIPKIN, SpanFormat.ZIPKIN_PROTO, ProtobufFixtures.expectedFromZipkin(zipkin)));
+            List<zipkin2.Span> single = zipkin.subList(2, 3).stream()
+                    .map(z -> z.toBuilder().name(name).build()).collect(Collectors.toList());
+            samples.add(new Sample("zipkin_proto one span " + n, ProtobufFixtures.zipkinProto(single),
+                    SpanDecoder.Protobuf.ZIPKIN, SpanFormat.ZIPKIN_PROTO, ProtobufFixtures.expectedFromZipkin(single)));
+            List<io.opentelemetry.sdk.trace.data.SpanData> sdk = ProtobufFixtures.sdkSpans(name, "op");
+            samples.add(new Sample("otlp_proto " + n, ProtobufFixtures.otlpProto(sdk), SpanDecoder.Protobuf.OTLP,
+                    SpanFormat.OTLP_PROTO, ProtobufFixtures.expectedFromSdk(sdk)));
+            List<io.opentelemetry.sdk.trace.data.SpanData> one = sdk.subList(0, 1);
+            samples.add(new Sample("otlp_proto one span " + n, ProtobufFixtures.otlpProto(one),
+                    SpanDecoder.Protobuf.OTLP, SpanFormat.OTLP_PROTO, ProtobufFixtures.expectedFromSdk(one)));
+            samples.add(new Sample("jaeger_proto " + n, ProtobufFixtures.jaegerProto(one.get(0)),
+                    SpanDecoder.Protobuf.JAEGER, SpanFormat.JAEGER_PROTO, ProtobufFixtures.expectedFromSdk(one)));
+        }
+        return samples;
+    }
+
+    @Test
+    void sniffingTellsOtlpZipkinAndJaegerProtobufApartAtEverySize() {
+        List<Sample> samples = samplesOfEverySize();
+        int jsonLooking = 0;
+        java.util.Map<SpanDecoder.Protobuf, Integer> jsonLookingByKind = new java.util.EnumMap<>(SpanDecoder.Protobuf.class);
+        for (Sample sample : samples) {
+            assertThat(SpanDecoder.sniffProtobuf(sample.record, 0, sample.record.length)).as(sample.name)
+                    .isEqualTo(sample.kind);
+            if (io.traceassembler.ingest.format.JsonRecordReader.looksLikeJson(sample.record, 0,
+                    sample.record.length)) {
+                jsonLooking++;
+                jsonLookingByKind.merge(sample.kind, 1, Integer::sum);
+            }
+            for (SpanFormat format : List.of(SpanFormat.AUTO, sample.fixed)) {
+                Decoded decoded = decode(format, sample.record);
+                assertThat(decoded.rejects).as("%s under %s", sample.name, format).isEmpty();
+                assertThat(decoded.spans).as("%s under %s", sample.name, format)
+                        .containsExactlyInAnyOrderElementsOf(sample.expected);
+            }
+        }
+        System.out.printf("[sniffing] %d protobuf records, %d of them start like JSON: %s%n", samples.size(),
+                jsonLooking, jsonLookingByKind);
+        // The sweep did produce protobuf records that start like JSON ("\n[" or "\n{"), and they decode.
+        assertThat(jsonLookingByKind).containsKeys(SpanDecoder.Protobuf.OTLP, SpanDecoder.Protobuf.ZIPKIN);
+        // JSON records are never taken for protobuf.
+        for (Encoding encoding : Encoding.values()) {
+            byte[] json = RecordEncoder.encode(sampleSpans(), encoding);
+            assertThat(SpanDecoder.sniffProtobuf(json, 0, json.length)).as("%s", encoding)
+                    .isEqualTo(SpanDecoder.Protobuf.OTLP);
+        }
+    }
+
+    @Test
+    void aFixedProtobufFormatYieldsNoSpansFromTheOtherProtobufEncodings() {
+        List<Sample> samples = samplesOfEverySize().subList(0, 5 * 40);
+        for (Sample sample : samples) {
+            for (SpanFormat other : List.of(SpanFormat.ZIPKIN_PROTO, SpanFormat.JAEGER_PROTO)) {
+                if (other == sample.fixed) {
+                    continue;
+                }
+                Decoded decoded = decode(other, sample.record);
+                assertThat(decoded.spans).as("%s under %s", sample.name, other).isEmpty();
+                assertThat(decoded.rejects).as("%s under %s", sample.name, other).isNotEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Compression.class)
+    void everyProtobufEncodingDecodesCompressedAndKplAggregatedUnderAuto(Compression compression) {
+        List<Sample> samples = samplesOfEverySize().subList(5 * 120, 5 * 125);
+        List<byte[]> userRecords = new ArrayList<>();
+        List<Span> expected = new ArrayList<>();
+        for (Sample sample : samples) {
+            byte[] record = RecordEncoder.compress(sample.record, compression);
+            Decoded decoded = decode(record);
+            assertThat(decoded.rejects).as(sample.name).isEmpty();
+            assertThat(decoded.spans).as(sample.name).containsExactlyInAnyOrderElementsOf(sample.expected);
+            userRecords.add(record);
+            expected.addAll(sample.expected);
+        }
+        List<String> keys = userRecords.stream().map(r -> TRACE_A).collect(Collectors.toList());
+        Decoded aggregated = decode(RecordEncoder.kplAggregate(userRecords, keys));
+        assertThat(aggregated.rejects).isEmpty();
+        assertThat(aggregated.spans).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void acceptsEveryExporterEncodingName() {
+        assertThat(SpanFormat.parse("otlp")).isEqualTo(SpanFormat.OTLP_PROTO);
+        assertThat(SpanFormat.parse("otlp_proto")).isEqualTo(SpanFormat.OTLP_PROTO);
+        assertThat(SpanFormat.parse("otlp_json")).isEqualTo(SpanFormat.OTLP_JSON);
+        assertThat(SpanFormat.parse("zipkin_json")).isEqualTo(SpanFormat.ZIPKIN_JSON);
+        assertThat(SpanFormat.parse("zipkin_proto")).isEqualTo(SpanFormat.ZIPKIN_PROTO);
+        assertThat(SpanFormat.parse(" Jaeger-Proto ")).isEqualTo(SpanFormat.JAEGER_PROTO);
     }
 }

@@ -1,0 +1,132 @@
+package io.traceassembler.ingest.format;
+
+import io.traceassembler.model.Span;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The spans and per-span rejects of the one record being decoded, held back until the whole record has
+ * parsed (a record that fails half-way yields one reject and no spans), with the checks every reader
+ * applies to a span: ids present and not too long, times in range and in order. One per decoder, reused.
+ */
+public final class RecordSpans {
+    static final String UNKNOWN = "unknown";
+
+    private final List<Span> spans = new ArrayList<>();
+    private final List<String> rejects = new ArrayList<>();
+    private String reasonPrefix = "";
+    private int spanNumber;
+
+    /** Starts a record; {@code prefix} goes in front of every reason (for example a KPL user record's place). */
+    public void start(String prefix) {
+        clear();
+        reasonPrefix = prefix;
+    }
+
+    /** Forgets what the current record gave so far (it is rejected, or decoded again in another way). */
+    public void clear() {
+        spans.clear();
+        rejects.clear();
+        spanNumber = 0;
+    }
+
+    public boolean isEmpty() {
+        return spans.isEmpty() && rejects.isEmpty();
+    }
+
+    public List<Span> spans() {
+        return spans;
+    }
+
+    public List<String> rejects() {
+        return rejects;
+    }
+
+    /** Replaces whatever the record gave with one reason for the whole record. */
+    public void rejectRecord(String reason) {
+        clear();
+        rejects.add(reasonPrefix + reason);
+    }
+
+    void add(Span span) {
+        spans.add(span);
+    }
+
+    int size() {
+        return spans.size();
+    }
+
+    Span get(int index) {
+        return spans.get(index);
+    }
+
+    /** The number of the next span of the record, counting rejected ones; enforces the per-record limit. */
+    int nextSpanNumber() throws RecordRejected {
+        if (++spanNumber > DecodeLimits.MAX_SPANS_PER_RECORD) {
+            throw new RecordRejected("record holds more than " + DecodeLimits.MAX_SPANS_PER_RECORD + " spans");
+        }
+        return spanNumber;
+    }
+
+    void reject(int number, String problem) {
+        rejects.add(reasonPrefix + "span " + number + ": " + problem);
+    }
+
+    boolean checkIds(
+            int number, String traceId, String spanId, String parentId, String traceKey, String spanKey,
+            String parentKey) {
+        if (traceId == null || traceId.isEmpty()) {
+            reject(number, traceKey + " is missing");
+            return false;
+        }
+        if (spanId == null || spanId.isEmpty()) {
+            reject(number, spanKey + " is missing");
+            return false;
+        }
+        if (traceId.length() > DecodeLimits.MAX_ID_LENGTH) {
+            reject(number, traceKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            return false;
+        }
+        if (spanId.length() > DecodeLimits.MAX_ID_LENGTH) {
+            reject(number, spanKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            return false;
+        }
+        if (parentId != null && parentId.length() > DecodeLimits.MAX_ID_LENGTH) {
+            reject(number, parentKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            return false;
+        }
+        return true;
+    }
+
+    boolean checkTimes(int number, long start, long end, String startLabel, String endLabel) {
+        if (!SpanTimes.inRange(start)) {
+            reject(number, startLabel + " " + SpanTimes.formatMicros(start) + " is outside the years 1970 to 2499");
+            return false;
+        }
+        if (!SpanTimes.inRange(end)) {
+            reject(number, endLabel + " " + SpanTimes.formatMicros(end) + " is outside the years 1970 to 2499");
+            return false;
+        }
+        if (end < start) {
+            reject(number, endLabel + " " + SpanTimes.formatMicros(end) + " is before " + startLabel + " "
+                    + SpanTimes.formatMicros(start));
+            return false;
+        }
+        return true;
+    }
+
+    static String orUnknown(String value) {
+        return value == null || value.isEmpty() ? UNKNOWN : value;
+    }
+
+    static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Hex ids of OTLP JSON and Zipkin are normalised to lower case; an empty parent id is no parent. */
+    static String lowerOrNull(String id) {
+        return id == null || id.isEmpty() ? null : id.toLowerCase(Locale.ROOT);
+    }
+}
