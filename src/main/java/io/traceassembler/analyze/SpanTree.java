@@ -1,0 +1,284 @@
+package io.traceassembler.analyze;
+
+import io.traceassembler.model.SpanKind;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The spans of one trace as a tree in parallel arrays, the input of the analysis ({@link RootCause},
+ * {@link CriticalPath}). Spans are added with their parent's id; {@link #link()} resolves parents to
+ * indexes: a span's parent is the span its parent id names, and a Zipkin server half (a {@code shared} span)
+ * hangs under the client half with the same id, as Jaeger's span-id uniquifier arranges it. Service and
+ * operation names are indexes into per-tree tables. One instance is reused per subtask: {@link #clear()}
+ * keeps the arrays, so building a tree allocates nothing once they have grown.
+ *
+ * <p>Every walk is iterative (a breadth-first order computed once), so a 10,000-deep chain cannot overflow
+ * the stack. A parent cycle in bad data is broken at its first span, which then counts as a top.
+ */
+public final class SpanTree {
+    /** No span: as a parent index, a span without a parent in the tree. */
+    public static final int NONE = -1;
+
+    private int size;
+    private long[] spanKey = new long[16];
+    private long[] parentKey = new long[16];
+    private boolean[] hasParent = new boolean[16];
+    private boolean[] shared = new boolean[16];
+    private long[] start = new long[16];
+    private long[] end = new long[16];
+    private byte[] kind = new byte[16];
+    private boolean[] error = new boolean[16];
+    private int[] service = new int[16];
+    private int[] operation = new int[16];
+
+    private int[] parent = new int[16];
+    private int[] childOffset = new int[17];
+    private int[] children = new int[16];
+    private int[] order = new int[16];
+    private int[] depth = new int[16];
+
+    private final List<String> serviceNames = new ArrayList<>();
+    private final Map<String, Integer> serviceIndex = new HashMap<>();
+    private final List<String> operationNames = new ArrayList<>();
+    private final Map<String, Integer> operationIndex = new HashMap<>();
+    private final Map<Long, Integer> byKey = new HashMap<>();
+    private final Map<Long, Integer> clientHalves = new HashMap<>();
+    private boolean linked;
+
+    public void clear() {
+        size = 0;
+        serviceNames.clear();
+        serviceIndex.clear();
+        operationNames.clear();
+        operationIndex.clear();
+        byKey.clear();
+        linked = false;
+    }
+
+    /**
+     * Adds a span. {@code spanKey} and {@code parentKey} are the 64-bit keys of the span's id and its parent's
+     * ({@code hasParent} false for a span without a parent id); {@code sharedHalf} marks a Zipkin server half.
+     * Times in microseconds. Returns the span's index.
+     */
+    public int add(long spanKey, boolean hasParent, long parentKey, boolean sharedHalf, String serviceName,
+            String operationName, SpanKind kind, long startMicros, long endMicros, boolean error) {
+        if (size == this.spanKey.length) {
+            grow(size * 2);
+        }
+        int i = size++;
+        this.spanKey[i] = spanKey;
+        this.hasParent[i] = hasParent;
+        this.parentKey[i] = parentKey;
+        this.shared[i] = sharedHalf;
+        this.service[i] = intern(serviceName, serviceNames, serviceIndex);
+        this.operation[i] = intern(operationName, operationNames, operationIndex);
+        this.kind[i] = (byte) kind.ordinal();
+        this.start[i] = startMicros;
+        this.end[i] = endMicros;
+        this.error[i] = error;
+        linked = false;
+        return i;
+    }
+
+    /** Resolves parents, children and the breadth-first order; call after the last {@link #add}. */
+    public void link() {
+        byKey.clear();
+        clientHalves.clear();
+        // A parent id names the server half when the trace has one (the children of a shared id run in the
+        // server's process), else the span with that id; the server half itself hangs under its client half.
+        for (int i = 0; i < size; i++) {
+            if (shared[i]) {
+                byKey.putIfAbsent(spanKey[i], i);
+            } else {
+                clientHalves.putIfAbsent(spanKey[i], i);
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (!shared[i]) {
+                byKey.putIfAbsent(spanKey[i], i);
+            }
+        }
+        Arrays.fill(childOffset, 0, size + 1, 0);
+        for (int i = 0; i < size; i++) {
+            int p = NONE;
+            if (shared[i]) {
+                Integer clientHalf = clientHalves.get(spanKey[i]);
+                p = clientHalf != null ? clientHalf : NONE;
+            }
+            if (p == NONE && hasParent[i]) {
+                Integer named = byKey.get(parentKey[i]);
+                p = named != null && named != i ? named : NONE;
+            }
+            parent[i] = p;
+            if (p != NONE) {
+                childOffset[p + 1]++;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            childOffset[i + 1] += childOffset[i];
+        }
+        int[] fill = Arrays.copyOf(childOffset, size);
+        for (int i = 0; i < size; i++) {
+            if (parent[i] != NONE) {
+                children[fill[parent[i]]++] = i;
+            }
+        }
+        computeOrder();
+        linked = true;
+    }
+
+    /** Breadth-first from every top (no parent in the tree), then any span left (a parent cycle) as a top. */
+    private void computeOrder() {
+        boolean[] seen = new boolean[size];
+        int tail = 0;
+        for (int top = 0; top < size; top++) {
+            if (parent[top] == NONE) {
+                tail = visitFrom(top, seen, tail);
+            }
+        }
+        for (int i = 0; i < size && tail < size; i++) {
+            if (!seen[i]) {
+                parent[i] = NONE; // breaks the cycle here: the span becomes a top
+                tail = visitFrom(i, seen, tail);
+            }
+        }
+    }
+
+    private int visitFrom(int top, boolean[] seen, int tail) {
+        int head = tail;
+        order[tail++] = top;
+        seen[top] = true;
+        depth[top] = 0;
+        while (head < tail) {
+            int i = order[head++];
+            for (int c = childOffset[i]; c < childOffset[i + 1]; c++) {
+                int child = children[c];
+                if (!seen[child]) {
+                    seen[child] = true;
+                    depth[child] = depth[i] + 1;
+                    order[tail++] = child;
+                }
+            }
+        }
+        return tail;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The parent's index, or {@link #NONE}. */
+    public int parent(int i) {
+        checkLinked();
+        return parent[i];
+    }
+
+    public int childCount(int i) {
+        checkLinked();
+        return childOffset[i + 1] - childOffset[i];
+    }
+
+    public int child(int i, int n) {
+        checkLinked();
+        return children[childOffset[i] + n];
+    }
+
+    /** The n-th span in breadth-first order: a parent always comes before its children. */
+    public int inOrder(int n) {
+        checkLinked();
+        return order[n];
+    }
+
+    /** Distance from the span's top (the trace's root, or the topmost ancestor present). */
+    public int depth(int i) {
+        checkLinked();
+        return depth[i];
+    }
+
+    /** True for a span without a parent id (a root), as opposed to an orphan whose parent is missing. */
+    public boolean isRoot(int i) {
+        return !hasParent[i] && !shared[i];
+    }
+
+    public long spanKey(int i) {
+        return spanKey[i];
+    }
+
+    public long start(int i) {
+        return start[i];
+    }
+
+    public long end(int i) {
+        return end[i];
+    }
+
+    public SpanKind kind(int i) {
+        return SpanKind.of(kind[i]);
+    }
+
+    public boolean error(int i) {
+        return error[i];
+    }
+
+    public int service(int i) {
+        return service[i];
+    }
+
+    public int operation(int i) {
+        return operation[i];
+    }
+
+    public String serviceName(int serviceIndex) {
+        return serviceNames.get(serviceIndex);
+    }
+
+    public String operationName(int operationIndex) {
+        return operationNames.get(operationIndex);
+    }
+
+    public int serviceCount() {
+        return serviceNames.size();
+    }
+
+    public int operationCount() {
+        return operationNames.size();
+    }
+
+    private void checkLinked() {
+        if (!linked) {
+            throw new IllegalStateException("call link() after adding spans");
+        }
+    }
+
+    private static int intern(String name, List<String> names, Map<String, Integer> index) {
+        Integer known = index.get(name);
+        if (known != null) {
+            return known;
+        }
+        names.add(name);
+        index.put(name, names.size() - 1);
+        return names.size() - 1;
+    }
+
+    private void grow(int capacity) {
+        spanKey = Arrays.copyOf(spanKey, capacity);
+        parentKey = Arrays.copyOf(parentKey, capacity);
+        hasParent = Arrays.copyOf(hasParent, capacity);
+        shared = Arrays.copyOf(shared, capacity);
+        start = Arrays.copyOf(start, capacity);
+        end = Arrays.copyOf(end, capacity);
+        kind = Arrays.copyOf(kind, capacity);
+        error = Arrays.copyOf(error, capacity);
+        service = Arrays.copyOf(service, capacity);
+        operation = Arrays.copyOf(operation, capacity);
+        parent = Arrays.copyOf(parent, capacity);
+        childOffset = Arrays.copyOf(childOffset, capacity + 1);
+        children = Arrays.copyOf(children, capacity);
+        order = Arrays.copyOf(order, capacity);
+        depth = Arrays.copyOf(depth, capacity);
+    }
+}
