@@ -96,7 +96,8 @@ class TrafficShaperTest {
                 }
                 encodings.add(user.encoding);
                 compressions.add(user.compression);
-                if (user.encoding == Encoding.NATIVE_SPAN || user.encoding == Encoding.NATIVE_KINESIS_RECORD) {
+                if (user.encoding == Encoding.NATIVE_SPAN || user.encoding == Encoding.NATIVE_KINESIS_RECORD
+                        || user.encoding == Encoding.JAEGER_PROTO) {
                     assertThat(user.spans).hasSize(1);
                 } else {
                     assertThat(user.spans).hasSizeBetween(1, 50);

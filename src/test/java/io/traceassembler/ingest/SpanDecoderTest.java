@@ -84,6 +84,10 @@ class SpanDecoderTest {
                 return SpanFormat.OTLP_PROTO;
             case OTLP_JSON:
                 return SpanFormat.OTLP_JSON;
+            case ZIPKIN_PROTO:
+                return SpanFormat.ZIPKIN_PROTO;
+            case JAEGER_PROTO:
+                return SpanFormat.JAEGER_PROTO;
             default:
                 return SpanFormat.ZIPKIN_JSON;
         }
@@ -129,14 +133,19 @@ class SpanDecoderTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("encodingsAndCompressions")
     void roundTripsEveryEncodingAndCompression(Encoding encoding, Compression compression) {
-        List<GeneratedSpan> spans = sampleSpans();
-        byte[] record = RecordEncoder.compress(RecordEncoder.encode(spans, encoding), compression);
+        // A jaeger_proto record holds one span: each span in a record of its own.
+        List<List<GeneratedSpan>> records = encoding.holdsSeveralSpans() ? List.of(sampleSpans())
+                : sampleSpans().stream().map(List::of).collect(Collectors.toList());
+        for (List<GeneratedSpan> spans : records) {
+            byte[] record = RecordEncoder.compress(RecordEncoder.encode(spans, encoding), compression);
 
-        for (SpanFormat format : List.of(SpanFormat.AUTO, formatOf(encoding))) {
-            Decoded decoded = decode(format, record);
-            assertThat(decoded.rejects).as("rejects with %s", format).isEmpty();
-            // OTLP groups spans by resource, so the order may change.
-            assertThat(decoded.spans).as("spans with %s", format).containsExactlyInAnyOrderElementsOf(expected(spans));
+            for (SpanFormat format : List.of(SpanFormat.AUTO, formatOf(encoding))) {
+                Decoded decoded = decode(format, record);
+                assertThat(decoded.rejects).as("rejects with %s", format).isEmpty();
+                // OTLP groups spans by resource, so the order may change.
+                assertThat(decoded.spans).as("spans with %s", format)
+                        .containsExactlyInAnyOrderElementsOf(expected(spans));
+            }
         }
     }
 
@@ -498,8 +507,9 @@ class SpanDecoderTest {
         Random random = new Random(42);
         List<byte[]> valid = new ArrayList<>();
         for (Encoding encoding : Encoding.values()) {
+            List<GeneratedSpan> spans = encoding.holdsSeveralSpans() ? sampleSpans() : sampleSpans().subList(1, 2);
             for (Compression compression : Compression.values()) {
-                valid.add(RecordEncoder.compress(RecordEncoder.encode(sampleSpans(), encoding), compression));
+                valid.add(RecordEncoder.compress(RecordEncoder.encode(spans, encoding), compression));
             }
         }
         valid.add(RecordEncoder.kplAggregate(valid.subList(0, 3), List.of("a", "b", "c")));
@@ -597,6 +607,9 @@ class SpanDecoderTest {
         assertThat(jsonLookingByKind).containsKeys(SpanDecoder.Protobuf.OTLP, SpanDecoder.Protobuf.ZIPKIN);
         // JSON records are never taken for protobuf.
         for (Encoding encoding : Encoding.values()) {
+            if (encoding == Encoding.ZIPKIN_PROTO || encoding == Encoding.JAEGER_PROTO) {
+                continue; // not JSON, nor OTLP
+            }
             byte[] json = RecordEncoder.encode(sampleSpans(), encoding);
             assertThat(SpanDecoder.sniffProtobuf(json, 0, json.length)).as("%s", encoding)
                     .isEqualTo(SpanDecoder.Protobuf.OTLP);

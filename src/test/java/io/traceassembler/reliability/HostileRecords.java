@@ -4,6 +4,7 @@ import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.generate.RecordEncoder;
+import io.traceassembler.ingest.format.KplDeaggregator;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,8 +86,8 @@ final class HostileRecords {
         all.add(new Hostile("nested protobuf length 2^31-1",
                 new byte[] {0x0A, 0x08, 0x12, 0x06, 0x12, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07}, 1, false));
         // KPL magic with garbage, with a correct checksum over garbage, with an absurd user-record length.
-        all.add(new Hostile("KPL magic + garbage", concat(RecordEncoderAccess.KPL_MAGIC, randomBytes(random, 100)), 1, false));
-        all.add(new Hostile("KPL magic only", RecordEncoderAccess.KPL_MAGIC.clone(), 1, false));
+        all.add(new Hostile("KPL magic + garbage", concat(KplDeaggregator.KPL_MAGIC, randomBytes(random, 100)), 1, false));
+        all.add(new Hostile("KPL magic only", KplDeaggregator.KPL_MAGIC.clone(), 1, false));
         all.add(new Hostile("KPL valid MD5, garbage body", kpl(randomBytesNonZeroFirst(random, 200)), 1, false));
         all.add(new Hostile("KPL valid MD5, user record length 2^31-1",
                 kpl(new byte[] {0x1A, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 0x1A, 0x00}), 1, false));
@@ -222,7 +223,7 @@ final class HostileRecords {
     static byte[] kpl(byte[] body) {
         try {
             byte[] md5 = MessageDigest.getInstance("MD5").digest(body);
-            return concat(RecordEncoderAccess.KPL_MAGIC, body, md5);
+            return concat(KplDeaggregator.KPL_MAGIC, body, md5);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -275,10 +276,5 @@ final class HostileRecords {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    /** The KPL magic, as the decoder and the generator define it. */
-    static final class RecordEncoderAccess {
-        static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
     }
 }

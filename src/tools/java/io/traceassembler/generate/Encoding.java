@@ -11,5 +11,19 @@ public enum Encoding {
     /** OTLP/JSON, as the OpenTelemetry SDK's exporters write it. */
     OTLP_JSON,
     /** A JSON array of Zipkin v2 spans, as Zipkin reporters write it. */
-    ZIPKIN_JSON
+    ZIPKIN_JSON,
+    /** {@code zipkin.proto3.ListOfSpans}, as Zipkin's {@code SpanBytesEncoder.PROTO3} writes it. */
+    ZIPKIN_PROTO,
+    /** One {@code jaeger.api_v2.Span} with its {@code Process}, as the awskinesis exporter's {@code jaeger_proto}. */
+    JAEGER_PROTO;
+
+    /** Whether a record of this encoding is binary protobuf rather than JSON text. */
+    public boolean isProtobuf() {
+        return this == OTLP_PROTO || this == ZIPKIN_PROTO || this == JAEGER_PROTO;
+    }
+
+    /** Whether one record of this encoding can hold several spans (a Jaeger record holds exactly one). */
+    public boolean holdsSeveralSpans() {
+        return this != JAEGER_PROTO;
+    }
 }

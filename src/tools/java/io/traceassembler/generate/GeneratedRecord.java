@@ -54,7 +54,7 @@ public final class GeneratedRecord {
 
     /** Whether the bytes are JSON text as is, so they may go on one line of a plain {@code *.jsonl} archive. */
     public boolean isPlainJson() {
-        return !isBad() && !isKplAggregate() && compression == Compression.NONE && encoding != Encoding.OTLP_PROTO;
+        return !isBad() && !isKplAggregate() && compression == Compression.NONE && !encoding.isProtobuf();
     }
 
     /** The same record re-sent later, as an exporter retry does: identical bytes. */

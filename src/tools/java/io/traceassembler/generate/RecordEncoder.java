@@ -2,6 +2,10 @@ package io.traceassembler.generate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.jaegertracing.api_v2.Model;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -18,6 +22,8 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.traceassembler.ingest.format.KplDeaggregator;
+import io.traceassembler.model.HexIds;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesEncoder;
@@ -38,19 +44,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Encodes spans into stream records exactly as producers do, with the producers' own libraries where
- * they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code SpanBytesEncoder}, the KPL's
+ * they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code SpanBytesEncoder} (JSON v2 and
+ * PROTO3), the {@code jaeger.api_v2} classes generated from Jaeger's {@code model.proto}, the KPL's
  * {@code AggregatedRecord} message; the seed's native JSON shapes with Jackson.
  */
 public final class RecordEncoder {
-
-    /** Magic prefix of a KPL aggregated record. */
-    static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter PYTHON_ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
@@ -59,7 +64,10 @@ public final class RecordEncoder {
 
     private RecordEncoder() {}
 
-    /** One record holding these spans; for the native encodings a single span is an object, several an array. */
+    /**
+     * One record holding these spans; for the native encodings a single span is an object, several an array.
+     * A {@link Encoding#JAEGER_PROTO} record holds exactly one span.
+     */
     public static byte[] encode(List<GeneratedSpan> spans, Encoding encoding) {
         try {
             switch (encoding) {
@@ -71,7 +79,15 @@ public final class RecordEncoder {
                 case OTLP_JSON:
                     return otlpMarshaler(spans).toJson();
                 case ZIPKIN_JSON:
-                    return encodeZipkin(spans);
+                    return SpanBytesEncoder.JSON_V2.encodeList(zipkinSpans(spans));
+                case ZIPKIN_PROTO:
+                    return SpanBytesEncoder.PROTO3.encodeList(zipkinSpans(spans));
+                case JAEGER_PROTO:
+                    if (spans.size() != 1) {
+                        throw new IllegalArgumentException(
+                                "a jaeger_proto record holds one span, not " + spans.size());
+                    }
+                    return jaegerSpan(spans.get(0)).toByteArray();
                 default:
                     throw new IllegalArgumentException("unknown encoding " + encoding);
             }
@@ -144,10 +160,11 @@ public final class RecordEncoder {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        byte[] out = new byte[KPL_MAGIC.length + message.length + md5.length];
-        System.arraycopy(KPL_MAGIC, 0, out, 0, KPL_MAGIC.length);
-        System.arraycopy(message, 0, out, KPL_MAGIC.length, message.length);
-        System.arraycopy(md5, 0, out, KPL_MAGIC.length + message.length, md5.length);
+        byte[] magic = KplDeaggregator.KPL_MAGIC;
+        byte[] out = new byte[magic.length + message.length + md5.length];
+        System.arraycopy(magic, 0, out, 0, magic.length);
+        System.arraycopy(message, 0, out, magic.length, message.length);
+        System.arraycopy(md5, 0, out, magic.length + message.length, md5.length);
         return out;
     }
 
@@ -236,7 +253,8 @@ public final class RecordEncoder {
 
     // ---------------------------------------------------------------- Zipkin
 
-    private static byte[] encodeZipkin(List<GeneratedSpan> spans) {
+    /** Zipkin v2 spans as a reporter builds them; both Zipkin encodings encode these. */
+    private static List<zipkin2.Span> zipkinSpans(List<GeneratedSpan> spans) {
         List<zipkin2.Span> zipkinSpans = new ArrayList<>(spans.size());
         for (GeneratedSpan span : spans) {
             // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a reporter would.
@@ -261,7 +279,7 @@ public final class RecordEncoder {
             }
             zipkinSpans.add(builder.build());
         }
-        return SpanBytesEncoder.JSON_V2.encodeList(zipkinSpans);
+        return zipkinSpans;
     }
 
     private static zipkin2.Span.Kind zipkinKind(String kind) {
@@ -277,6 +295,78 @@ public final class RecordEncoder {
             default:
                 return null; // Zipkin leaves local (internal) spans without a kind
         }
+    }
+
+    // ---------------------------------------------------------------- Jaeger
+
+    /**
+     * One {@code jaeger.api_v2.Span} with its {@code Process}, as the OpenTelemetry Collector's Jaeger
+     * translator writes it for the awskinesis exporter: ids as 16 and 8 bytes, the parent as a {@code CHILD_OF}
+     * reference, start as a Timestamp and the duration as a Duration (both to the nanosecond), the kind in
+     * {@code span.kind} (none for internal spans), an error as {@code error} = true with {@code otel.status_code}
+     * = ERROR, the span's other tags as string tags, the service in {@code process.service_name}.
+     */
+    private static final Set<String> JAEGER_SPAN_TAGS = Set.of("span.kind", "error", "otel.status_code");
+
+    static Model.Span jaegerSpan(GeneratedSpan span) {
+        ByteString traceId = idBytes(span.traceId);
+        Model.Span.Builder builder = Model.Span.newBuilder()
+                .setTraceId(traceId)
+                .setSpanId(idBytes(span.spanId))
+                .setOperationName(span.operationName)
+                .setStartTime(Timestamp.newBuilder()
+                        .setSeconds(Math.floorDiv(span.startEpochNanos, 1_000_000_000L))
+                        .setNanos((int) Math.floorMod(span.startEpochNanos, 1_000_000_000L)))
+                .setDuration(Duration.newBuilder()
+                        .setSeconds((span.endEpochNanos - span.startEpochNanos) / 1_000_000_000L)
+                        .setNanos((int) ((span.endEpochNanos - span.startEpochNanos) % 1_000_000_000L)));
+        if (span.parentSpanId != null) {
+            builder.addReferences(Model.SpanRef.newBuilder()
+                    .setTraceId(traceId)
+                    .setSpanId(idBytes(span.parentSpanId))
+                    .setRefType(Model.SpanRefType.CHILD_OF));
+        }
+        if (span.kind != null && !"internal".equals(span.kind)) {
+            builder.addTags(jaegerStringTag("span.kind", span.kind));
+        }
+        if (span.isError()) {
+            builder.addTags(jaegerStringTag("otel.status_code", "ERROR"));
+            builder.addTags(Model.KeyValue.newBuilder()
+                    .setKey("error").setVType(Model.ValueType.BOOL).setVBool(true));
+        }
+        if (span.tags != null) {
+            span.tags.forEach((key, value) -> {
+                if (!JAEGER_SPAN_TAGS.contains(key)) { // those come from the span's kind and status
+                    builder.addTags(jaegerStringTag(key, value));
+                }
+            });
+        }
+        return builder.setProcess(Model.Process.newBuilder().setServiceName(span.serviceName)).build();
+    }
+
+    private static Model.KeyValue.Builder jaegerStringTag(String key, String value) {
+        return Model.KeyValue.newBuilder().setKey(key).setVType(Model.ValueType.STRING).setVStr(value);
+    }
+
+    /** The bytes of a 16- or 32-digit lower-case hex id, big-endian, as Jaeger and OTLP carry ids. */
+    static ByteString idBytes(String hexId) {
+        int longs;
+        if (HexIds.isLowerHex(hexId, 16)) {
+            longs = 1;
+        } else if (HexIds.isLowerHex(hexId, 32)) {
+            longs = 2;
+        } else {
+            throw new IllegalArgumentException("not a 16- or 32-digit lower-case hex id: " + hexId);
+        }
+        byte[] bytes = new byte[8 * longs];
+        for (int i = 0; i < longs; i++) {
+            long value = HexIds.parse(hexId, 16 * i);
+            for (int b = 7; b >= 0; b--) {
+                bytes[8 * i + b] = (byte) value;
+                value >>>= 8;
+            }
+        }
+        return ByteString.copyFrom(bytes);
     }
 
     // ---------------------------------------------------------------- OTLP

@@ -11,8 +11,9 @@ final class RecordMixOptions {
 
     @Option(names = "--encodings", paramLabel = "LIST", converter = OptionConverters.EncodingWeights.class,
             description = "Encodings and optional weights, e.g. otlp_proto=4,zipkin_json,native_span "
-                    + "(native_span, native_kinesis_record, otlp_proto, otlp_json, zipkin_json; default all, "
-                    + "OTLP protobuf the most).")
+                    + "(native_span, native_kinesis_record, otlp_proto, otlp_json, zipkin_json, zipkin_proto, "
+                    + "jaeger_proto; default all: otlp_proto=3,otlp_json=1,zipkin_json=1,zipkin_proto=1,"
+                    + "jaeger_proto=1,native_span=1.5,native_kinesis_record=1.5).")
     OptionConverters.Weights<Encoding> encodings;
 
     @Option(names = "--compressions", paramLabel = "LIST", converter = OptionConverters.CompressionWeights.class,
@@ -20,7 +21,8 @@ final class RecordMixOptions {
     OptionConverters.Weights<Compression> compressions;
 
     @Option(names = "--max-batch-spans", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
-            description = "Largest OTLP/Zipkin batch (default ${DEFAULT-VALUE}).")
+            description = "Largest OTLP/Zipkin batch; native and Jaeger records hold one span "
+                    + "(default ${DEFAULT-VALUE}).")
     int maxBatchSpans = DEFAULTS.maxSpansPerBatch();
 
     @Option(names = "--out-of-order-ms", paramLabel = "MS", converter = OptionConverters.NonNegativeLong.class,

@@ -1,5 +1,7 @@
 package io.traceassembler.generate;
 
+import io.traceassembler.model.HexIds;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -130,7 +132,7 @@ public final class TraceGenerator {
         TraceBuilder(SplittableRandom random, int maxRepeat) {
             this.random = random;
             this.maxRepeat = maxRepeat;
-            this.traceId = hex(random.nextLong()) + hex(random.nextLong());
+            this.traceId = HexIds.toHex(random.nextLong(), random.nextLong());
         }
 
         // ---- request shapes ----
@@ -420,12 +422,7 @@ public final class TraceGenerator {
             do {
                 id = random.nextLong();
             } while (id == 0); // all-zero ids are invalid in OTLP and Zipkin
-            return hex(id);
+            return HexIds.toHex(id);
         }
-    }
-
-    static String hex(long value) {
-        String digits = Long.toHexString(value);
-        return "0000000000000000".substring(digits.length()) + digits;
     }
 }

@@ -20,11 +20,15 @@ public final class TrafficOptions {
 
     private TrafficOptions() {
         // OTLP protobuf is the exporter default, so it dominates; every encoding and compression occurs.
-        encodingWeights.put(Encoding.OTLP_PROTO, 4.0);
+        // Out of 10: OTLP proto 3, OTLP JSON 1, Zipkin JSON 1, Zipkin proto 1, Jaeger proto 1, each native 1.5
+        // (the RecordMixOptions --encodings help says so too).
+        encodingWeights.put(Encoding.OTLP_PROTO, 3.0);
         encodingWeights.put(Encoding.OTLP_JSON, 1.0);
         encodingWeights.put(Encoding.ZIPKIN_JSON, 1.0);
-        encodingWeights.put(Encoding.NATIVE_SPAN, 2.0);
-        encodingWeights.put(Encoding.NATIVE_KINESIS_RECORD, 2.0);
+        encodingWeights.put(Encoding.ZIPKIN_PROTO, 1.0);
+        encodingWeights.put(Encoding.JAEGER_PROTO, 1.0);
+        encodingWeights.put(Encoding.NATIVE_SPAN, 1.5);
+        encodingWeights.put(Encoding.NATIVE_KINESIS_RECORD, 1.5);
         compressionWeights.put(Compression.NONE, 6.0);
         compressionWeights.put(Compression.GZIP, 2.0);
         compressionWeights.put(Compression.GZIP_NO_TRAILER, 0.5);
@@ -55,7 +59,7 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Largest OTLP/Zipkin batch; native records always hold one span. */
+    /** Largest OTLP/Zipkin batch; native and Jaeger records always hold one span. */
     public TrafficOptions maxSpansPerBatch(int value) {
         if (value < 1) {
             throw new IllegalArgumentException("maxSpansPerBatch must be at least 1");

@@ -1,5 +1,7 @@
 package io.traceassembler.generate;
 
+import io.traceassembler.model.HexIds;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,7 +18,7 @@ import java.util.SplittableRandom;
  *
  * <p>Spans leave in end-time order (exporters send finished spans), each delayed by up to
  * {@link TrafficOptions#outOfOrderMillis()} so the order is only roughly kept. OTLP and Zipkin records batch
- * 1..N consecutive spans, of several traces; native records hold one span. On top come the faults of real
+ * 1..N consecutive spans, of several traces; native and Jaeger records hold one span. On top come the faults of real
  * delivery: retried records (identical bytes, later), spans held back for minutes, KPL aggregates and
  * undecodable records.
  *
@@ -137,7 +139,7 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         Encoding encoding = pick(options.encodingWeights());
         Compression compression = pick(options.compressionWeights());
         boolean batching = encoding == Encoding.OTLP_PROTO || encoding == Encoding.OTLP_JSON
-                || encoding == Encoding.ZIPKIN_JSON;
+                || encoding == Encoding.ZIPKIN_JSON || encoding == Encoding.ZIPKIN_PROTO;
         int size = batching ? 1 + random.nextInt(options.maxSpansPerBatch()) : 1;
         List<GeneratedSpan> spans = new ArrayList<>(size);
         int late = 0;
@@ -229,8 +231,8 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
     /** A root span of a fresh trace whose end lies 5 ms before its start. */
     private GeneratedSpan endBeforeStart(GeneratedSpan template) {
         GeneratedSpan span = new GeneratedSpan();
-        span.traceId = TraceGenerator.hex(random.nextLong()) + TraceGenerator.hex(random.nextLong());
-        span.spanId = TraceGenerator.hex(random.nextLong() | 1L);
+        span.traceId = HexIds.toHex(random.nextLong(), random.nextLong());
+        span.spanId = HexIds.toHex(random.nextLong() | 1L);
         span.parentSpanId = null;
         span.serviceName = template.serviceName;
         span.operationName = template.operationName;
