@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class DecoderBenchmark {
 
-    @Param({"NATIVE_SPAN", "NATIVE_KINESIS_RECORD", "OTLP_PROTO", "OTLP_JSON", "ZIPKIN_JSON"})
+    @Param({"NATIVE_SPAN", "NATIVE_KINESIS_RECORD", "OTLP_PROTO", "OTLP_JSON", "ZIPKIN_JSON", "ZIPKIN_PROTO",
+            "JAEGER_PROTO"})
     public Encoding encoding;
 
     @Param({"NONE", "GZIP"})
