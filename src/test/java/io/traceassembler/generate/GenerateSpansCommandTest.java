@@ -49,11 +49,32 @@ class GenerateSpansCommandTest {
     }
 
     @Test
+    void theProtobufEncodingsAreAcceptedByTheirExporterNamesAndGoToKinesisRecordFiles() throws Exception {
+        Path dir = temp.resolve("proto");
+        Path manifest = temp.resolve("proto-manifest.json");
+
+        int code = run("archive", "--output", dir.toString(), "--traces", "100", "--seed", "9",
+                "--encodings", "zipkin_proto,jaeger-proto=2", "--kpl-ratio", "0.2", "--manifest",
+                manifest.toString());
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        try (Stream<Path> files = Files.list(dir)) {
+            // Protobuf is never a plain JSON line.
+            assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(f.toString()).endsWith(".kinesis.jsonl"));
+        }
+        JsonNode byEncoding = new ObjectMapper().readTree(manifest.toFile()).get("user_records_by_encoding");
+        assertThat(byEncoding.get("ZIPKIN_PROTO").asLong()).isPositive();
+        assertThat(byEncoding.get("JAEGER_PROTO").asLong()).isGreaterThan(byEncoding.get("ZIPKIN_PROTO").asLong());
+        assertThat(byEncoding.size()).isEqualTo(2);
+    }
+
+    @Test
     void helpAndMistakes() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("archive").contains("kinesis");
         assertThat(run("archive", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--duplicate-ratio=X").contains("--gzip");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--duplicate-ratio=X").contains("--gzip")
+                .contains("zipkin_proto").contains("jaeger_proto");
         assertThat(run("kinesis", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--stream=NAME").contains("--no-pacing");
         assertThat(run()).isEqualTo(2);
