@@ -2,7 +2,6 @@ package io.traceassembler.reliability;
 
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
@@ -58,17 +57,12 @@ class KinesisRecoveryITCase {
             KinesisClient kinesis = local.kinesisAdmin().kinesis();
             TraceAssemblerConfig config = LiveHarness.config(local, cloudWatch);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(1_000);
             Configuration restart = new Configuration();
             restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
             restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-            env.configure(restart);
-            env.getConfig().disableGenericTypes();
-            DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                    .name("kinesis-span-source").uid(KinesisSpanSource.UID);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            DataStream<RawRecord> records = LiveHarness.kinesisRecords(env, config, restart);
             records = records.map(new FailOnce(), records.getType()).name("fail-once").uid("fail-once");
             LiveSinks.attach(TracePipeline.build(records, config), config, Duration.ofSeconds(1));
             JobClient job = env.executeAsync("kinesis-recovery-it");

@@ -8,13 +8,18 @@ import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
+import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.testing.LocalEmulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -68,6 +73,20 @@ final class LiveHarness {
 
     static TraceAssemblerConfig config(LocalEmulators local, CloudWatchStub cloudWatch) {
         return TraceAssemblerConfig.from(properties(local, cloudWatch));
+    }
+
+    /**
+     * The live job's environment as these tests run it (parallelism 2, a checkpoint every second, no generic
+     * types, the restart strategy set in {@code restart}) and its Kinesis source: the records to build on.
+     */
+    static DataStream<RawRecord> kinesisRecords(StreamExecutionEnvironment env, TraceAssemblerConfig config,
+            Configuration restart) {
+        env.setParallelism(2);
+        env.enableCheckpointing(1_000);
+        env.configure(restart);
+        env.getConfig().disableGenericTypes();
+        return env.addSource(KinesisSpanSource.create(config.spanSource))
+                .name("kinesis-span-source").uid(KinesisSpanSource.UID);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.traceassembler.reliability;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
-import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
@@ -79,15 +78,10 @@ class OutagesITCase {
                 TraceAssemblerConfig config = TraceAssemblerConfig.from(LiveHarness.properties(local, cloudWatch)
                         .set("TraceStore", "aws.endpoint", "http://127.0.0.1:" + dynamoDbProxy.port()));
 
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                env.setParallelism(2);
-                env.enableCheckpointing(1_000);
                 Configuration none = new Configuration();
                 none.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-                env.configure(none);
-                env.getConfig().disableGenericTypes();
-                DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                        .name("kinesis-span-source").uid(KinesisSpanSource.UID);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                DataStream<RawRecord> records = LiveHarness.kinesisRecords(env, config, none);
                 LiveSinks.attach(TracePipeline.build(records, config), config, Duration.ofSeconds(1),
                         cw -> cw.maxAttempts(CLOUDWATCH_ATTEMPTS).backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
                 JobClient job = env.executeAsync("outages-it");
