@@ -1,6 +1,5 @@
 package io.traceassembler;
 
-import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
 import io.traceassembler.generate.ArchiveOptions;
@@ -17,15 +16,16 @@ import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +57,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -66,28 +67,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kinesis-local stream. Expected values are computed here from the generated spans.
  */
 class LiveJobITCase {
-    private static final String REGION = "us-east-1";
     private static final String SPAN_STREAM = "spans";
     private static final String DEAD_LETTER_STREAM = "dead-letters";
     private static final String TABLE = "traces";
-    private static final Duration TIMEOUT = Duration.ofSeconds(40);
+    /** Every outcome is checked every 500 ms until it holds, for at most 40 s. */
+    private static final ConditionFactory EVENTUALLY = within(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500));
     /** Below the generator's 4 s bound for normal traces, so some of the short traces kept below are slow. */
     private static final double SLOW_TRACE_THRESHOLD_MS = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     @Test
     void assemblesTracesFromKinesisIntoDynamoDbCloudWatchAndTheDeadLetterStream() throws Exception {
         try (LocalEmulators emulators = LocalEmulators.all().start();
-                CloudWatchStub cloudWatch = CloudWatchStub.start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(REGION, emulators.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(REGION, emulators.dynamoDbEndpoint())) {
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
+            AwsAdmin kinesisAdmin = emulators.kinesisAdmin();
+            AwsAdmin dynamoDbAdmin = emulators.dynamoDbAdmin();
             kinesisAdmin.createStream(SPAN_STREAM, 2);
             kinesisAdmin.createStream(DEAD_LETTER_STREAM, 1);
             dynamoDbAdmin.createTraceTable(TABLE);
@@ -144,10 +141,10 @@ class LiveJobITCase {
             try {
 
                 // Every trace is stored once its session gap has passed, although shard 1 never sees a record.
-                eventually(() -> assertItems(dynamoDbAdmin, firstRevision, 1, null));
+                EVENTUALLY.untilAsserted(() -> assertItems(dynamoDbAdmin, firstRevision, 1, null));
 
                 // Insight counts per type and root service, and one TracesAssembled per trace, in the stub.
-                eventually(() -> assertThat(datumSums(cloudWatch)).isEqualTo(expectedDatumSums(traces)));
+                EVENTUALLY.untilAsserted(() -> assertThat(datumSums(cloudWatch)).isEqualTo(expectedDatumSums(traces)));
 
                 // The held-back span arrives within the allowed lateness: revision 2 with every span.
                 // A span of a trace that ended 10 minutes ago is beyond the lateness: a dead letter.
@@ -157,12 +154,12 @@ class LiveJobITCase {
                 putData(kinesis, busyShard, List.of(
                         RecordEncoder.encode(List.of(heldBack), Encoding.NATIVE_SPAN),
                         RecordEncoder.encode(List.of(tooLate), Encoding.NATIVE_SPAN)));
-                eventually(() -> assertItems(dynamoDbAdmin, Map.of(heldBack.traceId, traces.get(heldBack.traceId)),
+                EVENTUALLY.untilAsserted(() -> assertItems(dynamoDbAdmin, Map.of(heldBack.traceId, traces.get(heldBack.traceId)),
                         2, heldBack.traceId));
 
                 // Bad records and the too-late span are in the dead-letter stream, pointing back at the records.
                 List<JsonNode> deadLetters = new ArrayList<>();
-                eventually(() -> {
+                EVENTUALLY.untilAsserted(() -> {
                     deadLetters.addAll(readNew(kinesis));
                     assertThat(deadLetters).hasSize(expectedDeadLetterPositions.size() + 1);
                 });
@@ -200,9 +197,9 @@ class LiveJobITCase {
     @Test
     void replayWithoutOutputWritesToTheLiveSinks(@TempDir java.nio.file.Path dir) throws Exception {
         try (LocalEmulators emulators = LocalEmulators.all().start();
-                CloudWatchStub cloudWatch = CloudWatchStub.start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(REGION, emulators.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(REGION, emulators.dynamoDbEndpoint())) {
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
+            AwsAdmin kinesisAdmin = emulators.kinesisAdmin();
+            AwsAdmin dynamoDbAdmin = emulators.dynamoDbAdmin();
             kinesisAdmin.createStream(DEAD_LETTER_STREAM, 1);
             dynamoDbAdmin.createTraceTable(TABLE);
             GeneratorOptions generator = GeneratorOptions.defaults().seed(3L).traces(200)
@@ -228,7 +225,7 @@ class LiveJobITCase {
 
             assertItemsWithDefaults(dynamoDbAdmin, traces);
             List<JsonNode> deadLetters = new ArrayList<>();
-            eventually(() -> {
+            EVENTUALLY.untilAsserted(() -> {
                 deadLetters.addAll(readNew(kinesisAdmin.kinesis()));
                 assertThat(deadLetters).hasSize((int) manifest.tally.expectedDeadLetters());
             });
@@ -250,25 +247,15 @@ class LiveJobITCase {
     }
 
     private static TraceAssemblerConfig config(LocalEmulators emulators, CloudWatchStub cloudWatch) {
-        return TraceAssemblerConfig.from(PropertyGroups.empty()
-                .set("SpanSource", "stream.name", SPAN_STREAM)
-                .set("SpanSource", "aws.region", REGION)
-                .set("SpanSource", "aws.endpoint", emulators.kinesisEndpoint())
-                // Records put before the job started are read too.
-                .set("SpanSource", "initial.position", "TRIM_HORIZON")
+        // Records put before the job started are read too (TRIM_HORIZON).
+        return TraceAssemblerConfig.from(emulators.jobProperties(SPAN_STREAM, TABLE, cloudWatch)
                 .set("TraceAssembly", "session.gap", "3 s")
                 .set("TraceAssembly", "max.out.of.orderness", "2 s")
                 .set("TraceAssembly", "idleness", "1 s")
                 .set("TraceAssembly", "allowed.lateness", "1 min")
                 .set("Insights", "slow.trace.threshold.ms", Double.toString(SLOW_TRACE_THRESHOLD_MS))
-                .set("TraceStore", "table.name", TABLE)
-                .set("TraceStore", "aws.region", REGION)
-                .set("TraceStore", "aws.endpoint", emulators.dynamoDbEndpoint())
-                .set("InsightMetrics", "namespace", "Test/Insights")
-                .set("InsightMetrics", "aws.region", REGION)
-                .set("InsightMetrics", "aws.endpoint", cloudWatch.endpoint())
                 .set("DeadLetters", "stream.name", DEAD_LETTER_STREAM)
-                .set("DeadLetters", "aws.region", REGION)
+                .set("DeadLetters", "aws.region", LocalEmulators.REGION)
                 .set("DeadLetters", "aws.endpoint", emulators.kinesisEndpoint()));
     }
 
@@ -436,26 +423,6 @@ class LiveJobITCase {
     }
 
     // ---- helpers ----
-
-    interface Check {
-        void run() throws Exception;
-    }
-
-    /** Re-runs {@code check} until it passes, failing with its last error after {@link #TIMEOUT}. */
-    private static void eventually(Check check) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError | RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                sleep(500);
-            }
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -3,13 +3,14 @@ package io.traceassembler.assemble;
 import io.traceassembler.model.HexIds;
 import io.traceassembler.model.SerializerTypeInfo;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFields;
+import io.traceassembler.model.SpanFieldsSerializer;
 import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -26,7 +27,7 @@ import java.util.Map;
  * back exactly (a late span becomes a dead letter): an id whose key is not its exact value keeps its text.
  */
 @TypeInfo(AssemblySpan.TypeInfoFactory.class)
-public final class AssemblySpan {
+public final class AssemblySpan extends SpanFields {
     public static final TypeInformation<AssemblySpan> TYPE =
             new SerializerTypeInfo<>(AssemblySpan.class, Serializer.INSTANCE, false);
 
@@ -38,11 +39,6 @@ public final class AssemblySpan {
     public String spanIdText;
     /** The parent id when {@link #parentKey} is not its exact value (including "" for a root), else null. */
     public String parentIdText;
-    public String serviceName;
-    public String operationName;
-    public long startMicros;
-    public long endMicros;
-    public boolean error;
 
     public AssemblySpan() {}
 
@@ -57,11 +53,7 @@ public final class AssemblySpan {
             a.parentKey = parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
             a.parentIdText = parentKey != SpanTable.ROOT ? null : span.parentSpanId;
         }
-        a.serviceName = span.serviceName;
-        a.operationName = span.operationName;
-        a.startMicros = span.startMicros;
-        a.endMicros = span.endMicros;
-        a.error = span.error;
+        a.copyFieldsOf(span);
         return a;
     }
 
@@ -91,10 +83,11 @@ public final class AssemblySpan {
 
     /**
      * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link TraceId.Serializer}), span and
-     * parent key, the id texts present, service and operation name (Flink's string encoding), start, end.
+     * parent key, the id texts present, then service and operation name, start and end as {@link Span}'s
+     * ({@link SpanFieldsSerializer#writeNamesAndTimes}).
      * Not kept in any state: it only travels from the decoder to the assembler.
      */
-    public static final class Serializer extends TypeSerializerSingleton<AssemblySpan> {
+    public static final class Serializer extends SpanFieldsSerializer<AssemblySpan> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
@@ -103,38 +96,17 @@ public final class AssemblySpan {
         private static final int PARENT_ID_TEXT = 4;
 
         @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
         public AssemblySpan createInstance() {
             return new AssemblySpan();
         }
 
         @Override
-        public AssemblySpan copy(AssemblySpan from) {
-            return copy(from, new AssemblySpan());
-        }
-
-        @Override
-        public AssemblySpan copy(AssemblySpan from, AssemblySpan reuse) {
+        protected void copyIds(AssemblySpan from, AssemblySpan reuse) {
             reuse.traceId = from.traceId; // immutable
             reuse.spanKey = from.spanKey;
             reuse.parentKey = from.parentKey;
             reuse.spanIdText = from.spanIdText;
             reuse.parentIdText = from.parentIdText;
-            reuse.serviceName = from.serviceName;
-            reuse.operationName = from.operationName;
-            reuse.startMicros = from.startMicros;
-            reuse.endMicros = from.endMicros;
-            reuse.error = from.error;
-            return reuse;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -150,15 +122,7 @@ public final class AssemblySpan {
             if (span.parentIdText != null) {
                 StringValue.writeString(span.parentIdText, target);
             }
-            StringValue.writeString(span.serviceName, target);
-            StringValue.writeString(span.operationName, target);
-            target.writeLong(span.startMicros);
-            target.writeLong(span.endMicros);
-        }
-
-        @Override
-        public AssemblySpan deserialize(DataInputView source) throws IOException {
-            return deserialize(new AssemblySpan(), source);
+            writeNamesAndTimes(span, target);
         }
 
         @Override
@@ -170,10 +134,7 @@ public final class AssemblySpan {
             reuse.parentKey = source.readLong();
             reuse.spanIdText = (flags & SPAN_ID_TEXT) != 0 ? StringValue.readString(source) : null;
             reuse.parentIdText = (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            reuse.serviceName = StringValue.readString(source);
-            reuse.operationName = StringValue.readString(source);
-            reuse.startMicros = source.readLong();
-            reuse.endMicros = source.readLong();
+            readNamesAndTimes(source, reuse);
             return reuse;
         }
 
@@ -189,9 +150,7 @@ public final class AssemblySpan {
             if ((flags & PARENT_ID_TEXT) != 0) {
                 StringValue.copyString(source, target);
             }
-            StringValue.copyString(source, target);
-            StringValue.copyString(source, target);
-            target.write(source, 2 * Long.BYTES);
+            copyNamesAndTimes(source, target);
         }
 
         @Override

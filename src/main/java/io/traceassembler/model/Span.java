@@ -13,16 +13,11 @@ import java.util.Objects;
  * microseconds, enough for the contract's microsecond-precise durations.
  */
 @TypeInfo(SpanTypeInfoFactory.class)
-public class Span {
+public class Span extends SpanFields {
     public String traceId;
     public String spanId;
     /** Null for a root span. */
     public String parentSpanId;
-    public String serviceName;
-    public String operationName;
-    public long startMicros;
-    public long endMicros;
-    public boolean error;
 
     public Span() {}
 

@@ -2,7 +2,6 @@ package io.traceassembler.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -21,15 +20,10 @@ import java.io.IOException;
  * format is not part of a savepoint of the trace pipeline; {@link SpanSerializerSnapshot} still makes it
  * a well-behaved state serializer should anyone store spans.
  */
-public final class SpanSerializer extends TypeSerializerSingleton<Span> {
+public final class SpanSerializer extends SpanFieldsSerializer<Span> {
     private static final long serialVersionUID = 1L;
 
     public static final SpanSerializer INSTANCE = new SpanSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public Span createInstance() {
@@ -37,27 +31,10 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
     }
 
     @Override
-    public Span copy(Span from) {
-        return new Span(from.traceId, from.spanId, from.parentSpanId, from.serviceName, from.operationName,
-                from.startMicros, from.endMicros, from.error);
-    }
-
-    @Override
-    public Span copy(Span from, Span reuse) {
+    protected void copyIds(Span from, Span reuse) {
         reuse.traceId = from.traceId;
         reuse.spanId = from.spanId;
         reuse.parentSpanId = from.parentSpanId;
-        reuse.serviceName = from.serviceName;
-        reuse.operationName = from.operationName;
-        reuse.startMicros = from.startMicros;
-        reuse.endMicros = from.endMicros;
-        reuse.error = from.error;
-        return reuse;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -65,16 +42,8 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         writeId(span.traceId, target);
         writeId(span.spanId, target);
         writeId(span.parentSpanId, target);
-        StringValue.writeString(span.serviceName, target);
-        StringValue.writeString(span.operationName, target);
-        target.writeLong(span.startMicros);
-        target.writeLong(span.endMicros);
+        writeNamesAndTimes(span, target);
         target.writeBoolean(span.error);
-    }
-
-    @Override
-    public Span deserialize(DataInputView source) throws IOException {
-        return deserialize(new Span(), source);
     }
 
     @Override
@@ -82,10 +51,7 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         reuse.traceId = readId(source);
         reuse.spanId = readId(source);
         reuse.parentSpanId = readId(source);
-        reuse.serviceName = StringValue.readString(source);
-        reuse.operationName = StringValue.readString(source);
-        reuse.startMicros = source.readLong();
-        reuse.endMicros = source.readLong();
+        readNamesAndTimes(source, reuse);
         reuse.error = source.readBoolean();
         return reuse;
     }
@@ -95,9 +61,8 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         for (int i = 0; i < 3; i++) {
             copyId(source, target);
         }
-        StringValue.copyString(source, target);
-        StringValue.copyString(source, target);
-        target.write(source, 2 * Long.BYTES + 1);
+        copyNamesAndTimes(source, target);
+        target.write(source, 1); // error
     }
 
     private static final byte NULL_ID = 0;

@@ -7,11 +7,11 @@ import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.reliability.HostileRecords.Hostile;
+import io.traceassembler.testing.MiniClusters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,12 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileReplayITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(noRestart())
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots(noRestart());
 
     @TempDir java.nio.file.Path dir;
 

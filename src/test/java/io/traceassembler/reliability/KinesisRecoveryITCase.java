@@ -2,12 +2,12 @@ package io.traceassembler.reliability;
 
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.LiveSinks;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -15,7 +15,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.traceassembler.reliability.LiveHarness.eventually;
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,49 +47,30 @@ class KinesisRecoveryITCase {
     static volatile int failAfter = Integer.MAX_VALUE;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(probe())
-                    .build());
-
-    private static Configuration probe() {
-        Configuration conf = new Configuration();
-        MetricProbe.configure(conf);
-        return conf;
-    }
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots(MetricProbe.configuration());
 
     @Test
     void aTaskFailureMidStreamRecoversToTheSameTable() throws Exception {
-        try (LocalEmulators local = LocalEmulators.all().start();
-                CloudWatchStub cloudWatch = CloudWatchStub.start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(LiveHarness.REGION, local.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(LiveHarness.REGION, local.dynamoDbEndpoint())) {
-            kinesisAdmin.createStream(LiveHarness.SPAN_STREAM, 1);
-            dynamoDbAdmin.createTraceTable(LiveHarness.TABLE);
-            KinesisClient kinesis = kinesisAdmin.kinesis();
-            TraceAssemblerConfig config = LiveHarness.config(local.kinesisEndpoint(), local.dynamoDbEndpoint(), cloudWatch);
+        try (LocalEmulators local = LiveHarness.startEmulators();
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
+            AwsAdmin dynamoDbAdmin = local.dynamoDbAdmin();
+            KinesisClient kinesis = local.kinesisAdmin().kinesis();
+            TraceAssemblerConfig config = LiveHarness.config(local, cloudWatch);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(1_000);
             Configuration restart = new Configuration();
             restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
             restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-            env.configure(restart);
-            env.getConfig().disableGenericTypes();
-            DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                    .name("kinesis-span-source").uid(KinesisSpanSource.UID);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            DataStream<RawRecord> records = LiveHarness.kinesisRecords(env, config, restart);
             records = records.map(new FailOnce(), records.getType()).name("fail-once").uid("fail-once");
             LiveSinks.attach(TracePipeline.build(records, config), config, Duration.ofSeconds(1));
             JobClient job = env.executeAsync("kinesis-recovery-it");
             LiveHarness.Waves waves = new LiveHarness.Waves(7700L);
             try {
                 waves.put(kinesis, 80);
-                eventually(60, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
-                eventually(30, () -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
+                within(Duration.ofSeconds(60)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                within(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
                         .isEqualTo(waves.all.size()));
 
                 // The next waves are read slowly; the map fails on a record after a checkpoint completed mid-wave.
@@ -100,14 +80,14 @@ class KinesisRecoveryITCase {
                 waves.put(kinesis, 150);
                 waves.put(kinesis, 150);
                 failAfter = (waves.records - before) / 2;
-                eventually(120, () -> assertThat(FAILED).isTrue());
-                eventually(120, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                within(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(FAILED).isTrue());
+                within(Duration.ofSeconds(120)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                 double recovered = (System.nanoTime() - t0) / 1e9;
                 assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
                 assertThat(CHECKPOINTS_WHILE_ARMED.get()).as("checkpoints between arming and failure").isPositive();
 
                 // Metrics: every trace counted at least once; the surplus is the over-count of the restore.
-                eventually(30, () -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
+                within(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
                         .isGreaterThanOrEqualTo(waves.all.size()));
                 Thread.sleep(3_000);
                 double counted = LiveHarness.tracesAssembled(cloudWatch.datums());

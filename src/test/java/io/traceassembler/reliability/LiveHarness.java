@@ -8,12 +8,18 @@ import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
+import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
+import io.traceassembler.model.RawRecord;
+import io.traceassembler.testing.LocalEmulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -32,33 +38,55 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Shared by the live (Kinesis) reliability tests: configuration on the emulators, traffic in waves whose
+ * Shared by the live (Kinesis) reliability tests: the emulators with the span stream and the trace table,
+ * configuration on them, traffic in waves whose
  * event times never fall behind the job's wall-clock-advancing watermark, the DynamoDB table compared with
  * the independently computed summaries, and a metric reporter that exposes the job's counters.
  */
 final class LiveHarness {
-    static final String REGION = "us-east-1";
     static final String SPAN_STREAM = "spans";
     static final String TABLE = "traces";
 
     private LiveHarness() {}
 
-    static TraceAssemblerConfig config(String kinesisEndpoint, String dynamoDbEndpoint, CloudWatchStub cloudWatch) {
-        return TraceAssemblerConfig.from(PropertyGroups.empty()
-                .set("SpanSource", "stream.name", SPAN_STREAM)
-                .set("SpanSource", "aws.region", REGION)
-                .set("SpanSource", "aws.endpoint", kinesisEndpoint)
-                .set("SpanSource", "initial.position", "TRIM_HORIZON")
+    /** kinesis-local and dynalite, started, with the span stream (one shard) and the trace table made. */
+    static LocalEmulators startEmulators() throws Exception {
+        LocalEmulators local = LocalEmulators.all().start();
+        try {
+            local.kinesisAdmin().createStream(SPAN_STREAM, 1);
+            local.dynamoDbAdmin().createTraceTable(TABLE);
+            return local;
+        } catch (Exception | Error e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    /** The live job's properties on {@code local} (insight metrics to {@code cloudWatch}), short timings. */
+    static PropertyGroups properties(LocalEmulators local, CloudWatchStub cloudWatch) {
+        return local.jobProperties(SPAN_STREAM, TABLE, cloudWatch)
                 .set("TraceAssembly", "session.gap", "3 s")
                 .set("TraceAssembly", "max.out.of.orderness", "1 s")
                 .set("TraceAssembly", "idleness", "1 s")
-                .set("TraceAssembly", "allowed.lateness", "2 min")
-                .set("TraceStore", "table.name", TABLE)
-                .set("TraceStore", "aws.region", REGION)
-                .set("TraceStore", "aws.endpoint", dynamoDbEndpoint)
-                .set("InsightMetrics", "namespace", "Test/Insights")
-                .set("InsightMetrics", "aws.region", REGION)
-                .set("InsightMetrics", "aws.endpoint", cloudWatch.endpoint()));
+                .set("TraceAssembly", "allowed.lateness", "2 min");
+    }
+
+    static TraceAssemblerConfig config(LocalEmulators local, CloudWatchStub cloudWatch) {
+        return TraceAssemblerConfig.from(properties(local, cloudWatch));
+    }
+
+    /**
+     * The live job's environment as these tests run it (parallelism 2, a checkpoint every second, no generic
+     * types, the restart strategy set in {@code restart}) and its Kinesis source: the records to build on.
+     */
+    static DataStream<RawRecord> kinesisRecords(StreamExecutionEnvironment env, TraceAssemblerConfig config,
+            Configuration restart) {
+        env.setParallelism(2);
+        env.enableCheckpointing(1_000);
+        env.configure(restart);
+        env.getConfig().disableGenericTypes();
+        return env.addSource(KinesisSpanSource.create(config.spanSource))
+                .name("kinesis-span-source").uid(KinesisSpanSource.UID);
     }
 
     /**
@@ -172,24 +200,5 @@ final class LiveHarness {
             }
         }
         return sum;
-    }
-
-    interface Check {
-        void run() throws Exception;
-    }
-
-    static void eventually(int seconds, Check check) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError | RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(250);
-            }
-        }
     }
 }

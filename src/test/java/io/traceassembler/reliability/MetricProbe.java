@@ -25,6 +25,13 @@ public final class MetricProbe implements MetricReporter, MetricReporterFactory 
         conf.setString("metrics.reporter.probe.factory.class", MetricProbe.class.getName());
     }
 
+    /** A cluster configuration with only this reporter, e.g. for {@code MiniClusters.twoSlots(...)}. */
+    static org.apache.flink.configuration.Configuration configuration() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        configure(conf);
+        return conf;
+    }
+
     /** The sum of every registered counter with this name (all subtasks, current attempt). */
     static long counter(String name) {
         return METRICS.getOrDefault(name, List.of()).stream().filter(m -> m instanceof Counter)

@@ -3,13 +3,13 @@ package io.traceassembler.reliability;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
-import io.traceassembler.ingest.KinesisSpanSource;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.local.Emulators;
 import io.traceassembler.LiveSinks;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -17,7 +17,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,7 +35,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.traceassembler.reliability.LiveHarness.eventually;
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,46 +60,28 @@ class OutagesITCase {
             + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(probe())
-                    .build());
-
-    private static Configuration probe() {
-        Configuration conf = new Configuration();
-        MetricProbe.configure(conf);
-        return conf;
-    }
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots(MetricProbe.configuration());
 
     @Test
     void theJobRidesOutThrottlingAndOutagesOfDynamoDbCloudWatchAndKinesis() throws Exception {
-        try (LocalEmulators local = LocalEmulators.all().start();
-                CloudWatchStub cloudWatch = CloudWatchStub.start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(LiveHarness.REGION, local.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(LiveHarness.REGION, local.dynamoDbEndpoint())) {
+        try (LocalEmulators local = LiveHarness.startEmulators();
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
             Emulators emulators = local.emulators();
-            kinesisAdmin.createStream(LiveHarness.SPAN_STREAM, 1);
-            dynamoDbAdmin.createTraceTable(LiveHarness.TABLE);
-            KinesisClient kinesis = kinesisAdmin.kinesis();
+            AwsAdmin dynamoDbAdmin = local.dynamoDbAdmin();
+            KinesisClient kinesis = local.kinesisAdmin().kinesis();
             WireMockServer dynamoDbProxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             dynamoDbProxy.start();
             try {
                 dynamoDbProxy.stubFor(any(anyUrl()).atPriority(10)
                         .willReturn(aResponse().proxiedFrom(local.dynamoDbEndpoint())));
-                TraceAssemblerConfig config = LiveHarness.config(local.kinesisEndpoint(),
-                        "http://127.0.0.1:" + dynamoDbProxy.port(), cloudWatch);
+                // The job writes to DynamoDB through the proxy.
+                TraceAssemblerConfig config = TraceAssemblerConfig.from(LiveHarness.properties(local, cloudWatch)
+                        .set("TraceStore", "aws.endpoint", "http://127.0.0.1:" + dynamoDbProxy.port()));
 
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                env.setParallelism(2);
-                env.enableCheckpointing(1_000);
                 Configuration none = new Configuration();
                 none.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-                env.configure(none);
-                env.getConfig().disableGenericTypes();
-                DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                        .name("kinesis-span-source").uid(KinesisSpanSource.UID);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                DataStream<RawRecord> records = LiveHarness.kinesisRecords(env, config, none);
                 LiveSinks.attach(TracePipeline.build(records, config), config, Duration.ofSeconds(1),
                         cw -> cw.maxAttempts(CLOUDWATCH_ATTEMPTS).backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
                 JobClient job = env.executeAsync("outages-it");
@@ -110,7 +91,7 @@ class OutagesITCase {
                     throttleBatchWrites(dynamoDbProxy, THROTTLED_CALLS);
                     long t0 = System.nanoTime();
                     Map<String, List<GeneratedSpan>> wave = waves.put(kinesis, 60);
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(90)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     long throttled = batchWrites(dynamoDbProxy, 400);
                     long accepted = batchWrites(dynamoDbProxy, 200);
                     // Concurrent calls may both match a scenario state before it moves on: at least N, about N.
@@ -121,7 +102,7 @@ class OutagesITCase {
                             + " traces of the wave stored %.1f s after the put%n", throttled, accepted, wave.size(),
                             seconds(t0));
                     // The wave's metrics reached CloudWatch before the next phase fails it.
-                    eventually(30, () -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
+                    within(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
                             .isEqualTo(waves.all.size()));
                     assertRunningWithoutRestart(job);
 
@@ -131,10 +112,10 @@ class OutagesITCase {
                     t0 = System.nanoTime();
                     Map<String, List<GeneratedSpan>> failingWave = waves.put(kinesis, 60);
                     wave = failingWave;
-                    eventually(60, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(60)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     double storedAfter = seconds(t0);
                     // Every datum of the wave is tried CLOUDWATCH_ATTEMPTS times, then dropped and counted.
-                    eventually(60, () -> {
+                    within(Duration.ofSeconds(60)).untilAsserted(() -> {
                         long dropped = MetricProbe.counter("cloudWatchDatumsDropped");
                         assertThat(dropped).isPositive();
                         assertThat(cloudWatch.datums().size() - datumsBefore).isEqualTo(dropped * CLOUDWATCH_ATTEMPTS);
@@ -163,7 +144,7 @@ class OutagesITCase {
                     }
                     double outage = seconds(outageStart);
                     t0 = System.nanoTime();
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(90)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     System.out.printf("[reliability] DynamoDB frozen %.1f s with %d traces arriving: all %d traces stored"
                             + " %.1f s after it came back (%d before the outage)%n", outage, wave.size(),
                             waves.all.size(), seconds(t0), storedBefore);
@@ -181,7 +162,7 @@ class OutagesITCase {
                     outage = seconds(outageStart);
                     t0 = System.nanoTime();
                     wave = waves.put(kinesis, 60);
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(90)).untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     System.out.printf("[reliability] Kinesis frozen %.1f s: the consumer resumed; all %d traces of the next"
                             + " wave stored %.1f s after the put%n", outage, wave.size(), seconds(t0));
                     assertRunningWithoutRestart(job);

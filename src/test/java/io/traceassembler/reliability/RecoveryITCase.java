@@ -16,6 +16,7 @@ import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.sink.TraceItems;
+import io.traceassembler.testing.MiniClusters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.api.common.JobID;
@@ -35,7 +36,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
@@ -57,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,11 +68,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecoveryITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     /** Summary lines written by the running job (the same JVM as the MiniCluster). */
     static final ConcurrentLinkedQueue<String> OUTPUT = new ConcurrentLinkedQueue<>();
@@ -221,7 +218,8 @@ class RecoveryITCase {
         move(files.subList(0, half), input);
 
         JobID first = client.submitJob(job(input, before, true, false, writeBack)).get();
-        waitUntil(() -> !OUTPUT.isEmpty(), 60, "first summaries");
+        within(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).alias("first summaries")
+                .until(() -> !OUTPUT.isEmpty());
         String savepoint = client.stopWithSavepoint(first, false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         int emittedBeforeStop = ReplayHarness.lastRevisionById(parse()).size();
@@ -231,7 +229,8 @@ class RecoveryITCase {
         restored.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         JobID second = client.submitJob(restored).get();
         Map<String, List<GeneratedSpan>> expected = ReplayHarness.tracesById(generator());
-        waitUntil(() -> complete(expected), 90, "every trace complete after restore");
+        within(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).alias("every trace complete after restore")
+                .until(() -> complete(expected));
         client.cancel(second).get(30, TimeUnit.SECONDS);
 
         Map<String, JsonNode> last = ReplayHarness.lastRevisionById(parse());
@@ -295,16 +294,6 @@ class RecoveryITCase {
             nodes.add(ReplayHarness.MAPPER.readTree(line));
         }
         return nodes;
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     static final class Collect implements SinkFunction<String> {

@@ -5,8 +5,8 @@ import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Order;
@@ -31,11 +31,7 @@ class TraceStoreSinkITCase {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     private TraceAssemblerConfig.TraceStore traceStore(String table) {
         return TraceAssemblerConfig.from(PropertyGroups.empty()
