@@ -36,8 +36,8 @@ public final class SpanSourceOptions {
     public static final ConfigOption<String> FORMAT = ConfigOptions.key("format")
             .stringType()
             .defaultValue("auto")
-            .withDescription("auto (sniff each record) or one encoding: native_json, otlp_proto, "
-                    + "otlp_json, zipkin_json");
+            .withDescription("auto (sniff each record) or one encoding by the awskinesis exporter's name: "
+                    + "otlp (= otlp_proto), otlp_json, zipkin_json, zipkin_proto, jaeger_proto; or native_json");
 
     public static final OptionGroup GROUP = new OptionGroup("SpanSource", STREAM_NAME, AwsOptions.REGION,
             AwsOptions.ENDPOINT, INITIAL_POSITION, INITIAL_TIMESTAMP, READER, EFO_CONSUMER_NAME, FORMAT);
