@@ -20,11 +20,12 @@ import java.lang.reflect.Type;
 import java.util.Map;
 
 /**
- * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy} (chained
- * to the decoder, so no serialisation in between): the trace id as a {@link TraceId} and the span and
- * parent ids as their 64-bit {@link SpanTable#key keys}. Every span crosses the shuffle in this form: the
- * receiving side allocates no {@code String} for any id and parses none. {@link #toSpan()} gives the span
- * back exactly (a late span becomes a dead letter): an id whose key is not its exact value keeps its text.
+ * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy}
+ * (chained to the decoder, so no serialisation in between): the trace id as a {@link TraceId} and
+ * the span and parent ids as their 64-bit {@link SpanTable#key keys}. Every span crosses the
+ * shuffle in this form: the receiving side allocates no {@code String} for any id and parses none.
+ * {@link #toSpan()} gives the span back exactly (a late span becomes a dead letter): an id whose
+ * key is not its exact value keeps its text.
  */
 @TypeInfo(AssemblySpan.TypeInfoFactory.class)
 public final class AssemblySpan extends SpanFields {
@@ -33,11 +34,20 @@ public final class AssemblySpan extends SpanFields {
 
     public TraceId traceId;
     public long spanKey;
+
     /** {@link SpanTable#ROOT} for a root span. */
     public long parentKey;
-    /** The span id when {@link #spanKey} is not its exact value (not 16 lower-case hex digits), else null. */
+
+    /**
+     * The span id when {@link #spanKey} is not its exact value (not 16 lower-case hex digits), else
+     * null.
+     */
     public String spanIdText;
-    /** The parent id when {@link #parentKey} is not its exact value (including "" for a root), else null. */
+
+    /**
+     * The parent id when {@link #parentKey} is not its exact value (including "" for a root), else
+     * null.
+     */
     public String parentIdText;
 
     public AssemblySpan() {}
@@ -50,7 +60,8 @@ public final class AssemblySpan extends SpanFields {
         a.spanIdText = spanKey != SpanTable.ROOT ? null : span.spanId;
         if (span.parentSpanId != null) {
             long parentKey = SpanTable.exactKey(span.parentSpanId);
-            a.parentKey = parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
+            a.parentKey =
+                    parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
             a.parentIdText = parentKey != SpanTable.ROOT ? null : span.parentSpanId;
         }
         a.copyFieldsOf(span);
@@ -64,8 +75,19 @@ public final class AssemblySpan extends SpanFields {
     /** The span this was made of. */
     public Span toSpan() {
         String spanId = spanIdText != null ? spanIdText : HexIds.toHex(spanKey);
-        String parent = parentIdText != null ? parentIdText : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
-        return new Span(traceId.toString(), spanId, parent, serviceName, operationName, startMicros, endMicros, error);
+        String parent =
+                parentIdText != null
+                        ? parentIdText
+                        : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
+        return new Span(
+                traceId.toString(),
+                spanId,
+                parent,
+                serviceName,
+                operationName,
+                startMicros,
+                endMicros,
+                error);
     }
 
     @Override
@@ -73,19 +95,23 @@ public final class AssemblySpan extends SpanFields {
         return "AssemblySpan{" + toSpan() + '}';
     }
 
-    /** Type extraction finds {@link #TYPE} (the hand-written serializer), never a POJO or Kryo type. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<AssemblySpan> {
+    /**
+     * Type extraction finds {@link #TYPE} (the hand-written serializer), never a POJO or Kryo type.
+     */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<AssemblySpan> {
         @Override
-        public TypeInformation<AssemblySpan> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<AssemblySpan> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return TYPE;
         }
     }
 
     /**
-     * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link TraceId.Serializer}), span and
-     * parent key, the id texts present, then service and operation name, start and end as {@link Span}'s
-     * ({@link SpanFieldsSerializer#writeNamesAndTimes}).
-     * Not kept in any state: it only travels from the decoder to the assembler.
+     * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link
+     * TraceId.Serializer}), span and parent key, the id texts present, then service and operation
+     * name, start and end as {@link Span}'s ({@link SpanFieldsSerializer#writeNamesAndTimes}). Not
+     * kept in any state: it only travels from the decoder to the assembler.
      */
     public static final class Serializer extends SpanFieldsSerializer<AssemblySpan> {
         private static final long serialVersionUID = 1L;
@@ -111,8 +137,10 @@ public final class AssemblySpan extends SpanFields {
 
         @Override
         public void serialize(AssemblySpan span, DataOutputView target) throws IOException {
-            target.writeByte((span.error ? ERROR : 0) | (span.spanIdText != null ? SPAN_ID_TEXT : 0)
-                    | (span.parentIdText != null ? PARENT_ID_TEXT : 0));
+            target.writeByte(
+                    (span.error ? ERROR : 0)
+                            | (span.spanIdText != null ? SPAN_ID_TEXT : 0)
+                            | (span.parentIdText != null ? PARENT_ID_TEXT : 0));
             TraceId.Serializer.INSTANCE.serialize(span.traceId, target);
             target.writeLong(span.spanKey);
             target.writeLong(span.parentKey);
@@ -126,14 +154,16 @@ public final class AssemblySpan extends SpanFields {
         }
 
         @Override
-        public AssemblySpan deserialize(AssemblySpan reuse, DataInputView source) throws IOException {
+        public AssemblySpan deserialize(AssemblySpan reuse, DataInputView source)
+                throws IOException {
             int flags = source.readByte();
             reuse.error = (flags & ERROR) != 0;
             reuse.traceId = TraceId.Serializer.INSTANCE.deserialize(source);
             reuse.spanKey = source.readLong();
             reuse.parentKey = source.readLong();
             reuse.spanIdText = (flags & SPAN_ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            reuse.parentIdText = (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
+            reuse.parentIdText =
+                    (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
             readNamesAndTimes(source, reuse);
             return reuse;
         }
@@ -159,7 +189,8 @@ public final class AssemblySpan extends SpanFields {
         }
 
         /** Restores {@link Serializer#INSTANCE}; no configuration. */
-        public static final class SerializerSnapshot extends SimpleTypeSerializerSnapshot<AssemblySpan> {
+        public static final class SerializerSnapshot
+                extends SimpleTypeSerializerSnapshot<AssemblySpan> {
             public SerializerSnapshot() {
                 super(() -> INSTANCE);
             }

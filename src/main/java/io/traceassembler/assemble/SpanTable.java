@@ -6,29 +6,35 @@ import java.util.Arrays;
 
 /**
  * The span ids of one trace with their parents, as 64-bit keys in two parallel {@code long} arrays:
- * de-duplication ({@link #contains}) and the orphan count ({@link #orphanCount}) without a {@code String}
- * or a map node per span. 16 bytes per span in a snapshot; on the heap 16 bytes plus the array slack and,
- * beyond {@link #LINEAR_SCAN_MAX} spans, 8 to 16 bytes of the open-addressing index.
+ * de-duplication ({@link #contains}) and the orphan count ({@link #orphanCount}) without a {@code
+ * String} or a map node per span. 16 bytes per span in a snapshot; on the heap 16 bytes plus the
+ * array slack and, beyond {@link #LINEAR_SCAN_MAX} spans, 8 to 16 bytes of the open-addressing
+ * index.
  *
- * <p>Keys ({@link #key}): a span id of 16 lower-case hex digits (OTLP, Zipkin, the native format: 8 bytes)
- * is its own value, so two such ids are equal exactly when their keys are; any other id is hashed to 64
- * bits, where two different ids of one trace collide with a probability of about {@code n² / 2^65} (for
- * 10,000 spans ~3e-12). {@link #ROOT} (0) is the parent of a root span; no id has key 0.
+ * <p>Keys ({@link #key}): a span id of 16 lower-case hex digits (OTLP, Zipkin, the native format: 8
+ * bytes) is its own value, so two such ids are equal exactly when their keys are; any other id is
+ * hashed to 64 bits, where two different ids of one trace collide with a probability of about
+ * {@code n² / 2^65} (for 10,000 spans ~3e-12). {@link #ROOT} (0) is the parent of a root span; no
+ * id has key 0.
  */
 public final class SpanTable {
     /** The parent key of a root span. */
     public static final long ROOT = 0L;
 
     /**
-     * Up to this many spans a lookup scans the ids (contiguous, a few cache lines: faster than hashing, and no
-     * index to keep); beyond it an index is kept.
+     * Up to this many spans a lookup scans the ids (contiguous, a few cache lines: faster than
+     * hashing, and no index to keep); beyond it an index is kept.
      */
     static final int LINEAR_SCAN_MAX = 32;
 
     private long[] ids;
     private long[] parents;
     private int size;
-    /** Open addressing over {@link #ids}: slot = index + 1, 0 = empty; null while small. Never serialised. */
+
+    /**
+     * Open addressing over {@link #ids}: slot = index + 1, 0 = empty; null while small. Never
+     * serialised.
+     */
     private int[] slots;
 
     public SpanTable() {
@@ -40,7 +46,9 @@ public final class SpanTable {
         parents = new long[ids.length];
     }
 
-    /** The key of a span id (see the class comment); {@link #ROOT} for null or empty (no parent). */
+    /**
+     * The key of a span id (see the class comment); {@link #ROOT} for null or empty (no parent).
+     */
     public static long key(String spanId) {
         if (spanId == null || spanId.isEmpty()) {
             return ROOT;
@@ -49,7 +57,10 @@ public final class SpanTable {
         return exact != ROOT ? exact : hashKey(spanId);
     }
 
-    /** The key of a span id that is its exact value (16 lower-case hex digits, not all zero), else {@link #ROOT}. */
+    /**
+     * The key of a span id that is its exact value (16 lower-case hex digits, not all zero), else
+     * {@link #ROOT}.
+     */
     public static long exactKey(String spanId) {
         if (spanId == null || spanId.length() != 16) {
             return ROOT;
@@ -103,7 +114,10 @@ public final class SpanTable {
         return true;
     }
 
-    /** Appends without the duplicate check (the caller checked {@link #contains}, or reads ids that were unique). */
+    /**
+     * Appends without the duplicate check (the caller checked {@link #contains}, or reads ids that
+     * were unique).
+     */
     void append(long id, long parent) {
         if (size == ids.length) {
             int capacity = size + Math.max(4, size >> 1);

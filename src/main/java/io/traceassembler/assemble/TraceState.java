@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Everything {@link TraceAssembler} keeps about one open trace, in one value: counters, bounds, the root,
- * the emit and timer bookkeeping, the span ids with their parents ({@link SpanTable}, 16 bytes per span)
- * and the distinct services. One state entry per trace: a cleanup is one delete, and on RocksDB, with the
- * assembler's write-back cache, a trace is read and written once per cache residency instead of once per
- * span. Serialised by {@link TraceStateSerializer}. Times are epoch microseconds for span bounds, epoch
- * milliseconds for timers.
+ * Everything {@link TraceAssembler} keeps about one open trace, in one value: counters, bounds, the
+ * root, the emit and timer bookkeeping, the span ids with their parents ({@link SpanTable}, 16
+ * bytes per span) and the distinct services. One state entry per trace: a cleanup is one delete,
+ * and on RocksDB, with the assembler's write-back cache, a trace is read and written once per cache
+ * residency instead of once per span. Serialised by {@link TraceStateSerializer}. Times are epoch
+ * microseconds for span bounds, epoch milliseconds for timers.
  */
 public final class TraceState {
     /** {@link #timerAt} when no timer is pending. */
@@ -22,30 +22,45 @@ public final class TraceState {
 
     /** Every span counted, including those beyond the span cap; duplicates excluded. */
     public int spanCount;
+
     public int errorCount;
     public long minStartMicros = Long.MAX_VALUE;
     public long maxEndMicros = Long.MIN_VALUE;
+
     /** End of the first span seen: the forced-close schedule starts from it. */
     public long firstEndMicros;
+
     /** Null until a span without parent arrives. */
     public String rootService;
+
     public String rootOperation;
     public boolean hasRoot;
+
     /** The span cap was hit: later span ids are not stored. */
     public boolean truncated;
+
     /** Summaries emitted so far for this trace; the next summary has revision + 1. */
     public int revision;
-    /** Insight types reported for this trace so far, one bit per {@code InsightType} (see TraceAnalysis). */
+
+    /**
+     * Insight types reported for this trace so far, one bit per {@code InsightType} (see
+     * TraceAnalysis).
+     */
     public int reportedInsightTypes;
+
     /** Changed since the last emit: a timer only emits a dirty trace. */
     public boolean dirty;
+
     /** Event time (ms) at which a trace that never goes quiet is emitted anyway. */
     public long forcedCloseAtMillis;
+
     /**
-     * The earliest pending timer this trace relies on (ms), or {@link #NO_TIMER}. Later deadlines are
-     * not registered per span; the pending timer re-registers at the current deadline when it fires.
+     * The earliest pending timer this trace relies on (ms), or {@link #NO_TIMER}. Later deadlines
+     * are not registered per span; the pending timer re-registers at the current deadline when it
+     * fires.
      */
     public long timerAt = NO_TIMER;
+
     /** The stored span ids (at most the span cap) with their parents. */
     public SpanTable spans;
 
@@ -111,7 +126,11 @@ public final class TraceState {
 
     /** A deep copy (the heap backend copies state that a running snapshot still reads). */
     public TraceState copy() {
-        TraceState copy = new TraceState(spans.copy(), Arrays.copyOf(services, Math.max(1, serviceCount)), serviceCount);
+        TraceState copy =
+                new TraceState(
+                        spans.copy(),
+                        Arrays.copyOf(services, Math.max(1, serviceCount)),
+                        serviceCount);
         copy.spanCount = spanCount;
         copy.errorCount = errorCount;
         copy.minStartMicros = minStartMicros;
@@ -131,9 +150,36 @@ public final class TraceState {
 
     @Override
     public String toString() {
-        return "TraceState{spans=" + spanCount + ", stored=" + spans.size() + ", errors=" + errorCount + ", services="
-                + serviceCount + ", start=" + minStartMicros + ", end=" + maxEndMicros + ", firstEnd=" + firstEndMicros
-                + ", root=" + rootService + "/" + rootOperation + ", truncated=" + truncated + ", revision=" + revision
-                + ", insights=" + reportedInsightTypes + ", dirty=" + dirty + ", forcedCloseAt=" + forcedCloseAtMillis + ", timerAt=" + timerAt + '}';
+        return "TraceState{spans="
+                + spanCount
+                + ", stored="
+                + spans.size()
+                + ", errors="
+                + errorCount
+                + ", services="
+                + serviceCount
+                + ", start="
+                + minStartMicros
+                + ", end="
+                + maxEndMicros
+                + ", firstEnd="
+                + firstEndMicros
+                + ", root="
+                + rootService
+                + "/"
+                + rootOperation
+                + ", truncated="
+                + truncated
+                + ", revision="
+                + revision
+                + ", insights="
+                + reportedInsightTypes
+                + ", dirty="
+                + dirty
+                + ", forcedCloseAt="
+                + forcedCloseAtMillis
+                + ", timerAt="
+                + timerAt
+                + '}';
     }
 }

@@ -10,7 +10,9 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The state serializer of {@link TraceState} (format version 1, {@link TraceStateSerializerSnapshot}):
+ * The state serializer of {@link TraceState} (format version 1, {@link
+ * TraceStateSerializerSnapshot}):
+ *
  * <pre>
  *   int spanCount, int errorCount, long minStartMicros, long maxEndMicros, long firstEndMicros,
  *   string rootService, string rootOperation (Flink string encoding, null allowed),
@@ -19,8 +21,9 @@ import java.io.IOException;
  *   int services, string × services,
  *   int spanIds, (long id, long parent) × spanIds
  * </pre>
- * About 75 bytes plus the service names plus 16 bytes per stored span id. Hand-written, never Kryo; a
- * change of the format needs a new snapshot version that can read this one.
+ *
+ * About 75 bytes plus the service names plus 16 bytes per stored span id. Hand-written, never Kryo;
+ * a change of the format needs a new snapshot version that can read this one.
  */
 public final class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
     private static final long serialVersionUID = 1L;
@@ -65,7 +68,10 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         target.writeLong(trace.firstEndMicros);
         StringValue.writeString(trace.rootService, target);
         StringValue.writeString(trace.rootOperation, target);
-        target.writeByte((trace.hasRoot ? HAS_ROOT : 0) | (trace.truncated ? TRUNCATED : 0) | (trace.dirty ? DIRTY : 0));
+        target.writeByte(
+                (trace.hasRoot ? HAS_ROOT : 0)
+                        | (trace.truncated ? TRUNCATED : 0)
+                        | (trace.dirty ? DIRTY : 0));
         target.writeInt(trace.revision);
         target.writeInt(trace.reportedInsightTypes);
         target.writeLong(trace.forcedCloseAtMillis);
@@ -151,8 +157,12 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         return new TraceStateSerializerSnapshot();
     }
 
-    /** Restores {@link TraceStateSerializer#INSTANCE}; no configuration. Version 1 = the format above. */
-    public static final class TraceStateSerializerSnapshot extends SimpleTypeSerializerSnapshot<TraceState> {
+    /**
+     * Restores {@link TraceStateSerializer#INSTANCE}; no configuration. Version 1 = the format
+     * above.
+     */
+    public static final class TraceStateSerializerSnapshot
+            extends SimpleTypeSerializerSnapshot<TraceState> {
         public TraceStateSerializerSnapshot() {
             super(() -> INSTANCE);
         }

@@ -8,14 +8,15 @@ import java.util.Objects;
  * One decoded span, reduced to what trace assembly needs. Tags, logs and baggage are dropped at
  * decode time so that nothing downstream pays for them.
  *
- * <p>Public no-arg constructor and public fields; Flink serialises it with the hand-written
- * {@link SpanSerializer} (see {@link SpanTypeInfoFactory}), never with Kryo. Times are epoch
- * microseconds, enough for the contract's microsecond-precise durations.
+ * <p>Public no-arg constructor and public fields; Flink serialises it with the hand-written {@link
+ * SpanSerializer} (see {@link SpanTypeInfoFactory}), never with Kryo. Times are epoch microseconds,
+ * enough for the contract's microsecond-precise durations.
  */
 @TypeInfo(SpanTypeInfoFactory.class)
 public class Span extends SpanFields {
     public String traceId;
     public String spanId;
+
     /** Null for a root span. */
     public String parentSpanId;
 
@@ -65,12 +66,35 @@ public class Span extends SpanFields {
 
     @Override
     public int hashCode() {
-        return Objects.hash(traceId, spanId, parentSpanId, serviceName, operationName, startMicros, endMicros, error);
+        return Objects.hash(
+                traceId,
+                spanId,
+                parentSpanId,
+                serviceName,
+                operationName,
+                startMicros,
+                endMicros,
+                error);
     }
 
     @Override
     public String toString() {
-        return "Span{trace=" + traceId + ", span=" + spanId + ", parent=" + parentSpanId + ", service=" + serviceName
-                + ", op=" + operationName + ", start=" + startMicros + ", end=" + endMicros + ", error=" + error + '}';
+        return "Span{trace="
+                + traceId
+                + ", span="
+                + spanId
+                + ", parent="
+                + parentSpanId
+                + ", service="
+                + serviceName
+                + ", op="
+                + operationName
+                + ", start="
+                + startMicros
+                + ", end="
+                + endMicros
+                + ", error="
+                + error
+                + '}';
     }
 }

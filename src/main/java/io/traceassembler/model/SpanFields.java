@@ -2,9 +2,10 @@ package io.traceassembler.model;
 
 /**
  * What a span carries besides its ids, the same in {@link Span} and in the assembler's form of it
- * ({@code io.traceassembler.assemble.AssemblySpan}): service and operation name, start and end (epoch
- * microseconds) and the error flag. Their serializers ({@link SpanFieldsSerializer}) encode the names and times
- * of both the same way; each form writes its ids and its error flag its own way.
+ * ({@code io.traceassembler.assemble.AssemblySpan}): service and operation name, start and end
+ * (epoch microseconds) and the error flag. Their serializers ({@link SpanFieldsSerializer}) encode
+ * the names and times of both the same way; each form writes its ids and its error flag its own
+ * way.
  */
 public abstract class SpanFields {
     public String serviceName;

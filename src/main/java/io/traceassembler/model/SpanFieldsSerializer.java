@@ -8,12 +8,14 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * What the hand-written serializers of {@link Span} ({@link SpanSerializer}) and of the assembler's form of it
- * ({@code io.traceassembler.assemble.AssemblySpan.Serializer}) share: a mutable type of variable length whose
- * {@link SpanFields} are copied alike, and one encoding of service and operation name, start and end
- * ({@link #writeNamesAndTimes}). A subclass copies and writes its ids and its error flag its own way.
+ * What the hand-written serializers of {@link Span} ({@link SpanSerializer}) and of the assembler's
+ * form of it ({@code io.traceassembler.assemble.AssemblySpan.Serializer}) share: a mutable type of
+ * variable length whose {@link SpanFields} are copied alike, and one encoding of service and
+ * operation name, start and end ({@link #writeNamesAndTimes}). A subclass copies and writes its ids
+ * and its error flag its own way.
  */
-public abstract class SpanFieldsSerializer<T extends SpanFields> extends TypeSerializerSingleton<T> {
+public abstract class SpanFieldsSerializer<T extends SpanFields>
+        extends TypeSerializerSingleton<T> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -47,15 +49,20 @@ public abstract class SpanFieldsSerializer<T extends SpanFields> extends TypeSer
     }
 
     /** Service and operation name (Flink's string encoding, null allowed), then start and end. */
-    protected static void writeNamesAndTimes(SpanFields span, DataOutputView target) throws IOException {
+    protected static void writeNamesAndTimes(SpanFields span, DataOutputView target)
+            throws IOException {
         StringValue.writeString(span.serviceName, target);
         StringValue.writeString(span.operationName, target);
         target.writeLong(span.startMicros);
         target.writeLong(span.endMicros);
     }
 
-    /** Reads what {@link #writeNamesAndTimes} wrote into {@code reuse} (its error flag is left alone). */
-    protected static void readNamesAndTimes(DataInputView source, SpanFields reuse) throws IOException {
+    /**
+     * Reads what {@link #writeNamesAndTimes} wrote into {@code reuse} (its error flag is left
+     * alone).
+     */
+    protected static void readNamesAndTimes(DataInputView source, SpanFields reuse)
+            throws IOException {
         reuse.serviceName = StringValue.readString(source);
         reuse.operationName = StringValue.readString(source);
         reuse.startMicros = source.readLong();
@@ -63,7 +70,8 @@ public abstract class SpanFieldsSerializer<T extends SpanFields> extends TypeSer
     }
 
     /** Copies what {@link #writeNamesAndTimes} wrote from {@code source} to {@code target}. */
-    protected static void copyNamesAndTimes(DataInputView source, DataOutputView target) throws IOException {
+    protected static void copyNamesAndTimes(DataInputView source, DataOutputView target)
+            throws IOException {
         StringValue.copyString(source, target);
         StringValue.copyString(source, target);
         target.write(source, 2 * Long.BYTES);

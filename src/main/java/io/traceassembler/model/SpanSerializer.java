@@ -9,16 +9,17 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * A hand-written serializer for {@link Span} (every span crosses the {@code keyBy} to the assembler):
- * the three ids, each as a tag byte and then 8 bytes (16 lower-case hex digits), 16 bytes (32 digits) or,
- * for any other id, Flink's string encoding; then service and operation name with Flink's string
- * encoding ({@link StringValue#writeString}, which encodes null itself), the two longs and the error flag.
- * The usual ids take 33 bytes instead of 67, and neither side runs a per-char loop over them. Unlike the
- * {@code PojoSerializer} it needs no reflection, no per-field null flags and no subclass tag. Never Kryo.
+ * A hand-written serializer for {@link Span} (every span crosses the {@code keyBy} to the
+ * assembler): the three ids, each as a tag byte and then 8 bytes (16 lower-case hex digits), 16
+ * bytes (32 digits) or, for any other id, Flink's string encoding; then service and operation name
+ * with Flink's string encoding ({@link StringValue#writeString}, which encodes null itself), the
+ * two longs and the error flag. The usual ids take 33 bytes instead of 67, and neither side runs a
+ * per-char loop over them. Unlike the {@code PojoSerializer} it needs no reflection, no per-field
+ * null flags and no subclass tag. Never Kryo.
  *
- * <p>Span is not kept in the job's keyed or operator state (it only travels between operators), so the
- * format is not part of a savepoint of the trace pipeline; {@link SpanSerializerSnapshot} still makes it
- * a well-behaved state serializer should anyone store spans.
+ * <p>Span is not kept in the job's keyed or operator state (it only travels between operators), so
+ * the format is not part of a savepoint of the trace pipeline; {@link SpanSerializerSnapshot} still
+ * makes it a well-behaved state serializer should anyone store spans.
  */
 public final class SpanSerializer extends SpanFieldsSerializer<Span> {
     private static final long serialVersionUID = 1L;

@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * The summary of one assembled trace: the DynamoDB item and the replay output line of the data
- * contracts (section 2). A Flink POJO; lists are mutable {@link ArrayList}s so Flink's serializer can
- * rebuild them; {@link TraceSummaryTypeInfoFactory} gives them Flink's list serializer instead of Kryo.
+ * contracts (section 2). A Flink POJO; lists are mutable {@link ArrayList}s so Flink's serializer
+ * can rebuild them; {@link TraceSummaryTypeInfoFactory} gives them Flink's list serializer instead
+ * of Kryo.
  */
 @TypeInfo(TraceSummaryTypeInfoFactory.class)
 public class TraceSummary {
@@ -18,16 +19,23 @@ public class TraceSummary {
     public long endMicros;
     public int spanCount;
     public int errorCount;
+
     /** Distinct service names, sorted. */
     public List<String> services = new ArrayList<>();
+
     /** Null when no root span arrived. */
     public String rootService;
+
     public String rootOperation;
     public boolean hasRoot;
     public int orphanSpanCount;
     public boolean truncated;
     public int revision;
-    /** Insight types ({@link InsightType#id()}), sorted; filled when the assembler emits the trace ({@code analyze.TraceAnalysis}). */
+
+    /**
+     * Insight types ({@link InsightType#id()}), sorted; filled when the assembler emits the trace
+     * ({@code analyze.TraceAnalysis}).
+     */
     public List<String> insights = new ArrayList<>();
 
     public TraceSummary() {}
@@ -44,7 +52,10 @@ public class TraceSummary {
         return Math.floorDiv(endMicros, 1000);
     }
 
-    /** Latest end minus earliest start in milliseconds, to microsecond precision (as the seed computes it). */
+    /**
+     * Latest end minus earliest start in milliseconds, to microsecond precision (as the seed
+     * computes it).
+     */
     public double durationMillis() {
         return (endMicros - startMicros) / 1000.0;
     }
@@ -75,14 +86,36 @@ public class TraceSummary {
 
     @Override
     public int hashCode() {
-        return Objects.hash(traceId, startMicros, endMicros, spanCount, errorCount, services, revision);
+        return Objects.hash(
+                traceId, startMicros, endMicros, spanCount, errorCount, services, revision);
     }
 
     @Override
     public String toString() {
-        return "TraceSummary{trace=" + traceId + ", start=" + startMicros + ", end=" + endMicros + ", spans="
-                + spanCount + ", errors=" + errorCount + ", services=" + services + ", root=" + rootService + "/"
-                + rootOperation + ", orphans=" + orphanSpanCount + ", truncated=" + truncated + ", revision="
-                + revision + ", insights=" + insights + '}';
+        return "TraceSummary{trace="
+                + traceId
+                + ", start="
+                + startMicros
+                + ", end="
+                + endMicros
+                + ", spans="
+                + spanCount
+                + ", errors="
+                + errorCount
+                + ", services="
+                + services
+                + ", root="
+                + rootService
+                + "/"
+                + rootOperation
+                + ", orphans="
+                + orphanSpanCount
+                + ", truncated="
+                + truncated
+                + ", revision="
+                + revision
+                + ", insights="
+                + insights
+                + '}';
     }
 }

@@ -5,7 +5,6 @@ import io.traceassembler.model.TraceSummary;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
@@ -45,46 +44,57 @@ public final class TraceItems {
     public static final String TRUNCATED = "truncated";
     public static final String REVISION = "revision";
     public static final String EXPIRES_AT = "expires_at";
-    /** The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when there is none. */
+
+    /**
+     * The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when
+     * there is none.
+     */
     public static final String PRIMARY_INSIGHT = "primary_insight";
 
     /** Most severe first: {@code primary_insight} is the first of these that the trace has. */
     static final List<InsightType> SEVERITY_ORDER =
-            List.of(InsightType.TRACE_ERRORS, InsightType.SLOW_TRACE, InsightType.HIGH_SERVICE_COUNT);
+            List.of(
+                    InsightType.TRACE_ERRORS,
+                    InsightType.SLOW_TRACE,
+                    InsightType.HIGH_SERVICE_COUNT);
 
     private static final long SECONDS_PER_DAY = 86_400L;
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+                    .build();
 
     private TraceItems() {}
 
     /** The DynamoDB item; attribute types as in the contracts (S, N, SS, BOOL). */
     public static Map<String, AttributeValue> toItem(TraceSummary summary, int retentionDays) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
-        visit(summary, retentionDays, new FieldVisitor() {
-            @Override
-            public void string(String name, String value) {
-                item.put(name, AttributeValue.builder().s(value).build());
-            }
+        visit(
+                summary,
+                retentionDays,
+                new FieldVisitor() {
+                    @Override
+                    public void string(String name, String value) {
+                        item.put(name, AttributeValue.builder().s(value).build());
+                    }
 
-            @Override
-            public void number(String name, String plainNumber) {
-                item.put(name, AttributeValue.builder().n(plainNumber).build());
-            }
+                    @Override
+                    public void number(String name, String plainNumber) {
+                        item.put(name, AttributeValue.builder().n(plainNumber).build());
+                    }
 
-            @Override
-            public void bool(String name, boolean value) {
-                item.put(name, AttributeValue.builder().bool(value).build());
-            }
+                    @Override
+                    public void bool(String name, boolean value) {
+                        item.put(name, AttributeValue.builder().bool(value).build());
+                    }
 
-            @Override
-            public void stringSet(String name, Collection<String> values) {
-                item.put(name, AttributeValue.builder().ss(values).build());
-            }
-        });
+                    @Override
+                    public void stringSet(String name, Collection<String> values) {
+                        item.put(name, AttributeValue.builder().ss(values).build());
+                    }
+                });
         return item;
     }
 
@@ -93,32 +103,36 @@ public final class TraceItems {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            visit(summary, retentionDays, new FieldVisitor() {
-                @Override
-                public void string(String name, String value) throws IOException {
-                    json.writeStringField(name, value);
-                }
+            visit(
+                    summary,
+                    retentionDays,
+                    new FieldVisitor() {
+                        @Override
+                        public void string(String name, String value) throws IOException {
+                            json.writeStringField(name, value);
+                        }
 
-                @Override
-                public void number(String name, String plainNumber) throws IOException {
-                    json.writeFieldName(name);
-                    json.writeNumber(new BigDecimal(plainNumber));
-                }
+                        @Override
+                        public void number(String name, String plainNumber) throws IOException {
+                            json.writeFieldName(name);
+                            json.writeNumber(new BigDecimal(plainNumber));
+                        }
 
-                @Override
-                public void bool(String name, boolean value) throws IOException {
-                    json.writeBooleanField(name, value);
-                }
+                        @Override
+                        public void bool(String name, boolean value) throws IOException {
+                            json.writeBooleanField(name, value);
+                        }
 
-                @Override
-                public void stringSet(String name, Collection<String> values) throws IOException {
-                    json.writeArrayFieldStart(name);
-                    for (String v : values) {
-                        json.writeString(v);
-                    }
-                    json.writeEndArray();
-                }
-            });
+                        @Override
+                        public void stringSet(String name, Collection<String> values)
+                                throws IOException {
+                            json.writeArrayFieldStart(name);
+                            for (String v : values) {
+                                json.writeString(v);
+                            }
+                            json.writeEndArray();
+                        }
+                    });
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -131,9 +145,14 @@ public final class TraceItems {
         return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** Milliseconds to microsecond precision, plain notation: {@code 1234.567}, {@code 12}, {@code 0.001}. */
+    /**
+     * Milliseconds to microsecond precision, plain notation: {@code 1234.567}, {@code 12}, {@code
+     * 0.001}.
+     */
     public static String durationMillis(TraceSummary summary) {
-        return BigDecimal.valueOf(summary.endMicros - summary.startMicros, 3).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(summary.endMicros - summary.startMicros, 3)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /** TTL from the trace's own end time, so a replay writes the same item as the live run did. */

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.util.StringUtils;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,56 +17,113 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bytes of {@link SpanSerializer} and {@link AssemblySpan.Serializer}, pinned: they are the network (and,
- * for anyone who stores spans, the savepoint) format, so a refactoring of either serializer must leave them as
- * they are. The hex strings were captured from the serializers as they were before they shared any code.
+ * The bytes of {@link SpanSerializer} and {@link AssemblySpan.Serializer}, pinned: they are the
+ * network (and, for anyone who stores spans, the savepoint) format, so a refactoring of either
+ * serializer must leave them as they are. The hex strings were captured from the serializers as
+ * they were before they shared any code.
  */
 class SpanWireFormatTest {
-    private static final List<Span> SPANS = List.of(
-            // The usual ids: 32 and 16 lower-case hex digits; a root has no parent.
-            new Span("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", null, "gateway", "GET /orders",
-                    1_700_000_000_000_000L, 1_700_000_000_250_000L, false),
-            new Span("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b8", "00f067aa0ba902b7", "db", "SELECT",
-                    1, 2, true),
-            // Upper case is no hex id here; "" is a root's parent too; names may be null.
-            new Span("4BF92F3577B34DA6A3CE929D0E0E4736", "00F067AA0BA902B7", "", null, null, 0, 0, false),
-            // Not hex at all, non-ASCII names, extreme times.
-            new Span("trace-1", "span-1", "parent-1", "svc-ü", "op ✓", -5, Long.MAX_VALUE, true),
-            // Hex of the other lengths, one char too many, and an all-zero parent (no root marker).
-            new Span("4bf92f3577b34da6", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7x", "a", "b", 1, 2, true),
-            new Span("00000000000000000000000000000000", "ffffffffffffffff", "0000000000000000", "", "", -1, -1, false));
+    private static final List<Span> SPANS =
+            List.of(
+                    // The usual ids: 32 and 16 lower-case hex digits; a root has no parent.
+                    new Span(
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            "00f067aa0ba902b7",
+                            null,
+                            "gateway",
+                            "GET /orders",
+                            1_700_000_000_000_000L,
+                            1_700_000_000_250_000L,
+                            false),
+                    new Span(
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            "00f067aa0ba902b8",
+                            "00f067aa0ba902b7",
+                            "db",
+                            "SELECT",
+                            1,
+                            2,
+                            true),
+                    // Upper case is no hex id here; "" is a root's parent too; names may be null.
+                    new Span(
+                            "4BF92F3577B34DA6A3CE929D0E0E4736",
+                            "00F067AA0BA902B7",
+                            "",
+                            null,
+                            null,
+                            0,
+                            0,
+                            false),
+                    // Not hex at all, non-ASCII names, extreme times.
+                    new Span(
+                            "trace-1",
+                            "span-1",
+                            "parent-1",
+                            "svc-ü",
+                            "op ✓",
+                            -5,
+                            Long.MAX_VALUE,
+                            true),
+                    // Hex of the other lengths, one char too many, and an all-zero parent (no root
+                    // marker).
+                    new Span(
+                            "4bf92f3577b34da6",
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            "00f067aa0ba902b7x",
+                            "a",
+                            "b",
+                            1,
+                            2,
+                            true),
+                    new Span(
+                            "00000000000000000000000000000000",
+                            "ffffffffffffffff",
+                            "0000000000000000",
+                            "",
+                            "",
+                            -1,
+                            -1,
+                            false));
 
-    /** {@link SpanSerializer}'s bytes of each of {@link #SPANS}, in order, then of a span with every field unset. */
-    private static final List<String> SPAN_BYTES = List.of(
-            "024bf92f3577b34da6a3ce929d0e0e47360100f067aa0ba902b70008676174657761790c474554202f6f72646572730006"
-                    + "0a24181e400000060a241822109000",
-            "024bf92f3577b34da6a3ce929d0e0e47360100f067aa0ba902b80100f067aa0ba902b70364620753454c45435400000000"
-                    + "00000001000000000000000201",
-            "032134424639324633353737423334444136413343453932394430453045343733360311303046303637414130424139"
-                    + "30324237030100000000000000000000000000000000000000",
-            "030874726163652d3103077370616e2d310309706172656e742d31067376632dfc01056f7020934efffffffffffffffb7f"
-                    + "ffffffffffffff01",
-            "014bf92f3577b34da6024bf92f3577b34da6a3ce929d0e0e4736031230306630363761613062613930326237780261026200"
-                    + "00000000000001000000000000000201",
-            "020000000000000000000000000000000001ffffffffffffffff0100000000000000000101ffffffffffffffffffffffff"
-                    + "ffffffff00",
-            "00000000000000000000000000000000000000000000");
+    /**
+     * {@link SpanSerializer}'s bytes of each of {@link #SPANS}, in order, then of a span with every
+     * field unset.
+     */
+    private static final List<String> SPAN_BYTES =
+            List.of(
+                    "024bf92f3577b34da6a3ce929d0e0e47360100f067aa0ba902b70008676174657761790c474554202f6f72646572730006"
+                            + "0a24181e400000060a241822109000",
+                    "024bf92f3577b34da6a3ce929d0e0e47360100f067aa0ba902b80100f067aa0ba902b70364620753454c45435400000000"
+                            + "00000001000000000000000201",
+                    "032134424639324633353737423334444136413343453932394430453045343733360311303046303637414130424139"
+                            + "30324237030100000000000000000000000000000000000000",
+                    "030874726163652d3103077370616e2d310309706172656e742d31067376632dfc01056f7020934efffffffffffffffb7f"
+                            + "ffffffffffffff01",
+                    "014bf92f3577b34da6024bf92f3577b34da6a3ce929d0e0e4736031230306630363761613062613930326237780261026200"
+                            + "00000000000001000000000000000201",
+                    "020000000000000000000000000000000001ffffffffffffffff0100000000000000000101ffffffffffffffffffffffff"
+                            + "ffffffff00",
+                    "00000000000000000000000000000000000000000000");
 
-    /** {@link AssemblySpan.Serializer}'s bytes of {@code AssemblySpan.of} each of {@link #SPANS}, in order. */
-    private static final List<String> ASSEMBLY_SPAN_BYTES = List.of(
-            "00004bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b7000000000000000008676174657761790c474554202f"
-                    + "6f726465727300060a24181e400000060a2418221090",
-            "01004bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b800f067aa0ba902b70364620753454c45435400000000"
-                    + "000000010000000000000002",
-            "060121344246393246333537374233344441364133434539323944304530453437333684c1eaba229ec1e40000000000"
-                    + "000000113030463036374141304241393032423701000000000000000000000000000000000000",
-            "07010874726163652d31582aa51210ab41eed1821eece8228133077370616e2d3109706172656e742d31067376632dfc01"
-                    + "056f7020934efffffffffffffffb7fffffffffffffff",
-            "07011134626639326633353737623334646136e668f55d97f2d8a8818216262c3f4cf521346266393266333537376233"
-                    + "34646136613363653932396430653065343733361230306630363761613062613930326237780261026200000000"
-                    + "000000010000000000000002",
-            "040000000000000000000000000000000000ffffffffffffffffe84146be4d55dddf113030303030303030303030303030"
-                    + "30300101ffffffffffffffffffffffffffffffff");
+    /**
+     * {@link AssemblySpan.Serializer}'s bytes of {@code AssemblySpan.of} each of {@link #SPANS}, in
+     * order.
+     */
+    private static final List<String> ASSEMBLY_SPAN_BYTES =
+            List.of(
+                    "00004bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b7000000000000000008676174657761790c474554202f"
+                            + "6f726465727300060a24181e400000060a2418221090",
+                    "01004bf92f3577b34da6a3ce929d0e0e473600f067aa0ba902b800f067aa0ba902b70364620753454c45435400000000"
+                            + "000000010000000000000002",
+                    "060121344246393246333537374233344441364133434539323944304530453437333684c1eaba229ec1e40000000000"
+                            + "000000113030463036374141304241393032423701000000000000000000000000000000000000",
+                    "07010874726163652d31582aa51210ab41eed1821eece8228133077370616e2d3109706172656e742d31067376632dfc01"
+                            + "056f7020934efffffffffffffffb7fffffffffffffff",
+                    "07011134626639326633353737623334646136e668f55d97f2d8a8818216262c3f4cf521346266393266333537376233"
+                            + "34646136613363653932396430653065343733361230306630363761613062613930326237780261026200000000"
+                            + "000000010000000000000002",
+                    "040000000000000000000000000000000000ffffffffffffffffe84146be4d55dddf113030303030303030303030303030"
+                            + "30300101ffffffffffffffffffffffffffffffff");
 
     @Test
     void spanSerializerWritesAndReadsThePinnedBytes() throws IOException {
@@ -73,7 +131,9 @@ class SpanWireFormatTest {
         spans.add(new Span());
         for (int i = 0; i < spans.size(); i++) {
             Span span = spans.get(i);
-            assertThat(hex(SpanSerializer.INSTANCE, span)).as("%s", span).isEqualTo(SPAN_BYTES.get(i));
+            assertThat(hex(SpanSerializer.INSTANCE, span))
+                    .as("%s", span)
+                    .isEqualTo(SPAN_BYTES.get(i));
             assertThat(read(SpanSerializer.INSTANCE, SPAN_BYTES.get(i))).isEqualTo(span);
         }
     }
@@ -82,9 +142,11 @@ class SpanWireFormatTest {
     void assemblySpanSerializerWritesAndReadsThePinnedBytes() throws IOException {
         for (int i = 0; i < SPANS.size(); i++) {
             Span span = SPANS.get(i);
-            assertThat(hex(AssemblySpan.Serializer.INSTANCE, AssemblySpan.of(span))).as("%s", span)
+            assertThat(hex(AssemblySpan.Serializer.INSTANCE, AssemblySpan.of(span)))
+                    .as("%s", span)
                     .isEqualTo(ASSEMBLY_SPAN_BYTES.get(i));
-            assertThat(read(AssemblySpan.Serializer.INSTANCE, ASSEMBLY_SPAN_BYTES.get(i)).toSpan()).isEqualTo(span);
+            assertThat(read(AssemblySpan.Serializer.INSTANCE, ASSEMBLY_SPAN_BYTES.get(i)).toSpan())
+                    .isEqualTo(span);
         }
     }
 

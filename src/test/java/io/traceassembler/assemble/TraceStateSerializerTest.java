@@ -5,6 +5,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -40,13 +41,16 @@ class TraceStateSerializerTest {
         TraceState state = full(12, 5);
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(state, out);
-        serializer.serialize(state, out); // two values back to back: copy must stop at the first's end
-        // (DataOutputSerializer does not grow for write(DataInputView, int): room for the whole value.)
+        serializer.serialize(
+                state, out); // two values back to back: copy must stop at the first's end
+        // (DataOutputSerializer does not grow for write(DataInputView, int): room for the whole
+        // value.)
         DataOutputSerializer copied = new DataOutputSerializer(4096);
         DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
         serializer.copy(in, copied);
         assertThat(in.available()).isEqualTo(out.length() / 2);
-        assertSameContent(serializer.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())), state);
+        assertSameContent(
+                serializer.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())), state);
     }
 
     @Test
@@ -66,8 +70,10 @@ class TraceStateSerializerTest {
         TypeSerializerSnapshot<TraceState> snapshot = serializer.snapshotConfiguration();
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
-        TypeSerializerSnapshot<TraceState> read = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        TypeSerializerSnapshot<TraceState> read =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
         TypeSerializer<TraceState> restored = read.restoreSerializer();
         assertThat(restored).isSameAs(serializer);
         TypeSerializerSchemaCompatibility<TraceState> compatibility =

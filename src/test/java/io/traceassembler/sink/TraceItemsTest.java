@@ -16,7 +16,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TraceItemsTest {
-    private static final long START_MICROS = Instant.parse("2026-01-05T10:00:00.123Z").toEpochMilli() * 1000 + 456;
+    private static final long START_MICROS =
+            Instant.parse("2026-01-05T10:00:00.123Z").toEpochMilli() * 1000 + 456;
 
     static TraceSummary fullSummary() {
         TraceSummary s = new TraceSummary();
@@ -77,8 +78,13 @@ class TraceItemsTest {
     void absentFieldsAreOmittedNotEmpty() {
         Map<String, AttributeValue> item = TraceItems.toItem(minimalSummary(), 1);
 
-        assertThat(item).doesNotContainKeys("services", "root_service", "root_operation", "insights",
-                "primary_insight");
+        assertThat(item)
+                .doesNotContainKeys(
+                        "services",
+                        "root_service",
+                        "root_operation",
+                        "insights",
+                        "primary_insight");
         assertThat(item.get("service_count").n()).isEqualTo("0");
         assertThat(item.get("has_root").bool()).isFalse();
         assertThat(item.get("truncated").bool()).isTrue();
@@ -90,11 +96,15 @@ class TraceItemsTest {
     @Test
     void durationIsPlainMillisecondsToTheMicrosecond() {
         TraceSummary s = minimalSummary();
-        long[][] cases = {{1_234_567, 0}, {1, 0}, {1_000, 0}, {10_000_000_000L, 0}, {0, 0}, {120, 0}};
+        long[][] cases = {
+            {1_234_567, 0}, {1, 0}, {1_000, 0}, {10_000_000_000L, 0}, {0, 0}, {120, 0}
+        };
         String[] expected = {"1234.567", "0.001", "1", "10000000", "0", "0.12"};
         for (int i = 0; i < cases.length; i++) {
             s.endMicros = s.startMicros + cases[i][0];
-            assertThat(TraceItems.durationMillis(s)).as("%d µs", cases[i][0]).isEqualTo(expected[i]);
+            assertThat(TraceItems.durationMillis(s))
+                    .as("%d µs", cases[i][0])
+                    .isEqualTo(expected[i]);
         }
     }
 

@@ -14,8 +14,9 @@ import java.io.IOException;
 /**
  * JUnit face of {@link Emulators}: runs kinesis-local and/or dynalite for a test class. Use as
  * {@code @RegisterExtension static final LocalEmulators EMULATORS = LocalEmulators.dynamoDbOnly();}
- * or as an {@link AutoCloseable} with {@link #start()}. It also gives admin clients of both emulators (closed with
- * them) and the properties of a job that reads spans from and writes summaries to them ({@link #jobProperties}).
+ * or as an {@link AutoCloseable} with {@link #start()}. It also gives admin clients of both
+ * emulators (closed with them) and the properties of a job that reads spans from and writes
+ * summaries to them ({@link #jobProperties}).
  */
 public final class LocalEmulators implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     /** The region of every client of the emulators (they accept any). */
@@ -67,16 +68,20 @@ public final class LocalEmulators implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
-     * The properties of a job on these emulators: spans from {@code spanStream} on kinesis-local, read from
-     * TRIM_HORIZON (records put before the job started are read too), summaries to {@code table} on dynalite,
-     * insight metrics off. A test adds its own settings (assembly timing, other sinks) with {@code set}.
+     * The properties of a job on these emulators: spans from {@code spanStream} on kinesis-local,
+     * read from TRIM_HORIZON (records put before the job started are read too), summaries to {@code
+     * table} on dynalite, insight metrics off. A test adds its own settings (assembly timing, other
+     * sinks) with {@code set}.
      */
     public PropertyGroups jobProperties(String spanStream, String table) {
         return sourceAndStore(spanStream, table).set("InsightMetrics", "enabled", "false");
     }
 
-    /** {@link #jobProperties(String, String)} with the insight metrics going to {@code cloudWatch}. */
-    public PropertyGroups jobProperties(String spanStream, String table, CloudWatchStub cloudWatch) {
+    /**
+     * {@link #jobProperties(String, String)} with the insight metrics going to {@code cloudWatch}.
+     */
+    public PropertyGroups jobProperties(
+            String spanStream, String table, CloudWatchStub cloudWatch) {
         return sourceAndStore(spanStream, table)
                 .set("InsightMetrics", "namespace", "Test/Insights")
                 .set("InsightMetrics", "aws.region", REGION)
@@ -94,7 +99,10 @@ public final class LocalEmulators implements BeforeAllCallback, AfterAllCallback
                 .set("TraceStore", "aws.endpoint", dynamoDbEndpoint());
     }
 
-    /** The emulators themselves, e.g. to suspend and resume one ({@link Emulators#suspendDynamoDb()}). */
+    /**
+     * The emulators themselves, e.g. to suspend and resume one ({@link
+     * Emulators#suspendDynamoDb()}).
+     */
     public Emulators emulators() {
         return emulators;
     }

@@ -1,5 +1,7 @@
 package io.traceassembler.generate;
 
+import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.opentelemetry.api.common.AttributeKey;
@@ -18,19 +20,18 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesEncoder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -43,9 +44,10 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Encodes spans into stream records exactly as producers do, with the producers' own libraries where
- * they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code SpanBytesEncoder}, the KPL's
- * {@code AggregatedRecord} message; the seed's native JSON shapes with Jackson.
+ * Encodes spans into stream records exactly as producers do, with the producers' own libraries
+ * where they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code
+ * SpanBytesEncoder}, the KPL's {@code AggregatedRecord} message; the seed's native JSON shapes with
+ * Jackson.
  */
 public final class RecordEncoder {
 
@@ -53,13 +55,18 @@ public final class RecordEncoder {
     static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter PYTHON_ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter PYTHON_ISO_SECONDS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-    private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("trace-assembler-generator");
+    private static final InstrumentationScopeInfo SCOPE =
+            InstrumentationScopeInfo.create("trace-assembler-generator");
 
     private RecordEncoder() {}
 
-    /** One record holding these spans; for the native encodings a single span is an object, several an array. */
+    /**
+     * One record holding these spans; for the native encodings a single span is an object, several
+     * an array.
+     */
     public static byte[] encode(List<GeneratedSpan> spans, Encoding encoding) {
         try {
             switch (encoding) {
@@ -96,13 +103,15 @@ public final class RecordEncoder {
                             ? gzipped
                             : java.util.Arrays.copyOf(gzipped, gzipped.length - 8);
                 case ZLIB:
-                    try (DeflaterOutputStream zlib = new DeflaterOutputStream(bytes, new Deflater())) {
+                    try (DeflaterOutputStream zlib =
+                            new DeflaterOutputStream(bytes, new Deflater())) {
                         zlib.write(data);
                     }
                     return bytes.toByteArray();
                 case DEFLATE:
                     try (DeflaterOutputStream deflate =
-                            new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+                            new DeflaterOutputStream(
+                                    bytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
                         deflate.write(data);
                     }
                     return bytes.toByteArray();
@@ -115,9 +124,9 @@ public final class RecordEncoder {
     }
 
     /**
-     * Aggregates user records as the Kinesis Producer Library does: magic, the KPL's own
-     * {@code AggregatedRecord} protobuf message (generated class shipped, shaded, in flink-connector-kinesis),
-     * then the MD5 of that message.
+     * Aggregates user records as the Kinesis Producer Library does: magic, the KPL's own {@code
+     * AggregatedRecord} protobuf message (generated class shipped, shaded, in
+     * flink-connector-kinesis), then the MD5 of that message.
      */
     public static byte[] kplAggregate(List<byte[]> records, List<String> partitionKeys) {
         if (records.size() != partitionKeys.size()) {
@@ -133,9 +142,12 @@ public final class RecordEncoder {
                 keyIndex.put(key, index);
                 aggregate.addPartitionKeyTable(key);
             }
-            aggregate.addRecords(Messages.Record.newBuilder()
-                    .setPartitionKeyIndex(index)
-                    .setData(org.apache.flink.kinesis.shaded.com.google.protobuf.ByteString.copyFrom(records.get(i))));
+            aggregate.addRecords(
+                    Messages.Record.newBuilder()
+                            .setPartitionKeyIndex(index)
+                            .setData(
+                                    org.apache.flink.kinesis.shaded.com.google.protobuf.ByteString
+                                            .copyFrom(records.get(i))));
         }
         byte[] message = aggregate.build().toByteArray();
         byte[] md5;
@@ -151,24 +163,35 @@ public final class RecordEncoder {
         return out;
     }
 
-    /** Python's {@code datetime.isoformat()} of a naive UTC time: microseconds only when non-zero. */
+    /**
+     * Python's {@code datetime.isoformat()} of a naive UTC time: microseconds only when non-zero.
+     */
     public static String pythonIsoFormat(long epochNanos) {
         long micros = Math.floorDiv(epochNanos, 1000L);
         long seconds = Math.floorDiv(micros, 1_000_000L);
         int microsOfSecond = (int) Math.floorMod(micros, 1_000_000L);
-        String text = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(PYTHON_ISO_SECONDS);
-        return microsOfSecond == 0 ? text : text + String.format(Locale.ROOT, ".%06d", microsOfSecond);
+        String text =
+                LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(PYTHON_ISO_SECONDS);
+        return microsOfSecond == 0
+                ? text
+                : text + String.format(Locale.ROOT, ".%06d", microsOfSecond);
     }
 
-    /** The seed's {@code duration_ms}: {@code (end - start).total_seconds() * 1000} on microsecond datetimes. */
+    /**
+     * The seed's {@code duration_ms}: {@code (end - start).total_seconds() * 1000} on microsecond
+     * datetimes.
+     */
     public static double pythonDurationMillis(GeneratedSpan span) {
-        long micros = Math.floorDiv(span.endEpochNanos, 1000L) - Math.floorDiv(span.startEpochNanos, 1000L);
+        long micros =
+                Math.floorDiv(span.endEpochNanos, 1000L)
+                        - Math.floorDiv(span.startEpochNanos, 1000L);
         return micros / 1e6 * 1000;
     }
 
     // ---------------------------------------------------------------- native JSON
 
-    private static byte[] encodeNative(List<GeneratedSpan> spans, Encoding encoding) throws IOException {
+    private static byte[] encodeNative(List<GeneratedSpan> spans, Encoding encoding)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             if (spans.size() != 1) {
@@ -210,7 +233,8 @@ public final class RecordEncoder {
     }
 
     /** The dict that the seed's {@code _send_span_to_kinesis} builds. */
-    private static void writeNativeKinesisRecord(JsonGenerator json, GeneratedSpan span) throws IOException {
+    private static void writeNativeKinesisRecord(JsonGenerator json, GeneratedSpan span)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("trace_id", span.traceId);
         json.writeStringField("span_id", span.spanId);
@@ -239,25 +263,30 @@ public final class RecordEncoder {
     private static byte[] encodeZipkin(List<GeneratedSpan> spans) {
         List<zipkin2.Span> zipkinSpans = new ArrayList<>(spans.size());
         for (GeneratedSpan span : spans) {
-            // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a reporter would.
+            // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a
+            // reporter would.
             long startMicros = Math.floorDiv(span.startEpochNanos, 1000L);
             long endMicros = Math.floorDiv(span.endEpochNanos, 1000L);
-            zipkin2.Span.Builder builder = zipkin2.Span.newBuilder()
-                    .traceId(span.traceId)
-                    .id(span.spanId)
-                    .parentId(span.parentSpanId)
-                    .name(span.operationName)
-                    .kind(zipkinKind(span.kind))
-                    .timestamp(startMicros)
-                    .duration(endMicros - startMicros)
-                    .localEndpoint(Endpoint.newBuilder().serviceName(span.serviceName).build());
+            zipkin2.Span.Builder builder =
+                    zipkin2.Span.newBuilder()
+                            .traceId(span.traceId)
+                            .id(span.spanId)
+                            .parentId(span.parentSpanId)
+                            .name(span.operationName)
+                            .kind(zipkinKind(span.kind))
+                            .timestamp(startMicros)
+                            .duration(endMicros - startMicros)
+                            .localEndpoint(
+                                    Endpoint.newBuilder().serviceName(span.serviceName).build());
             if (span.tags != null) {
                 span.tags.forEach(builder::putTag);
             }
             if (span.isError()) {
-                builder.putTag("error", span.tags != null && span.tags.containsKey("error.message")
-                        ? span.tags.get("error.message")
-                        : "error");
+                builder.putTag(
+                        "error",
+                        span.tags != null && span.tags.containsKey("error.message")
+                                ? span.tags.get("error.message")
+                                : "error");
             }
             zipkinSpans.add(builder.build());
         }
@@ -283,11 +312,13 @@ public final class RecordEncoder {
 
     /**
      * The SDK marshaler groups spans by resource in a hash map whose order changes from run to run;
-     * marshalling one resource (service) at a time, in first-seen order, keeps the bytes reproducible.
-     * Protobuf messages concatenate into one whose repeated {@code resource_spans} holds them all.
+     * marshalling one resource (service) at a time, in first-seen order, keeps the bytes
+     * reproducible. Protobuf messages concatenate into one whose repeated {@code resource_spans}
+     * holds them all.
      */
     private static final class OtlpMarshaler {
-        private static final byte[] JSON_PREFIX = "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] JSON_PREFIX =
+                "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
         private static final byte[] JSON_SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
         final List<TraceRequestMarshaler> perResource;
@@ -341,9 +372,12 @@ public final class RecordEncoder {
         Map<String, List<SpanData>> byService = new LinkedHashMap<>();
         Map<String, Resource> resources = new LinkedHashMap<>();
         for (GeneratedSpan span : spans) {
-            Resource resource = resources.computeIfAbsent(
-                    span.serviceName, name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
-            byService.computeIfAbsent(span.serviceName, name -> new ArrayList<>())
+            Resource resource =
+                    resources.computeIfAbsent(
+                            span.serviceName,
+                            name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
+            byService
+                    .computeIfAbsent(span.serviceName, name -> new ArrayList<>())
                     .add(new GeneratedSpanData(span, resource));
         }
         List<TraceRequestMarshaler> perResource = new ArrayList<>(byService.size());
@@ -374,12 +408,15 @@ public final class RecordEncoder {
 
         @Override
         public SpanKind getKind() {
-            return span.kind == null ? SpanKind.INTERNAL : SpanKind.valueOf(span.kind.toUpperCase(Locale.ROOT));
+            return span.kind == null
+                    ? SpanKind.INTERNAL
+                    : SpanKind.valueOf(span.kind.toUpperCase(Locale.ROOT));
         }
 
         @Override
         public SpanContext getSpanContext() {
-            return SpanContext.create(span.traceId, span.spanId, TraceFlags.getSampled(), TraceState.getDefault());
+            return SpanContext.create(
+                    span.traceId, span.spanId, TraceFlags.getSampled(), TraceState.getDefault());
         }
 
         @Override
@@ -387,7 +424,10 @@ public final class RecordEncoder {
             return span.parentSpanId == null
                     ? SpanContext.getInvalid()
                     : SpanContext.create(
-                            span.traceId, span.parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
+                            span.traceId,
+                            span.parentSpanId,
+                            TraceFlags.getSampled(),
+                            TraceState.getDefault());
         }
 
         @Override

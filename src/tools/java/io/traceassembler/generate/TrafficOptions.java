@@ -19,7 +19,8 @@ public final class TrafficOptions {
     private double badRatio = 0.0;
 
     private TrafficOptions() {
-        // OTLP protobuf is the exporter default, so it dominates; every encoding and compression occurs.
+        // OTLP protobuf is the exporter default, so it dominates; every encoding and compression
+        // occurs.
         encodingWeights.put(Encoding.OTLP_PROTO, 4.0);
         encodingWeights.put(Encoding.OTLP_JSON, 1.0);
         encodingWeights.put(Encoding.ZIPKIN_JSON, 1.0);
@@ -70,7 +71,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of records re-sent (identical bytes) up to {@link #duplicateDelayMillis()} later. */
+    /**
+     * Fraction of records re-sent (identical bytes) up to {@link #duplicateDelayMillis()} later.
+     */
     public TrafficOptions duplicateRatio(double value) {
         duplicateRatio = GeneratorOptions.requireRatio(value, "duplicateRatio");
         return this;
@@ -81,7 +84,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of spans held back and first delivered {@link #lateDelayMillis()} after they ended. */
+    /**
+     * Fraction of spans held back and first delivered {@link #lateDelayMillis()} after they ended.
+     */
     public TrafficOptions lateRatio(double value) {
         lateRatio = GeneratorOptions.requireRatio(value, "lateRatio");
         return this;
@@ -92,7 +97,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of records that are KPL aggregates of 2 to {@link #kplMaxRecords()} user records. */
+    /**
+     * Fraction of records that are KPL aggregates of 2 to {@link #kplMaxRecords()} user records.
+     */
     public TrafficOptions kplRatio(double value) {
         kplRatio = GeneratorOptions.requireRatio(value, "kplRatio");
         return this;
@@ -166,7 +173,8 @@ public final class TrafficOptions {
             total += weight;
         }
         if (total <= 0) {
-            throw new IllegalArgumentException("at least one " + what + " needs a positive weight: " + weights);
+            throw new IllegalArgumentException(
+                    "at least one " + what + " needs a positive weight: " + weights);
         }
         return weights;
     }
