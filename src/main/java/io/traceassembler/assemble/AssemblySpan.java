@@ -79,15 +79,12 @@ public final class AssemblySpan extends SpanFields {
                 parentIdText != null
                         ? parentIdText
                         : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
-        return new Span(
-                traceId.toString(),
-                spanId,
-                parent,
-                serviceName,
-                operationName,
-                startMicros,
-                endMicros,
-                error);
+        Span span = new Span();
+        span.traceId = traceId.toString();
+        span.spanId = spanId;
+        span.parentSpanId = parent;
+        span.copyFieldsOf(this);
+        return span;
     }
 
     @Override

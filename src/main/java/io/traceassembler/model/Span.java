@@ -61,7 +61,12 @@ public class Span extends SpanFields {
                 && Objects.equals(spanId, span.spanId)
                 && Objects.equals(parentSpanId, span.parentSpanId)
                 && Objects.equals(serviceName, span.serviceName)
-                && Objects.equals(operationName, span.operationName);
+                && Objects.equals(operationName, span.operationName)
+                && kind == span.kind
+                && shared == span.shared
+                && Objects.equals(peerService, span.peerService)
+                && Objects.equals(dbSystem, span.dbSystem)
+                && Objects.equals(messagingSystem, span.messagingSystem);
     }
 
     @Override
@@ -74,7 +79,9 @@ public class Span extends SpanFields {
                 operationName,
                 startMicros,
                 endMicros,
-                error);
+                error,
+                kind,
+                shared);
     }
 
     @Override
@@ -95,6 +102,11 @@ public class Span extends SpanFields {
                 + endMicros
                 + ", error="
                 + error
+                + (kind == SpanKind.UNSPECIFIED ? "" : ", kind=" + kind)
+                + (shared ? ", shared" : "")
+                + (peerService == null ? "" : ", peer.service=" + peerService)
+                + (dbSystem == null ? "" : ", db.system=" + dbSystem)
+                + (messagingSystem == null ? "" : ", messaging.system=" + messagingSystem)
                 + '}';
     }
 }

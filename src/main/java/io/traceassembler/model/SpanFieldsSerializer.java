@@ -48,13 +48,23 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
         return deserialize(createInstance(), source);
     }
 
-    /** Service and operation name (Flink's string encoding, null allowed), then start and end. */
+    /** The shared flag in the byte that holds the kind's ordinal. */
+    private static final int SHARED = 0x10;
+
+    /**
+     * Service and operation name (Flink's string encoding, null allowed), start and end, a byte
+     * with the kind's ordinal and the shared flag, then the three attributes (null allowed).
+     */
     protected static void writeNamesAndTimes(SpanFields span, DataOutputView target)
             throws IOException {
         StringValue.writeString(span.serviceName, target);
         StringValue.writeString(span.operationName, target);
         target.writeLong(span.startMicros);
         target.writeLong(span.endMicros);
+        target.writeByte(span.kind.ordinal() | (span.shared ? SHARED : 0));
+        StringValue.writeString(span.peerService, target);
+        StringValue.writeString(span.dbSystem, target);
+        StringValue.writeString(span.messagingSystem, target);
     }
 
     /**
@@ -67,6 +77,12 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
         reuse.operationName = StringValue.readString(source);
         reuse.startMicros = source.readLong();
         reuse.endMicros = source.readLong();
+        int kindAndShared = source.readByte();
+        reuse.kind = SpanKind.of(kindAndShared & ~SHARED);
+        reuse.shared = (kindAndShared & SHARED) != 0;
+        reuse.peerService = StringValue.readString(source);
+        reuse.dbSystem = StringValue.readString(source);
+        reuse.messagingSystem = StringValue.readString(source);
     }
 
     /** Copies what {@link #writeNamesAndTimes} wrote from {@code source} to {@code target}. */
@@ -74,6 +90,9 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
             throws IOException {
         StringValue.copyString(source, target);
         StringValue.copyString(source, target);
-        target.write(source, 2 * Long.BYTES);
+        target.write(source, 2 * Long.BYTES + 1);
+        StringValue.copyString(source, target);
+        StringValue.copyString(source, target);
+        StringValue.copyString(source, target);
     }
 }
