@@ -2,6 +2,7 @@ package io.traceassembler.assemble;
 
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.PeerType;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
 import io.traceassembler.model.TraceSummary;
@@ -159,6 +160,9 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
      */
     private transient HashMap<String, String> serviceNames;
 
+    /** Root cause and critical path of each emitted trace, from its stored spans. */
+    private transient TraceTreeAnalysis treeAnalysis;
+
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
@@ -197,6 +201,7 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         // work there.
         cache = isRocksDb(traceState) ? new TraceCache(cacheMaxTraces, cacheMaxSpans) : null;
         serviceNames = new HashMap<>();
+        treeAnalysis = new TraceTreeAnalysis();
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -227,14 +232,35 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
             trace = new TraceState();
             trace.firstEndMicros = span.endMicros;
             trace.forcedCloseAtMillis = endMillis + maxTraceDurationMillis;
-        } else if (trace.spans.contains(spanKey)) {
+        }
+        String service = span.serviceName;
+        int serviceIndex = service == null ? SpanTable.NO_SERVICE : trace.serviceIndex(service);
+        if (!isNew && trace.spans.isDuplicate(spanKey, span.shared, serviceIndex)) {
             duplicateSpans.inc();
             return;
         }
+        if (service != null && serviceIndex < 0) {
+            service = sharedServiceName(service); // only for a service new to the trace
+            serviceIndex = trace.addService(service);
+        }
 
-        boolean root = span.isRoot();
+        // A Zipkin server half has its client half's parent id, but the client half as its parent.
+        boolean root = span.isRoot() && !span.shared;
         if (trace.spans.size() < maxSpansPerTrace) {
-            trace.spans.append(spanKey, span.parentKey); // not a duplicate: checked above
+            PeerType peerType = PeerType.of(span);
+            trace.spans.append(
+                    spanKey,
+                    span.spanIdText,
+                    span.parentKey,
+                    span.startMicros,
+                    span.endMicros,
+                    serviceIndex,
+                    trace.nameIndex(span.operationName),
+                    trace.nameIndex(peerType.nameIn(span)),
+                    peerType,
+                    span.kind,
+                    span.shared,
+                    span.error);
         } else if (!trace.truncated) {
             trace.truncated = true;
             truncatedTraces.inc();
@@ -246,11 +272,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         }
         trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
         trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
-        String service = span.serviceName;
-        if (service != null && !trace.hasService(service)) {
-            service = sharedServiceName(service); // only for a service new to the trace
-            trace.addService(service);
-        }
         if (root && !trace.hasRoot) {
             trace.hasRoot = true;
             trace.rootService = service == null ? null : sharedServiceName(service);
@@ -457,6 +478,9 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         summary.rootOperation = trace.rootOperation;
         summary.orphanSpanCount = trace.spans.orphanCount();
         summary.truncated = trace.truncated;
+        if (trace.spans.hasColumns()) {
+            treeAnalysis.analyze(trace, summary);
+        }
         summary.revision = ++trace.revision;
         tracesEmitted.inc();
         return summary;

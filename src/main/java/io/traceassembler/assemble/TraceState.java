@@ -1,24 +1,19 @@
 package io.traceassembler.assemble;
 
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Everything {@link TraceAssembler} keeps about one open trace, in one value: counters, bounds, the
- * root, the emit and timer bookkeeping, the span ids with their parents ({@link SpanTable}, 16
- * bytes per span) and the distinct services. One state entry per trace: a cleanup is one delete,
- * and on RocksDB, with the assembler's write-back cache, a trace is read and written once per cache
- * residency instead of once per span. Serialised by {@link TraceStateSerializer}. Times are epoch
- * microseconds for span bounds, epoch milliseconds for timers.
+ * root, the emit and timer bookkeeping, the stored spans ({@link SpanTable}: the span tree the
+ * analysis reads at emit) and the name tables they refer to (services; operations and peers). One
+ * state entry per trace: a cleanup is one delete, and on RocksDB, with the assembler's write-back
+ * cache, a trace is read and written once per cache residency instead of once per span. Serialised
+ * by {@link TraceStateSerializer}. Times are epoch microseconds for span bounds, epoch milliseconds
+ * for timers.
  */
 public final class TraceState {
     /** {@link #timerAt} when no timer is pending. */
     public static final long NO_TIMER = Long.MAX_VALUE;
-
-    /** Above this many services a hash set is kept beside the array (never serialised). */
-    private static final int SERVICES_LINEAR_SCAN_MAX = 16;
 
     /** Every span counted, including those beyond the span cap; duplicates excluded. */
     public int spanCount;
@@ -61,21 +56,23 @@ public final class TraceState {
      */
     public long timerAt = NO_TIMER;
 
-    /** The stored span ids (at most the span cap) with their parents. */
+    /** The stored spans (at most the span cap): the span tree at emit. */
     public SpanTable spans;
 
-    private String[] services;
-    private int serviceCount;
-    private transient Set<String> serviceIndex;
+    /** The distinct services; the stored spans refer to them by index. */
+    final NameTable services;
+
+    /** Operation names and peer names of the stored spans, each once. */
+    final NameTable names;
 
     public TraceState() {
-        this(new SpanTable(), new String[2], 0);
+        this(new SpanTable(), new NameTable(), new NameTable());
     }
 
-    TraceState(SpanTable spans, String[] services, int serviceCount) {
+    TraceState(SpanTable spans, NameTable services, NameTable names) {
         this.spans = spans;
         this.services = services;
-        this.serviceCount = serviceCount;
+        this.names = names;
     }
 
     public long maxEndMillis() {
@@ -83,54 +80,52 @@ public final class TraceState {
     }
 
     public boolean hasService(String service) {
-        if (serviceIndex != null) {
-            return serviceIndex.contains(service);
-        }
-        for (int i = 0; i < serviceCount; i++) {
-            if (services[i].equals(service)) {
-                return true;
-            }
-        }
-        return false;
+        return services.indexOf(service) >= 0;
     }
 
-    /** Adds a service name; false when it is already there. */
-    public boolean addService(String service) {
-        if (hasService(service)) {
-            return false;
-        }
-        if (serviceCount == services.length) {
-            services = Arrays.copyOf(services, serviceCount * 2);
-        }
-        services[serviceCount++] = service;
-        if (serviceIndex != null) {
-            serviceIndex.add(service);
-        } else if (serviceCount > SERVICES_LINEAR_SCAN_MAX) {
-            serviceIndex = new HashSet<>(Arrays.asList(services).subList(0, serviceCount));
-        }
-        return true;
+    /** The service's index, or -1. */
+    public int serviceIndex(String service) {
+        return services.indexOf(service);
+    }
+
+    /** Adds a service name not in the trace yet; returns its index. */
+    public int addService(String service) {
+        return services.add(service);
     }
 
     public int serviceCount() {
-        return serviceCount;
+        return services.size();
     }
 
     public String service(int index) {
-        return services[index];
+        return services.get(index);
     }
 
     /** Adds every service name to {@code target}. */
     public void copyServicesTo(List<String> target) {
-        target.addAll(Arrays.asList(services).subList(0, serviceCount));
+        services.copyTo(target);
+    }
+
+    /** The index of an operation or peer name, added when new; -1 for null. */
+    public int nameIndex(String name) {
+        if (name == null) {
+            return -1;
+        }
+        int i = names.indexOf(name);
+        return i >= 0 ? i : names.add(name);
+    }
+
+    public String name(int index) {
+        return index < 0 ? null : names.get(index);
+    }
+
+    public int nameCount() {
+        return names.size();
     }
 
     /** A deep copy (the heap backend copies state that a running snapshot still reads). */
     public TraceState copy() {
-        TraceState copy =
-                new TraceState(
-                        spans.copy(),
-                        Arrays.copyOf(services, Math.max(1, serviceCount)),
-                        serviceCount);
+        TraceState copy = new TraceState(spans.copy(), services.copy(), names.copy());
         copy.spanCount = spanCount;
         copy.errorCount = errorCount;
         copy.minStartMicros = minStartMicros;
@@ -157,7 +152,7 @@ public final class TraceState {
                 + ", errors="
                 + errorCount
                 + ", services="
-                + serviceCount
+                + services.size()
                 + ", start="
                 + minStartMicros
                 + ", end="

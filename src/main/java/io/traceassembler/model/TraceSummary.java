@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,6 +38,27 @@ public class TraceSummary {
      * ({@code analyze.TraceAnalysis}).
      */
     public List<String> insights = new ArrayList<>();
+
+    /** The error root cause (docs/contracts.md, section 2); null when none. */
+    public String rootCauseService;
+
+    public String rootCauseOperation;
+    public String rootCauseSpanId;
+
+    /**
+     * Critical-path microseconds per service; null when the trace has no single root or is
+     * truncated.
+     */
+    public Map<String, Long> criticalPathMicros;
+
+    public String bottleneckService;
+    public String bottleneckOperation;
+
+    /**
+     * The bottleneck service's share of the root's duration, 0..1 (three decimals); null with no
+     * path.
+     */
+    public Double bottleneckShare;
 
     public TraceSummary() {}
 
@@ -81,7 +103,14 @@ public class TraceSummary {
                 && Objects.equals(services, that.services)
                 && Objects.equals(rootService, that.rootService)
                 && Objects.equals(rootOperation, that.rootOperation)
-                && Objects.equals(insights, that.insights);
+                && Objects.equals(insights, that.insights)
+                && Objects.equals(rootCauseService, that.rootCauseService)
+                && Objects.equals(rootCauseOperation, that.rootCauseOperation)
+                && Objects.equals(rootCauseSpanId, that.rootCauseSpanId)
+                && Objects.equals(criticalPathMicros, that.criticalPathMicros)
+                && Objects.equals(bottleneckService, that.bottleneckService)
+                && Objects.equals(bottleneckOperation, that.bottleneckOperation)
+                && Objects.equals(bottleneckShare, that.bottleneckShare);
     }
 
     @Override
@@ -116,6 +145,24 @@ public class TraceSummary {
                 + revision
                 + ", insights="
                 + insights
+                + (rootCauseService == null
+                        ? ""
+                        : ", rootCause="
+                                + rootCauseService
+                                + "/"
+                                + rootCauseOperation
+                                + "/"
+                                + rootCauseSpanId)
+                + (criticalPathMicros == null
+                        ? ""
+                        : ", criticalPath="
+                                + criticalPathMicros
+                                + ", bottleneck="
+                                + bottleneckService
+                                + "/"
+                                + bottleneckOperation
+                                + "@"
+                                + bottleneckShare)
                 + '}';
     }
 }

@@ -14,9 +14,10 @@ import java.util.Map;
 
 /**
  * Flink type information for {@link TraceSummary}: a POJO whose {@code List<String>} fields use
- * Flink's list serializer. Without it Flink treats {@code java.util.List} as a generic type and
- * serialises the lists with Kryo (which fails under {@code disableGenericTypes()}). Fields are read
- * by reflection so a field added to the summary is never silently dropped.
+ * Flink's list serializer and whose {@code Map} field (the critical path) its map serializer.
+ * Without it Flink treats {@code java.util.List} as a generic type and serialises the lists with
+ * Kryo (which fails under {@code disableGenericTypes()}). Fields are read by reflection so a field
+ * added to the summary is never silently dropped.
  */
 public class TraceSummaryTypeInfoFactory extends TypeInfoFactory<TraceSummary> {
     @Override
@@ -32,7 +33,9 @@ public class TraceSummaryTypeInfoFactory extends TypeInfoFactory<TraceSummary> {
                     field.getName(),
                     field.getType() == List.class
                             ? stringList(field)
-                            : TypeInformation.of(field.getType()));
+                            : field.getType() == Map.class
+                                    ? Types.MAP(Types.STRING, Types.LONG)
+                                    : TypeInformation.of(field.getType()));
         }
         return Types.POJO(TraceSummary.class, fields);
     }

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -44,6 +45,13 @@ public final class TraceItems {
     public static final String TRUNCATED = "truncated";
     public static final String REVISION = "revision";
     public static final String EXPIRES_AT = "expires_at";
+    public static final String ROOT_CAUSE_SERVICE = "root_cause_service";
+    public static final String ROOT_CAUSE_OPERATION = "root_cause_operation";
+    public static final String ROOT_CAUSE_SPAN_ID = "root_cause_span_id";
+    public static final String CRITICAL_PATH = "critical_path";
+    public static final String BOTTLENECK_SERVICE = "bottleneck_service";
+    public static final String BOTTLENECK_OPERATION = "bottleneck_operation";
+    public static final String BOTTLENECK_SHARE = "bottleneck_share";
 
     /**
      * The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when
@@ -94,6 +102,14 @@ public final class TraceItems {
                     public void stringSet(String name, Collection<String> values) {
                         item.put(name, AttributeValue.builder().ss(values).build());
                     }
+
+                    @Override
+                    public void numberMap(String name, Map<String, String> plainNumbers) {
+                        Map<String, AttributeValue> map = new LinkedHashMap<>();
+                        plainNumbers.forEach(
+                                (key, n) -> map.put(key, AttributeValue.builder().n(n).build()));
+                        item.put(name, AttributeValue.builder().m(map).build());
+                    }
                 });
         return item;
     }
@@ -132,6 +148,17 @@ public final class TraceItems {
                             }
                             json.writeEndArray();
                         }
+
+                        @Override
+                        public void numberMap(String name, Map<String, String> plainNumbers)
+                                throws IOException {
+                            json.writeObjectFieldStart(name);
+                            for (Map.Entry<String, String> e : plainNumbers.entrySet()) {
+                                json.writeFieldName(e.getKey());
+                                json.writeNumber(new BigDecimal(e.getValue()));
+                            }
+                            json.writeEndObject();
+                        }
                     });
             json.writeEndObject();
         } catch (IOException e) {
@@ -150,9 +177,12 @@ public final class TraceItems {
      * 0.001}.
      */
     public static String durationMillis(TraceSummary summary) {
-        return BigDecimal.valueOf(summary.endMicros - summary.startMicros, 3)
-                .stripTrailingZeros()
-                .toPlainString();
+        return millis(summary.endMicros - summary.startMicros);
+    }
+
+    /** Microseconds as milliseconds in plain notation: {@code 1234.567}, {@code 12}, {@code 0}. */
+    static String millis(long micros) {
+        return BigDecimal.valueOf(micros, 3).stripTrailingZeros().toPlainString();
     }
 
     /** TTL from the trace's own end time, so a replay writes the same item as the live run did. */
@@ -209,6 +239,26 @@ public final class TraceItems {
             if (primary != null) {
                 v.string(PRIMARY_INSIGHT, primary);
             }
+            if (s.rootCauseService != null) {
+                // The sparse GSI by-root-cause keys on root_cause_service: absent without errors.
+                v.string(ROOT_CAUSE_SERVICE, s.rootCauseService);
+                v.string(ROOT_CAUSE_OPERATION, s.rootCauseOperation);
+                v.string(ROOT_CAUSE_SPAN_ID, s.rootCauseSpanId);
+            }
+            if (s.criticalPathMicros != null) {
+                Map<String, String> path = new TreeMap<>();
+                s.criticalPathMicros.forEach(
+                        (service, micros) -> path.put(service, millis(micros)));
+                v.numberMap(CRITICAL_PATH, path);
+                v.string(BOTTLENECK_SERVICE, s.bottleneckService);
+                v.string(BOTTLENECK_OPERATION, s.bottleneckOperation);
+                v.number(
+                        BOTTLENECK_SHARE,
+                        BigDecimal.valueOf(s.bottleneckShare)
+                                .setScale(3, java.math.RoundingMode.HALF_UP)
+                                .stripTrailingZeros()
+                                .toPlainString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -234,5 +284,7 @@ public final class TraceItems {
         void bool(String name, boolean value) throws IOException;
 
         void stringSet(String name, Collection<String> values) throws IOException;
+
+        void numberMap(String name, Map<String, String> plainNumbers) throws IOException;
     }
 }

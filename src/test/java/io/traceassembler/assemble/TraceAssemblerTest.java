@@ -5,6 +5,7 @@ import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanKind;
 import io.traceassembler.model.SpanSerializer;
 import io.traceassembler.model.TraceSummary;
 
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class TraceAssemblerTest {
     /** 2023-11-14T22:13:20Z, in epoch milliseconds. */
@@ -577,6 +579,131 @@ class TraceAssemblerTest {
     }
 
     /** A span of a trace starting at {@link #T0}; offsets in microseconds. */
+    // ---------------------------------------------------------------- Zipkin shared spans (B3)
+
+    /** The server half of a B3 RPC: the client half's id and parent id, another service, shared. */
+    private static Span serverHalf(
+            Span client, String service, long start, long end, boolean error) {
+        Span server =
+                span(
+                        client.traceId,
+                        client.spanId,
+                        client.parentSpanId,
+                        service,
+                        client.operationName,
+                        start,
+                        end,
+                        error);
+        server.kind = SpanKind.SERVER;
+        server.shared = true;
+        return server;
+    }
+
+    private static Span client(Span span) {
+        span.kind = SpanKind.CLIENT;
+        return span;
+    }
+
+    /**
+     *
+     *
+     * <pre>
+     * root   web      GET /      0..1000 ms
+     *   c    checkout pay        100..900   client half
+     *   c    payment  pay        150..850   server half (shared), ERROR
+     *     d  db       insert     200..400   child of the shared id
+     * </pre>
+     *
+     * Four spans, four services, one error: payment's. The server half is c's child, d the server
+     * half's: the root cause is the payment half (depth 2, d is ok); no orphans.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "rocksdb"})
+    void bothHalvesOfASharedSpanCountAndTheServerErrorIsTheRootCause(String backend)
+            throws Exception {
+        var harness = open(new TraceAssembler(defaults()), backend);
+        Span root = span("t1", "00000000000000a1", null, "web", "GET /", 0, 1_000_000, false);
+        Span clientHalf =
+                client(
+                        span(
+                                "t1",
+                                "00000000000000c1",
+                                "00000000000000a1",
+                                "checkout",
+                                "pay",
+                                100_000,
+                                900_000,
+                                false));
+        Span server = serverHalf(clientHalf, "payment", 150_000, 850_000, true);
+        Span child =
+                span(
+                        "t1",
+                        "00000000000000d1",
+                        "00000000000000c1",
+                        "db",
+                        "insert",
+                        200_000,
+                        400_000,
+                        false);
+
+        // The server half first; then a retry of each half, which count once.
+        harness.processElement(server, 850);
+        harness.processElement(child, 400);
+        harness.processElement(clientHalf, 900);
+        harness.processElement(root, 1_000);
+        harness.processElement(serverHalf(clientHalf, "payment", 150_000, 850_000, true), 850);
+        harness.processElement(
+                client(
+                        span(
+                                "t1",
+                                "00000000000000c1",
+                                "00000000000000a1",
+                                "checkout",
+                                "pay",
+                                100_000,
+                                900_000,
+                                false)),
+                900);
+        harness.processWatermark(T0 + 1_000 + GAP);
+
+        TraceSummary s = harness.extractOutputValues().get(0);
+        assertThat(s.spanCount).isEqualTo(4);
+        assertThat(s.services).containsExactly("checkout", "db", "payment", "web");
+        assertThat(s.errorCount).isEqualTo(1);
+        assertThat(s.orphanSpanCount).isZero();
+        assertThat(s.rootService).isEqualTo("web");
+        assertThat(s.rootCauseService).isEqualTo("payment");
+        assertThat(s.rootCauseOperation).isEqualTo("pay");
+        assertThat(s.rootCauseSpanId).isEqualTo("00000000000000c1");
+        // Critical path, worked out by hand: web 900..1000 and 0..100 (200 ms); checkout (client
+        // half)
+        // 850..900 and 100..150 (100); payment 400..850 and 150..200 (500); db 200..400 (200).
+        assertThat(s.criticalPathMicros)
+                .containsOnly(
+                        entry("web", 200_000L),
+                        entry("checkout", 100_000L),
+                        entry("payment", 500_000L),
+                        entry("db", 200_000L));
+        assertThat(s.bottleneckService).isEqualTo("payment");
+        assertThat(s.bottleneckOperation).isEqualTo("pay");
+        assertThat(s.bottleneckShare).isEqualTo(0.5);
+    }
+
+    @Test
+    void outsideZipkinARepeatedSpanIdIsARetryEvenFromAnotherService() throws Exception {
+        var harness = open(new TraceAssembler(defaults()), "heap");
+        harness.processElement(
+                span("t1", "00000000000000a1", null, "web", "GET /", 0, 10_000, false), 10);
+        harness.processElement(
+                span("t1", "00000000000000a1", null, "other", "GET /", 0, 10_000, true), 10);
+        harness.processWatermark(T0 + 10 + GAP);
+
+        TraceSummary s = harness.extractOutputValues().get(0);
+        assertThat(s.spanCount).isEqualTo(1);
+        assertThat(s.errorCount).isZero();
+        assertThat(s.rootCauseService).isNull();
+    }
+
     private static Span span(
             String traceId,
             String spanId,

@@ -75,6 +75,41 @@ class TraceItemsTest {
     }
 
     @Test
+    void analysisFieldsAsDynamoDbAttributesAndJson() {
+        TraceSummary s = fullSummary();
+        s.rootCauseService = "db";
+        s.rootCauseOperation = "INSERT orders";
+        s.rootCauseSpanId = "00f067aa0ba902b7";
+        s.criticalPathMicros = new java.util.HashMap<>(Map.of("api", 234_567L, "db", 1_000_000L));
+        s.bottleneckService = "db";
+        s.bottleneckOperation = "INSERT orders";
+        s.bottleneckShare = 0.81; // 1,000,000 / 1,234,567 = 0.8100...
+
+        Map<String, AttributeValue> item = TraceItems.toItem(s, 30);
+        assertThat(item.get("root_cause_service").s()).isEqualTo("db");
+        assertThat(item.get("root_cause_operation").s()).isEqualTo("INSERT orders");
+        assertThat(item.get("root_cause_span_id").s()).isEqualTo("00f067aa0ba902b7");
+        assertThat(item.get("critical_path").m()).containsOnlyKeys("api", "db");
+        assertThat(item.get("critical_path").m().get("api").n()).isEqualTo("234.567");
+        assertThat(item.get("critical_path").m().get("db").n()).isEqualTo("1000");
+        assertThat(item.get("bottleneck_service").s()).isEqualTo("db");
+        assertThat(item.get("bottleneck_operation").s()).isEqualTo("INSERT orders");
+        assertThat(item.get("bottleneck_share").n()).isEqualTo("0.81");
+
+        assertThat(TraceItems.toJsonLine(s, 30))
+                .contains("\"root_cause_service\":\"db\"")
+                .contains("\"critical_path\":{\"api\":234.567,\"db\":1000}")
+                .contains("\"bottleneck_share\":0.81");
+        // Without errors and without a single root, none of them.
+        assertThat(TraceItems.toItem(minimalSummary(), 1))
+                .doesNotContainKeys(
+                        "root_cause_service",
+                        "critical_path",
+                        "bottleneck_service",
+                        "bottleneck_share");
+    }
+
+    @Test
     void absentFieldsAreOmittedNotEmpty() {
         Map<String, AttributeValue> item = TraceItems.toItem(minimalSummary(), 1);
 
