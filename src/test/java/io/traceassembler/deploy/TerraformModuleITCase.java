@@ -93,7 +93,10 @@ class TerraformModuleITCase {
         assertThat(all).doesNotContain("aws.endpoint\"  =", "\"aws.endpoint\" =");
         assertThat(all)
                 .contains(
-                        "\"by-root-service\"", "\"by-insight\"", "attribute_name = \"expires_at\"");
+                        "\"by-root-service\"",
+                        "\"by-insight\"",
+                        "\"by-root-cause\"",
+                        "attribute_name = \"expires_at\"");
         assertThat(all).contains("cloudwatch:namespace");
     }
 

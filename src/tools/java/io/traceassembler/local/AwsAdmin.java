@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
 public final class AwsAdmin implements AutoCloseable {
     public static final String INDEX_BY_ROOT_SERVICE = "by-root-service";
     public static final String INDEX_BY_INSIGHT = "by-insight";
+    public static final String INDEX_BY_ROOT_CAUSE = "by-root-cause";
     private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final AwsEndpoint aws;
@@ -64,7 +65,8 @@ public final class AwsAdmin implements AutoCloseable {
     /**
      * Creates the trace table (if absent): partition key {@code trace_id}, on-demand billing, and
      * the GSIs {@code by-root-service} (root_service / start_epoch_ms) and {@code by-insight}
-     * (primary_insight / start_epoch_ms; sparse, as only traces with an insight carry the key).
+     * (primary_insight / start_epoch_ms; sparse, as only traces with an insight carry the key) and
+     * {@code by-root-cause} (root_cause_service / start_epoch_ms; sparse: only traces with errors).
      * Waits until it is ACTIVE.
      */
     public void createTraceTable(String tableName) {
@@ -82,12 +84,18 @@ public final class AwsAdmin implements AutoCloseable {
                                                     TraceItems.PRIMARY_INSIGHT,
                                                     ScalarAttributeType.S),
                                             attribute(
+                                                    TraceItems.ROOT_CAUSE_SERVICE,
+                                                    ScalarAttributeType.S),
+                                            attribute(
                                                     TraceItems.START_EPOCH_MS,
                                                     ScalarAttributeType.N))
                                     .keySchema(key(TraceItems.TRACE_ID, KeyType.HASH))
                                     .globalSecondaryIndexes(
                                             index(INDEX_BY_ROOT_SERVICE, TraceItems.ROOT_SERVICE),
-                                            index(INDEX_BY_INSIGHT, TraceItems.PRIMARY_INSIGHT)));
+                                            index(INDEX_BY_INSIGHT, TraceItems.PRIMARY_INSIGHT),
+                                            index(
+                                                    INDEX_BY_ROOT_CAUSE,
+                                                    TraceItems.ROOT_CAUSE_SERVICE)));
         } catch (ResourceInUseException alreadyExists) {
             // idempotent
         }
