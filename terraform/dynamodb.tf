@@ -1,6 +1,7 @@
-# One item per trace (docs/contracts.md, section 2). Both GSIs are sparse: root_service is absent when no root
+# One item per trace (docs/contracts.md, section 2). The GSIs are sparse: root_service is absent when no root
 # span arrived, primary_insight (the most severe insight: trace_errors > slow_trace > high_service_count)
-# is absent when the trace has no insight. Projection ALL: the items are small summaries, every field is
+# is absent when the trace has no insight, root_cause_service when it has no error ("recent failures caused
+# by service X" is a query on by-root-cause, not a scan). Projection ALL: the items are small summaries, every field is
 # useful in a query result, and fields the job adds later are projected without an index rebuild.
 resource "aws_dynamodb_table" "traces" {
   name                        = local.trace_table_name
@@ -24,6 +25,11 @@ resource "aws_dynamodb_table" "traces" {
   }
 
   attribute {
+    name = "root_cause_service"
+    type = "S"
+  }
+
+  attribute {
     name = "start_epoch_ms"
     type = "N"
   }
@@ -38,6 +44,13 @@ resource "aws_dynamodb_table" "traces" {
   global_secondary_index {
     name            = "by-insight"
     hash_key        = "primary_insight"
+    range_key       = "start_epoch_ms"
+    projection_type = "ALL"
+  }
+
+  global_secondary_index {
+    name            = "by-root-cause"
+    hash_key        = "root_cause_service"
     range_key       = "start_epoch_ms"
     projection_type = "ALL"
   }

@@ -83,7 +83,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = toset([for g in aws_dynamodb_table.traces.global_secondary_index : g.name]) == toset(["by-root-service", "by-insight"])
+    condition     = toset([for g in aws_dynamodb_table.traces.global_secondary_index : g.name]) == toset(["by-root-service", "by-insight", "by-root-cause"])
     error_message = "both GSIs exist"
   }
 

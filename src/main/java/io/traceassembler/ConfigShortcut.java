@@ -12,8 +12,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.util.List;
 
 /**
- * A command-line flag that stands for one configuration key: {@code --session-gap 10s} is
- * {@code --set TraceAssembly.session.gap=10s}. Its help text is the key's declared description and default.
+ * A command-line flag that stands for one configuration key: {@code --session-gap 10s} is {@code
+ * --set TraceAssembly.session.gap=10s}. Its help text is the key's declared description and
+ * default.
  */
 final class ConfigShortcut {
     final String flag;
@@ -31,16 +32,18 @@ final class ConfigShortcut {
     /** Adds the flags to a command, in the order given. */
     static void addAll(CommandSpec command, List<ConfigShortcut> shortcuts) {
         for (ConfigShortcut s : shortcuts) {
-            command.addOption(OptionSpec.builder(s.flag)
-                    .paramLabel(s.paramLabel)
-                    .type(String.class)
-                    .description(ConfigDocs.describe(s.group, s.option))
-                    .build());
+            command.addOption(
+                    OptionSpec.builder(s.flag)
+                            .paramLabel(s.paramLabel)
+                            .type(String.class)
+                            .description(ConfigDocs.describe(s.group, s.option))
+                            .build());
         }
     }
 
     /** Sets the key of every shortcut given on the command line. */
-    static void applyAll(CommandSpec command, List<ConfigShortcut> shortcuts, PropertyGroups groups) {
+    static void applyAll(
+            CommandSpec command, List<ConfigShortcut> shortcuts, PropertyGroups groups) {
         for (ConfigShortcut s : shortcuts) {
             String value = command.findOption(s.flag).getValue();
             if (value != null) {

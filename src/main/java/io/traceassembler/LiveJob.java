@@ -22,8 +22,8 @@ import java.util.StringJoiner;
  *     late spans   -> late-span-dead-letters -> (the same)
  * </pre>
  *
- * The trace-assembler operator also analyses each trace as it emits it (insights on a side output). Watermarks
- * are assigned after decoding, not in the source: see {@link KinesisSpanSource}.
+ * The trace-assembler operator also analyses each trace as it emits it (insights on a side output).
+ * Watermarks are assigned after decoding, not in the source: see {@link KinesisSpanSource}.
  */
 public final class LiveJob {
     /** Locally, when the environment has not enabled checkpointing (Managed Flink always has). */
@@ -36,23 +36,32 @@ public final class LiveJob {
         build(env, config, InsightMetricAggregator.DEFAULT_FLUSH_INTERVAL);
     }
 
-    /** As {@link #build(StreamExecutionEnvironment, TraceAssemblerConfig)}; tests flush metrics sooner. */
-    static void build(StreamExecutionEnvironment env, TraceAssemblerConfig config, Duration metricsFlushInterval) {
-        // Every type that crosses operators has a Flink serializer; fail at build time rather than fall back to Kryo.
+    /**
+     * As {@link #build(StreamExecutionEnvironment, TraceAssemblerConfig)}; tests flush metrics
+     * sooner.
+     */
+    static void build(
+            StreamExecutionEnvironment env,
+            TraceAssemblerConfig config,
+            Duration metricsFlushInterval) {
+        // Every type that crosses operators has a Flink serializer; fail at build time rather than
+        // fall back to Kryo.
         env.getConfig().disableGenericTypes();
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             // Sinks flush and the source commits shard positions on checkpoints.
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
-        DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                .name("kinesis-span-source")
-                .uid(KinesisSpanSource.UID);
+        DataStream<RawRecord> records =
+                env.addSource(KinesisSpanSource.create(config.spanSource))
+                        .name("kinesis-span-source")
+                        .uid(KinesisSpanSource.UID);
         LiveSinks.attach(TracePipeline.build(records, config), config, metricsFlushInterval);
     }
 
     /**
-     * The resolved configuration, one {@code Group.key=value} per entry, for the log at job start. The
-     * configuration holds no credentials (the SDK's default chain or the emulator dummies supply them).
+     * The resolved configuration, one {@code Group.key=value} per entry, for the log at job start.
+     * The configuration holds no credentials (the SDK's default chain or the emulator dummies
+     * supply them).
      */
     public static String describe(TraceAssemblerConfig config) {
         StringJoiner out = new StringJoiner("\n  ", "Configuration:\n  ", "");

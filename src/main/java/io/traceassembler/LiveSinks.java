@@ -1,5 +1,8 @@
 package io.traceassembler;
 
+import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Span;
 import io.traceassembler.sink.CloudWatchMetricsSink;
 import io.traceassembler.sink.DeadLetterLog;
 import io.traceassembler.sink.DeadLetterStreamSink;
@@ -9,10 +12,6 @@ import io.traceassembler.sink.MetricDatumRecord;
 import io.traceassembler.sink.MetricPoint;
 import io.traceassembler.sink.TraceMetricPoints;
 import io.traceassembler.sink.TraceStoreSink;
-
-import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.model.DeadLetter;
-import io.traceassembler.model.Span;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -27,14 +26,18 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
- * The AWS sinks of the pipeline's outputs, shared by the live job and by replay without {@code --output}:
+ * The AWS sinks of the pipeline's outputs, shared by the live job and by replay without {@code
+ * --output}:
+ *
  * <ul>
  *   <li>summaries &rarr; the DynamoDB trace table;
- *   <li>summaries &rarr; metric points &rarr; per-minute aggregates &rarr; CloudWatch, when
- *       {@code InsightMetrics.enabled};
- *   <li>dead letters, and late spans beyond the allowed lateness, &rarr; the dead-letter stream when
- *       {@code DeadLetters.stream.name} is set, otherwise counted and logged at a bounded rate.
+ *   <li>summaries &rarr; metric points &rarr; per-minute aggregates &rarr; CloudWatch, when {@code
+ *       InsightMetrics.enabled};
+ *   <li>dead letters, and late spans beyond the allowed lateness, &rarr; the dead-letter stream
+ *       when {@code DeadLetters.stream.name} is set, otherwise counted and logged at a bounded
+ *       rate.
  * </ul>
+ *
  * The uids below are part of the savepoint format: never change them.
  */
 public final class LiveSinks {
@@ -59,41 +62,57 @@ public final class LiveSinks {
     }
 
     /**
-     * As {@link #attach(TracePipeline.Outputs, TraceAssemblerConfig)}; tests shorten how often metric
-     * aggregates are flushed. Checks that the trace table exists first, so a missing table fails at
-     * job start with a clear message rather than at the first write.
+     * As {@link #attach(TracePipeline.Outputs, TraceAssemblerConfig)}; tests shorten how often
+     * metric aggregates are flushed. Checks that the trace table exists first, so a missing table
+     * fails at job start with a clear message rather than at the first write.
      */
-    public static void attach(TracePipeline.Outputs outputs, TraceAssemblerConfig config, Duration metricsFlushInterval) {
+    public static void attach(
+            TracePipeline.Outputs outputs,
+            TraceAssemblerConfig config,
+            Duration metricsFlushInterval) {
         attach(outputs, config, metricsFlushInterval, UnaryOperator.identity());
     }
 
     /**
-     * As {@link #attach(TracePipeline.Outputs, TraceAssemblerConfig, Duration)}, with the CloudWatch sink's
-     * builder (configured from {@code InsightMetrics}) passed through {@code cloudWatchTuning} first: tests
-     * shorten its retries and backoff so an outage drops datums in seconds rather than ~15 s.
+     * As {@link #attach(TracePipeline.Outputs, TraceAssemblerConfig, Duration)}, with the
+     * CloudWatch sink's builder (configured from {@code InsightMetrics}) passed through {@code
+     * cloudWatchTuning} first: tests shorten its retries and backoff so an outage drops datums in
+     * seconds rather than ~15 s.
      */
-    public static void attach(TracePipeline.Outputs outputs, TraceAssemblerConfig config, Duration metricsFlushInterval,
+    public static void attach(
+            TracePipeline.Outputs outputs,
+            TraceAssemblerConfig config,
+            Duration metricsFlushInterval,
             UnaryOperator<CloudWatchMetricsSink.Builder> cloudWatchTuning) {
         TraceStoreSink.verifyTableExists(config.traceStore);
-        outputs.summaries.sinkTo(TraceStoreSink.create(config.traceStore))
+        outputs.summaries
+                .sinkTo(TraceStoreSink.create(config.traceStore))
                 .name("trace-store")
                 .uid(TRACE_STORE_UID);
 
         if (config.insightMetrics.enabled) {
-            DataStream<MetricPoint> insightCounts = outputs.insights
-                    .map(TraceMetricPoints::insightCount, TypeInformation.of(MetricPoint.class))
-                    .name("insight-metric-points")
-                    .uid(INSIGHT_POINTS_UID);
+            DataStream<MetricPoint> insightCounts =
+                    outputs.insights
+                            .map(
+                                    TraceMetricPoints::insightCount,
+                                    TypeInformation.of(MetricPoint.class))
+                            .name("insight-metric-points")
+                            .uid(INSIGHT_POINTS_UID);
             outputs.summaries
                     .flatMap(new TraceMetricPoints(), TypeInformation.of(MetricPoint.class))
                     .name("trace-metric-points")
                     .uid(METRIC_POINTS_UID)
                     .union(insightCounts)
                     .keyBy(InsightMetricAggregator::seriesKey, Types.STRING)
-                    .process(new InsightMetricAggregator(metricsFlushInterval), TypeInformation.of(MetricDatumRecord.class))
+                    .process(
+                            new InsightMetricAggregator(metricsFlushInterval),
+                            TypeInformation.of(MetricDatumRecord.class))
                     .name("insight-metrics")
                     .uid(INSIGHT_METRICS_UID)
-                    .sinkTo(cloudWatchTuning.apply(CloudWatchMetricsSink.builder(config.insightMetrics)).build())
+                    .sinkTo(
+                            cloudWatchTuning
+                                    .apply(CloudWatchMetricsSink.builder(config.insightMetrics))
+                                    .build())
                     .name("cloudwatch-metrics")
                     .uid(CLOUDWATCH_UID);
         } else {
@@ -101,26 +120,32 @@ public final class LiveSinks {
         }
 
         String sourceStream = config.spanSource.streamName;
-        DataStream<DeadLetter> deadLetters = outputs.deadLetters.union(outputs.lateSpans
-                .map(new LateSpanDeadLetter(sourceStream), TypeInformation.of(DeadLetter.class))
-                .name("late-span-dead-letters")
-                .uid(LATE_SPAN_DEAD_LETTERS_UID));
+        DataStream<DeadLetter> deadLetters =
+                outputs.deadLetters.union(
+                        outputs.lateSpans
+                                .map(
+                                        new LateSpanDeadLetter(sourceStream),
+                                        TypeInformation.of(DeadLetter.class))
+                                .name("late-span-dead-letters")
+                                .uid(LATE_SPAN_DEAD_LETTERS_UID));
         if (config.deadLetters.streamName != null) {
-            deadLetters.sinkTo(DeadLetterStreamSink.create(config.deadLetters))
+            deadLetters
+                    .sinkTo(DeadLetterStreamSink.create(config.deadLetters))
                     .name("dead-letter-stream")
                     .uid(DEAD_LETTER_STREAM_UID);
         } else {
-            deadLetters.sinkTo(new DeadLetterLog())
+            deadLetters
+                    .sinkTo(new DeadLetterLog())
                     .name("dead-letter-log")
                     .uid(DEAD_LETTER_LOG_UID);
         }
     }
 
     /**
-     * A span that arrived after its trace's state was cleaned up, as a dead letter: the span in the native
-     * JSON shape as the record, so it can be inspected or fed back in. The span's original shard and
-     * sequence number are not known after decoding: origin is the span stream, partition and position are
-     * absent.
+     * A span that arrived after its trace's state was cleaned up, as a dead letter: the span in the
+     * native JSON shape as the record, so it can be inspected or fed back in. The span's original
+     * shard and sequence number are not known after decoding: origin is the span stream, partition
+     * and position are absent.
      */
     public static final class LateSpanDeadLetter implements MapFunction<Span, DeadLetter> {
         private static final long serialVersionUID = 1L;

@@ -2,9 +2,9 @@ package io.traceassembler;
 
 import io.traceassembler.config.InsightsOptions;
 import io.traceassembler.config.SpanSourceOptions;
+import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.config.TraceAssemblyOptions;
 import io.traceassembler.config.TraceStoreOptions;
-import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.sink.JsonLines;
@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,51 +43,92 @@ import java.util.function.Predicate;
  * trace's timers once at the end of the input, so each trace gets exactly one final summary and the
  * same input always gives the same output.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Replays archived span records (files or folders, local or s3://, optionally .gz) "
-                + "through the same assembly code as the live job and writes trace summaries, insights and "
-                + "dead letters as JSON lines under --output, or, without --output, to the DynamoDB table and "
-                + "CloudWatch namespace of the configuration.")
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Replays archived span records (files or folders, local or s3://, optionally .gz) "
+                        + "through the same assembly code as the live job and writes trace summaries, insights and "
+                        + "dead letters as JSON lines under --output, or, without --output, to the DynamoDB table and "
+                        + "CloudWatch namespace of the configuration.")
 final class ReplayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
 
-    @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "An archive file or folder (read recursively). *.jsonl/*.json/*.ndjson: one record per line; "
-                    + "*.kinesis.jsonl: `aws kinesis get-records` envelopes. Repeatable.")
+    @Option(
+            names = "--input",
+            paramLabel = "PATH",
+            required = true,
+            description =
+                    "An archive file or folder (read recursively). *.jsonl/*.json/*.ndjson: one record per line; "
+                            + "*.kinesis.jsonl: `aws kinesis get-records` envelopes. Repeatable.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "Output folder: DIR/traces/, DIR/insights/, DIR/dead-letters/ (JSON lines). "
-                    + "Without it, replay writes to DynamoDB and CloudWatch like the live job.")
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description =
+                    "Output folder: DIR/traces/, DIR/insights/, DIR/dead-letters/ (JSON lines). "
+                            + "Without it, replay writes to DynamoDB and CloudWatch like the live job.")
     String output;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: number of cores).")
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Job parallelism (default: number of cores).")
     Integer parallelism;
 
-    @Option(names = "--streaming",
-            description = "Run in STREAMING mode with watermarks and timers as the live job does, instead of BATCH.")
+    @Option(
+            names = "--streaming",
+            description =
+                    "Run in STREAMING mode with watermarks and timers as the live job does, instead of BATCH.")
     boolean streaming;
 
-    @Mixin
-    ConfigFlags configFlags = new ConfigFlags();
+    @Mixin ConfigFlags configFlags = new ConfigFlags();
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    /** Flags that stand for one configuration key each (added to the command by {@link #newCommandLine}). */
-    static final List<ConfigShortcut> CONFIG_SHORTCUTS = List.of(
-            new ConfigShortcut("--format", "FORMAT", SpanSourceOptions.GROUP, SpanSourceOptions.FORMAT),
-            new ConfigShortcut("--session-gap", "DURATION", TraceAssemblyOptions.GROUP,
-                    TraceAssemblyOptions.SESSION_GAP),
-            new ConfigShortcut("--max-trace-duration", "DURATION", TraceAssemblyOptions.GROUP,
-                    TraceAssemblyOptions.MAX_TRACE_DURATION),
-            new ConfigShortcut("--max-spans-per-trace", "N", TraceAssemblyOptions.GROUP,
-                    TraceAssemblyOptions.MAX_SPANS_PER_TRACE),
-            new ConfigShortcut("--slow-trace-threshold-ms", "MS", InsightsOptions.GROUP,
-                    InsightsOptions.SLOW_TRACE_THRESHOLD_MS),
-            new ConfigShortcut("--high-service-count-threshold", "N", InsightsOptions.GROUP,
-                    InsightsOptions.HIGH_SERVICE_COUNT_THRESHOLD),
-            new ConfigShortcut("--retention-days", "DAYS", TraceStoreOptions.GROUP, TraceStoreOptions.RETENTION_DAYS));
+    /**
+     * Flags that stand for one configuration key each (added to the command by {@link
+     * #newCommandLine}).
+     */
+    static final List<ConfigShortcut> CONFIG_SHORTCUTS =
+            List.of(
+                    new ConfigShortcut(
+                            "--format",
+                            "FORMAT",
+                            SpanSourceOptions.GROUP,
+                            SpanSourceOptions.FORMAT),
+                    new ConfigShortcut(
+                            "--session-gap",
+                            "DURATION",
+                            TraceAssemblyOptions.GROUP,
+                            TraceAssemblyOptions.SESSION_GAP),
+                    new ConfigShortcut(
+                            "--max-trace-duration",
+                            "DURATION",
+                            TraceAssemblyOptions.GROUP,
+                            TraceAssemblyOptions.MAX_TRACE_DURATION),
+                    new ConfigShortcut(
+                            "--max-spans-per-trace",
+                            "N",
+                            TraceAssemblyOptions.GROUP,
+                            TraceAssemblyOptions.MAX_SPANS_PER_TRACE),
+                    new ConfigShortcut(
+                            "--slow-trace-threshold-ms",
+                            "MS",
+                            InsightsOptions.GROUP,
+                            InsightsOptions.SLOW_TRACE_THRESHOLD_MS),
+                    new ConfigShortcut(
+                            "--high-service-count-threshold",
+                            "N",
+                            InsightsOptions.GROUP,
+                            InsightsOptions.HIGH_SERVICE_COUNT_THRESHOLD),
+                    new ConfigShortcut(
+                            "--retention-days",
+                            "DAYS",
+                            TraceStoreOptions.GROUP,
+                            TraceStoreOptions.RETENTION_DAYS));
 
     /** The command with its configuration shortcuts. */
     static CommandLine newCommandLine() {
@@ -98,7 +139,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TraceAssemblerConfig config = configFlags.resolve(groups -> ConfigShortcut.applyAll(spec, CONFIG_SHORTCUTS, groups));
+        TraceAssemblerConfig config =
+                configFlags.resolve(
+                        groups -> ConfigShortcut.applyAll(spec, CONFIG_SHORTCUTS, groups));
         List<Path> paths = checkInputs();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -113,7 +156,10 @@ final class ReplayCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         env.execute("trace-assembler replay");
-        LOG.info("Replay of {} finished in {} s", inputs, (System.nanoTime() - started) / 1_000_000_000L);
+        LOG.info(
+                "Replay of {} finished in {} s",
+                inputs,
+                (System.nanoTime() - started) / 1_000_000_000L);
         if (output != null) {
             System.out.println(ReplaySummary.of(new Path(output)));
         }
@@ -121,33 +167,52 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The replay job graph; tests call this with their own environment. */
-    static void build(StreamExecutionEnvironment env, TraceAssemblerConfig config, List<Path> inputs, Path output) {
+    static void build(
+            StreamExecutionEnvironment env,
+            TraceAssemblerConfig config,
+            List<Path> inputs,
+            Path output) {
         env.getConfig().disableGenericTypes();
-        // No defensive copy between chained operators: no function of the pipeline keeps or changes an input
-        // record after passing it on (the decoder emits fresh spans, the assembler keeps only immutable
+        // No defensive copy between chained operators: no function of the pipeline keeps or changes
+        // an input
+        // record after passing it on (the decoder emits fresh spans, the assembler keeps only
+        // immutable
         // strings, the analyzer completes the summary it forwards), and the file sinks only read.
         env.getConfig().enableObjectReuse();
-        FileSource<RawRecord> source = FileSource.forBulkFileFormat(new ArchiveFormat(), inputs.toArray(new Path[0]))
-                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(new ArchiveFileFilter()))
-                .build();
-        DataStream<RawRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "span-archives")
-                .uid("span-archives");
+        FileSource<RawRecord> source =
+                FileSource.forBulkFileFormat(new ArchiveFormat(), inputs.toArray(new Path[0]))
+                        .setFileEnumerator(
+                                () -> new NonSplittingRecursiveEnumerator(new ArchiveFileFilter()))
+                        .build();
+        DataStream<RawRecord> records =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "span-archives")
+                        .uid("span-archives");
         TracePipeline.Outputs outputs = TracePipeline.build(records, config);
 
         if (output == null) {
-            // The live job's sinks: DynamoDB, CloudWatch and the dead-letter stream (or log) of the configuration.
+            // The live job's sinks: DynamoDB, CloudWatch and the dead-letter stream (or log) of the
+            // configuration.
             LiveSinks.attach(outputs, config);
             return;
         }
         int retentionDays = config.traceStore.retentionDays;
-        ReplayFiles.write(outputs.summaries.map(s -> TraceItems.toJsonLine(s, retentionDays), Types.STRING)
-                .name("trace-json"), output, ReplayFiles.TRACES);
-        ReplayFiles.write(outputs.insights.map(JsonLines::insight, Types.STRING).name("insight-json"),
-                output, ReplayFiles.INSIGHTS);
+        ReplayFiles.write(
+                outputs.summaries
+                        .map(s -> TraceItems.toJsonLine(s, retentionDays), Types.STRING)
+                        .name("trace-json"),
+                output,
+                ReplayFiles.TRACES);
+        ReplayFiles.write(
+                outputs.insights.map(JsonLines::insight, Types.STRING).name("insight-json"),
+                output,
+                ReplayFiles.INSIGHTS);
         boolean includeRecord = config.deadLetters.includeRecord;
-        ReplayFiles.write(outputs.deadLetters.map(d -> JsonLines.deadLetter(d, includeRecord), Types.STRING)
+        ReplayFiles.write(
+                outputs.deadLetters
+                        .map(d -> JsonLines.deadLetter(d, includeRecord), Types.STRING)
                         .name("dead-letter-json"),
-                output, ReplayFiles.DEAD_LETTERS);
+                output,
+                ReplayFiles.DEAD_LETTERS);
     }
 
     /** Fails before the job starts when an input does not exist, naming it. */
@@ -164,7 +229,10 @@ final class ReplayCommand implements Callable<Integer> {
         return paths;
     }
 
-    /** Folders are walked; files are read when they are archives (see {@link ArchiveFormat#isArchiveFile}). */
+    /**
+     * Folders are walked; files are read when they are archives (see {@link
+     * ArchiveFormat#isArchiveFile}).
+     */
     static final class ArchiveFileFilter implements Predicate<Path>, Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -175,7 +243,8 @@ final class ReplayCommand implements Callable<Integer> {
                 return false;
             }
             try {
-                return path.getFileSystem().getFileStatus(path).isDir() || ArchiveFormat.isArchiveFile(path);
+                return path.getFileSystem().getFileStatus(path).isDir()
+                        || ArchiveFormat.isArchiveFile(path);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("Cannot read " + path, e);
             }

@@ -16,7 +16,8 @@ final class ReplaySummary {
     private ReplaySummary() {}
 
     static String of(Path output) throws IOException {
-        return String.format("replay done: %d traces, %d insights, %d dead letters in %s",
+        return String.format(
+                "replay done: %d traces, %d insights, %d dead letters in %s",
                 countLines(new Path(output, ReplayFiles.TRACES)),
                 countLines(new Path(output, ReplayFiles.INSIGHTS)),
                 countLines(new Path(output, ReplayFiles.DEAD_LETTERS)),
@@ -39,8 +40,10 @@ final class ReplaySummary {
             if (name.startsWith(".") || name.startsWith("_")) {
                 continue;
             }
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(fs.open(status.getPath()), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    fs.open(status.getPath()), StandardCharsets.UTF_8))) {
                 while (reader.readLine() != null) {
                     lines++;
                 }

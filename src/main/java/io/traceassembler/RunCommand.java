@@ -17,31 +17,47 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code run}: the live job, configured from a local runtime-properties file and {@code --set} overrides. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs the live job: spans from the SpanSource Kinesis stream, trace summaries to the "
-                + "TraceStore DynamoDB table, insight metrics to CloudWatch, dead letters to the DeadLetters "
-                + "stream (or the log).")
+/**
+ * {@code run}: the live job, configured from a local runtime-properties file and {@code --set}
+ * overrides.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Runs the live job: spans from the SpanSource Kinesis stream, trace summaries to the "
+                        + "TraceStore DynamoDB table, insight metrics to CloudWatch, dead letters to the DeadLetters "
+                        + "stream (or the log).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Mixin
-    ConfigFlags configFlags = new ConfigFlags();
+    @Mixin ConfigFlags configFlags = new ConfigFlags();
 
-    @Option(names = "--web-ui-port", paramLabel = "PORT",
-            description = "Run in a local MiniCluster with the Flink web UI on this port (e.g. 8081).")
+    @Option(
+            names = "--web-ui-port",
+            paramLabel = "PORT",
+            description =
+                    "Run in a local MiniCluster with the Flink web UI on this port (e.g. 8081).")
     Integer webUiPort;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Checkpoint interval, e.g. '10 s' (default 10 s unless the cluster sets one).")
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval, e.g. '10 s' (default 10 s unless the cluster sets one).")
     Duration checkpointInterval;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: the environment's).")
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Job parallelism (default: the environment's).")
     Integer parallelism;
 
     @Override
     public Integer call() throws Exception {
-        TraceAssemblerConfig config = configFlags.resolve(groups -> { });
+        TraceAssemblerConfig config = configFlags.resolve(groups -> {});
         StreamExecutionEnvironment env = environment();
         if (checkpointInterval != null) {
             env.enableCheckpointing(checkpointInterval.toMillis());

@@ -20,15 +20,19 @@ import java.io.IOException;
  *   <li>{@code run --config FILE [--set Group.key=value ...]}: the live job configured from a local
  *       runtime-properties file (a MiniCluster when started by {@code scripts/trace-assembler}).
  *   <li>{@code replay --input PATH ... --output DIR}: bounded replay of archived span records.
- *   <li>no arguments: the live job configured from the Managed Flink runtime properties (Managed Service
- *       for Apache Flink calls the jar's main class without arguments).
+ *   <li>no arguments: the live job configured from the Managed Flink runtime properties (Managed
+ *       Service for Apache Flink calls the jar's main class without arguments).
  * </ul>
  */
-@Command(name = "trace-assembler", mixinStandardHelpOptions = true, version = "trace-assembler 0.1.0",
+@Command(
+        name = "trace-assembler",
+        mixinStandardHelpOptions = true,
+        version = "trace-assembler 0.1.0",
         description = "Assembles distributed traces from span records with Apache Flink.")
 public final class TraceAssemblerJob implements Runnable {
     /** Set by the local launcher: exit the JVM with the command's exit code instead of throwing. */
     static final String EXIT_PROPERTY = "trace-assembler.exit";
+
     private static final Logger LOG = LoggerFactory.getLogger(TraceAssemblerJob.class);
 
     /**
@@ -47,41 +51,53 @@ public final class TraceAssemblerJob implements Runnable {
             System.exit(exitCode);
         }
         if (exitCode != 0) {
-            // Flink clients (and Managed Flink) report an exception from main() as a failed submission.
-            throw new IllegalStateException("trace-assembler failed with exit code " + exitCode
-                    + "; the reason is printed above");
+            // Flink clients (and Managed Flink) report an exception from main() as a failed
+            // submission.
+            throw new IllegalStateException(
+                    "trace-assembler failed with exit code "
+                            + exitCode
+                            + "; the reason is printed above");
         }
     }
 
     static int execute(String... args) {
-        CommandLine cli = new CommandLine(new TraceAssemblerJob())
-                .addSubcommand(new RunCommand())
-                .addSubcommand(ReplayCommand.newCommandLine());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + e.getMessage());
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                // Configuration and start-up checks: the message names the key or resource at fault.
-                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                    commandLine.getErr().println("  caused by: " + cause);
-                }
-            } else {
-                e.printStackTrace(commandLine.getErr());
-            }
-            return 1;
-        });
+        CommandLine cli =
+                new CommandLine(new TraceAssemblerJob())
+                        .addSubcommand(new RunCommand())
+                        .addSubcommand(ReplayCommand.newCommandLine());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    commandLine.getErr().println("error: " + e.getMessage());
+                    if (e instanceof IllegalArgumentException
+                            || e instanceof IllegalStateException) {
+                        // Configuration and start-up checks: the message names the key or resource
+                        // at fault.
+                        for (Throwable cause = e.getCause();
+                                cause != null;
+                                cause = cause.getCause()) {
+                            commandLine.getErr().println("  caused by: " + cause);
+                        }
+                    } else {
+                        e.printStackTrace(commandLine.getErr());
+                    }
+                    return 1;
+                });
         return cli.execute(args);
     }
 
     /**
-     * The Managed Flink entry point. A configuration error is thrown from {@code main} with its message
-     * (naming group, key and value), which the service reports as the reason the job did not start.
+     * The Managed Flink entry point. A configuration error is thrown from {@code main} with its
+     * message (naming group, key and value), which the service reports as the reason the job did
+     * not start.
      */
     static void runOnManagedFlink() throws Exception {
         PropertyGroups properties = managedFlinkProperties();
         if (properties.asMap().isEmpty()) {
-            // Fine on Managed Flink if every default suits; locally it usually means a command is missing.
-            LOG.warn("No runtime properties found: running the live job with the defaults. "
-                    + "Locally use: run --config FILE (see --help).");
+            // Fine on Managed Flink if every default suits; locally it usually means a command is
+            // missing.
+            LOG.warn(
+                    "No runtime properties found: running the live job with the defaults. "
+                            + "Locally use: run --config FILE (see --help).");
         }
         TraceAssemblerConfig config;
         try {
@@ -97,11 +113,15 @@ public final class TraceAssemblerJob implements Runnable {
         if (runtimePropertiesFile == null) {
             return PropertyGroups.fromManagedFlinkRuntime();
         }
-        return PropertyGroups.of(KinesisAnalyticsRuntime.getApplicationProperties(runtimePropertiesFile));
+        return PropertyGroups.of(
+                KinesisAnalyticsRuntime.getApplicationProperties(runtimePropertiesFile));
     }
 
-    /** Logs the configuration, builds the live job on {@code env} and runs it until it is cancelled. */
-    static int runLive(StreamExecutionEnvironment env, TraceAssemblerConfig config) throws Exception {
+    /**
+     * Logs the configuration, builds the live job on {@code env} and runs it until it is cancelled.
+     */
+    static int runLive(StreamExecutionEnvironment env, TraceAssemblerConfig config)
+            throws Exception {
         LOG.info("Starting the live job. {}", LiveJob.describe(config));
         LiveJob.build(env, config);
         env.execute("trace-assembler");

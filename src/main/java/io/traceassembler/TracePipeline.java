@@ -1,20 +1,20 @@
 package io.traceassembler;
 
-import io.traceassembler.model.Insight;
 import io.traceassembler.analyze.InsightRules;
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.analyze.TraceAnalyzer;
-import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.assemble.TraceAssemblerOperator;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
-import io.traceassembler.model.DeadLetter;
 import io.traceassembler.ingest.DecodeSpans;
+import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Insight;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -22,8 +22,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The processing graph shared by the live job and replay: records are decoded into spans, keyed by
- * trace id, assembled into traces and analysed. Sources and sinks are the caller's, so the same code
- * runs on Kinesis, on archives and in tests.
+ * trace id, assembled into traces and analysed. Sources and sinks are the caller's, so the same
+ * code runs on Kinesis, on archives and in tests.
  *
  * <p>The operator uids below are part of the savepoint format: never change them.
  */
@@ -31,8 +31,13 @@ public final class TracePipeline {
     public static final String DECODE_UID = "decode-spans";
     public static final String WATERMARKS_UID = "span-watermarks";
     public static final String ASSEMBLY_SPANS_UID = "assembly-spans";
-    /** Also the operator's name: the uid of the first release, kept because savepoints name the state by it. */
+
+    /**
+     * Also the operator's name: the uid of the first release, kept because savepoints name the
+     * state by it.
+     */
     public static final String ASSEMBLE_UID = "trace-assembler";
+
     public static final String ANALYZE_UID = "analyze-traces";
 
     private TracePipeline() {}
@@ -44,7 +49,10 @@ public final class TracePipeline {
         public final DataStream<DeadLetter> deadLetters;
         public final DataStream<Span> lateSpans;
 
-        Outputs(DataStream<TraceSummary> summaries, DataStream<Insight> insights, DataStream<DeadLetter> deadLetters,
+        Outputs(
+                DataStream<TraceSummary> summaries,
+                DataStream<Insight> insights,
+                DataStream<DeadLetter> deadLetters,
                 DataStream<Span> lateSpans) {
             this.summaries = summaries;
             this.insights = insights;
@@ -54,51 +62,64 @@ public final class TracePipeline {
     }
 
     /**
-     * Insights of each summary of a stream that does not come from {@link #assemble} (which analyses its
-     * summaries itself): keyed by trace id, each insight type is reported once per trace.
+     * Insights of each summary of a stream that does not come from {@link #assemble} (which
+     * analyses its summaries itself): keyed by trace id, each insight type is reported once per
+     * trace.
      */
-    public static SingleOutputStreamOperator<TraceSummary> analyze(DataStream<TraceSummary> summaries,
-            TraceAssemblerConfig config) {
+    public static SingleOutputStreamOperator<TraceSummary> analyze(
+            DataStream<TraceSummary> summaries, TraceAssemblerConfig config) {
         TraceAssemblerConfig.TraceAssembly assembly = config.traceAssembly;
         return summaries
                 .keyBy(summary -> TraceId.of(summary.traceId), TraceId.TYPE)
-                .process(new TraceAnalyzer(new InsightRules(config.insights),
-                        assembly.sessionGap.plus(assembly.allowedLateness).plus(assembly.maxTraceDuration)))
+                .process(
+                        new TraceAnalyzer(
+                                new InsightRules(config.insights),
+                                assembly.sessionGap
+                                        .plus(assembly.allowedLateness)
+                                        .plus(assembly.maxTraceDuration)))
                 .name("analyze-traces")
                 .uid(ANALYZE_UID);
     }
 
     /**
-     * Spans (with timestamps) to analysed trace summaries: each span becomes an {@link AssemblySpan} (chained,
-     * no serialisation), is keyed by its {@link TraceId} and assembled; each emitted summary gets its insights
-     * ({@link TraceAnalysis}, reported once per type and trace on the {@link TraceAnalysis#INSIGHTS} side
-     * output; the reported types live in the assembler's per-trace state, so analysis needs no state or timer
-     * of its own). The operator around the assembler writes traces back to RocksDB before each checkpoint
-     * instead of on every span (see TraceAssemblerOperator). Late spans are on the
-     * {@link TraceAssembler#LATE_SPANS} side output.
+     * Spans (with timestamps) to analysed trace summaries: each span becomes an {@link
+     * AssemblySpan} (chained, no serialisation), is keyed by its {@link TraceId} and assembled;
+     * each emitted summary gets its insights ({@link TraceAnalysis}, reported once per type and
+     * trace on the {@link TraceAnalysis#INSIGHTS} side output; the reported types live in the
+     * assembler's per-trace state, so analysis needs no state or timer of its own). The operator
+     * around the assembler writes traces back to RocksDB before each checkpoint instead of on every
+     * span (see TraceAssemblerOperator). Late spans are on the {@link TraceAssembler#LATE_SPANS}
+     * side output.
      */
-    public static SingleOutputStreamOperator<TraceSummary> assemble(DataStream<Span> spans, TraceAssemblerConfig config) {
-        return spans
-                .map(AssemblySpan::of, AssemblySpan.TYPE)
+    public static SingleOutputStreamOperator<TraceSummary> assemble(
+            DataStream<Span> spans, TraceAssemblerConfig config) {
+        return spans.map(AssemblySpan::of, AssemblySpan.TYPE)
                 .name("assembly-spans")
                 .uid(ASSEMBLY_SPANS_UID)
                 .keyBy(span -> span.traceId, TraceId.TYPE)
-                .transform(ASSEMBLE_UID, TypeInformation.of(TraceSummary.class),
-                        new TraceAssemblerOperator(new TraceAssembler(config.traceAssembly,
-                                new TraceAnalysis(new InsightRules(config.insights)))))
+                .transform(
+                        ASSEMBLE_UID,
+                        TypeInformation.of(TraceSummary.class),
+                        new TraceAssemblerOperator(
+                                new TraceAssembler(
+                                        config.traceAssembly,
+                                        new TraceAnalysis(new InsightRules(config.insights)))))
                 .uid(ASSEMBLE_UID);
     }
 
     public static Outputs build(DataStream<RawRecord> records, TraceAssemblerConfig config) {
-        SingleOutputStreamOperator<Span> spans = records
-                .process(new DecodeSpans(config.spanSource.format))
-                .name("decode-spans")
-                .uid(DECODE_UID);
+        SingleOutputStreamOperator<Span> spans =
+                records.process(new DecodeSpans(config.spanSource.format))
+                        .name("decode-spans")
+                        .uid(DECODE_UID);
 
-        SingleOutputStreamOperator<TraceSummary> assembled = assemble(spans
-                .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                .name("span-watermarks")
-                .uid(WATERMARKS_UID), config);
+        SingleOutputStreamOperator<TraceSummary> assembled =
+                assemble(
+                        spans.assignTimestampsAndWatermarks(
+                                        TraceWatermarks.forSpans(config.traceAssembly))
+                                .name("span-watermarks")
+                                .uid(WATERMARKS_UID),
+                        config);
 
         return new Outputs(
                 assembled,

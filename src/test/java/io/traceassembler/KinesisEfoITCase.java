@@ -1,6 +1,5 @@
 package io.traceassembler;
 
-import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;
@@ -9,11 +8,12 @@ import io.traceassembler.generate.RecordEncoder;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,67 +35,79 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kinesis-local: every trace put on the stream lands in DynamoDB with its span count.
  */
 class KinesisEfoITCase {
-    private static final String REGION = "us-east-1";
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     @Test
     void readsWithEnhancedFanOut() throws Exception {
-        try (LocalEmulators emulators = LocalEmulators.all().start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(REGION, emulators.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(REGION, emulators.dynamoDbEndpoint())) {
+        try (LocalEmulators emulators = LocalEmulators.all().start()) {
+            AwsAdmin kinesisAdmin = emulators.kinesisAdmin();
+            AwsAdmin dynamoDbAdmin = emulators.dynamoDbAdmin();
             kinesisAdmin.createStream("efo-spans", 1);
             dynamoDbAdmin.createTraceTable("efo-traces");
 
             Map<String, Integer> expectedSpanCounts = new HashMap<>();
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
-            new TraceGenerator(GeneratorOptions.defaults().seed(3L).traces(30).slowRatio(0)
-                    .startEpochMillis(System.currentTimeMillis() - 10_000)).traces().forEachRemaining(trace -> {
-                        expectedSpanCounts.put(trace.get(0).traceId, trace.size());
-                        for (GeneratedSpan span : trace) {
-                            entries.add(PutRecordsRequestEntry.builder()
-                                    .data(SdkBytes.fromByteArray(RecordEncoder.encode(List.of(span), Encoding.OTLP_PROTO)))
-                                    .partitionKey(span.traceId)
-                                    .build());
-                        }
-                    });
+            new TraceGenerator(
+                            GeneratorOptions.defaults()
+                                    .seed(3L)
+                                    .traces(30)
+                                    .slowRatio(0)
+                                    .startEpochMillis(System.currentTimeMillis() - 10_000))
+                    .traces()
+                    .forEachRemaining(
+                            trace -> {
+                                expectedSpanCounts.put(trace.get(0).traceId, trace.size());
+                                for (GeneratedSpan span : trace) {
+                                    entries.add(
+                                            PutRecordsRequestEntry.builder()
+                                                    .data(
+                                                            SdkBytes.fromByteArray(
+                                                                    RecordEncoder.encode(
+                                                                            List.of(span),
+                                                                            Encoding.OTLP_PROTO)))
+                                                    .partitionKey(span.traceId)
+                                                    .build());
+                                }
+                            });
             KinesisClient kinesis = kinesisAdmin.kinesis();
             for (int from = 0; from < entries.size(); from += 200) {
-                List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + 200));
-                assertThat(kinesis.putRecords(r -> r.streamName("efo-spans").records(batch)).failedRecordCount()).isZero();
+                List<PutRecordsRequestEntry> batch =
+                        entries.subList(from, Math.min(entries.size(), from + 200));
+                assertThat(
+                                kinesis.putRecords(r -> r.streamName("efo-spans").records(batch))
+                                        .failedRecordCount())
+                        .isZero();
             }
 
-            TraceAssemblerConfig config = TraceAssemblerConfig.from(PropertyGroups.empty()
-                    .set("SpanSource", "stream.name", "efo-spans")
-                    .set("SpanSource", "aws.region", REGION)
-                    .set("SpanSource", "aws.endpoint", emulators.kinesisEndpoint())
-                    .set("SpanSource", "initial.position", "TRIM_HORIZON")
-                    .set("SpanSource", "reader", "EFO")
-                    .set("SpanSource", "efo.consumer.name", "efo-it")
-                    .set("TraceAssembly", "session.gap", "3 s")
-                    .set("TraceAssembly", "idleness", "1 s")
-                    .set("TraceStore", "table.name", "efo-traces")
-                    .set("TraceStore", "aws.region", REGION)
-                    .set("TraceStore", "aws.endpoint", emulators.dynamoDbEndpoint())
-                    .set("InsightMetrics", "enabled", "false"));
+            TraceAssemblerConfig config =
+                    TraceAssemblerConfig.from(
+                            emulators
+                                    .jobProperties("efo-spans", "efo-traces")
+                                    .set("SpanSource", "reader", "EFO")
+                                    .set("SpanSource", "efo.consumer.name", "efo-it")
+                                    .set("TraceAssembly", "session.gap", "3 s")
+                                    .set("TraceAssembly", "idleness", "1 s"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             LiveJob.build(env, config);
             JobClient job = env.executeAsync("efo-it");
             try {
-                Map<String, Integer> stored = new HashMap<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                while (stored.size() < expectedSpanCounts.size() && System.nanoTime() < deadline) {
-                    Thread.sleep(1_000);
-                    stored.clear();
-                    for (Map<String, AttributeValue> item : dynamoDbAdmin.dynamoDb()
-                            .scan(r -> r.tableName("efo-traces")).items()) {
-                        stored.put(item.get("trace_id").s(), Integer.parseInt(item.get("span_count").n()));
-                    }
-                }
-                assertThat(stored).isEqualTo(expectedSpanCounts);
+                within(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(
+                                () -> {
+                                    Map<String, Integer> stored = new HashMap<>();
+                                    for (Map<String, AttributeValue> item :
+                                            dynamoDbAdmin
+                                                    .dynamoDb()
+                                                    .scan(r -> r.tableName("efo-traces"))
+                                                    .items()) {
+                                        stored.put(
+                                                item.get("trace_id").s(),
+                                                Integer.parseInt(item.get("span_count").n()));
+                                    }
+                                    assertThat(stored).isEqualTo(expectedSpanCounts);
+                                });
             } finally {
                 job.cancel().get();
             }

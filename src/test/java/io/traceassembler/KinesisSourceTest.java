@@ -25,13 +25,20 @@ class KinesisSourceTest {
         KinesisRecordSchema schema = new KinesisRecordSchema();
         byte[] data = {0x1f, (byte) 0x8b, 1, 2};
 
-        RawRecord record = schema.deserialize(data, "trace-1", "49590338271490256608559692538361571095921575989136588898",
-                1_767_225_600_000L, "spans", "shardId-000000000001");
+        RawRecord record =
+                schema.deserialize(
+                        data,
+                        "trace-1",
+                        "49590338271490256608559692538361571095921575989136588898",
+                        1_767_225_600_000L,
+                        "spans",
+                        "shardId-000000000001");
 
         assertThat(record.data).isEqualTo(data);
         assertThat(record.origin).isEqualTo("spans");
         assertThat(record.partition).isEqualTo("shardId-000000000001");
-        assertThat(record.position).isEqualTo("49590338271490256608559692538361571095921575989136588898");
+        assertThat(record.position)
+                .isEqualTo("49590338271490256608559692538361571095921575989136588898");
         assertThat(record.rejectReason).isNull();
         // A POJO, so Flink serializes it without Kryo (the job disables generic types).
         assertThat(schema.getProducedType()).isInstanceOf(PojoTypeInfo.class);
@@ -43,30 +50,47 @@ class KinesisSourceTest {
 
         assertThat(props.getProperty("aws.region")).isEqualTo(AwsOptions.DEFAULT_REGION);
         assertThat(props).doesNotContainKeys("aws.endpoint", "aws.credentials.provider");
-        assertThat(props.getProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE)).isEqualTo("POLLING");
-        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION)).isEqualTo("LATEST");
-        assertThat(props.getProperty(ConsumerConfigConstants.SHARD_GETRECORDS_INTERVAL_MILLIS)).isEqualTo("250");
-        assertThat(props.getProperty(ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS)).isEqualTo("10000");
+        assertThat(props.getProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE))
+                .isEqualTo("POLLING");
+        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION))
+                .isEqualTo("LATEST");
+        assertThat(props.getProperty(ConsumerConfigConstants.SHARD_GETRECORDS_INTERVAL_MILLIS))
+                .isEqualTo("250");
+        assertThat(props.getProperty(ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS))
+                .isEqualTo("10000");
         KinesisConfigUtil.validateConsumerConfiguration(props);
     }
 
     @Test
     void enhancedFanOutFromATimestampOnAnEmulator() {
-        Properties props = KinesisSpanSource.consumerProperties(spanSource(PropertyGroups.empty()
-                .set("SpanSource", "aws.region", "eu-west-1")
-                .set("SpanSource", "aws.endpoint", "http://127.0.0.1:4567")
-                .set("SpanSource", "reader", "efo")
-                .set("SpanSource", "efo.consumer.name", "trace-assembler-test")
-                .set("SpanSource", "initial.position", "AT_TIMESTAMP")
-                .set("SpanSource", "initial.timestamp", "2026-01-01T00:00:00.123Z")));
+        Properties props =
+                KinesisSpanSource.consumerProperties(
+                        spanSource(
+                                PropertyGroups.empty()
+                                        .set("SpanSource", "aws.region", "eu-west-1")
+                                        .set("SpanSource", "aws.endpoint", "http://127.0.0.1:4567")
+                                        .set("SpanSource", "reader", "efo")
+                                        .set(
+                                                "SpanSource",
+                                                "efo.consumer.name",
+                                                "trace-assembler-test")
+                                        .set("SpanSource", "initial.position", "AT_TIMESTAMP")
+                                        .set(
+                                                "SpanSource",
+                                                "initial.timestamp",
+                                                "2026-01-01T00:00:00.123Z")));
 
         assertThat(props.getProperty("aws.region")).isEqualTo("eu-west-1");
         assertThat(props.getProperty("aws.endpoint")).isEqualTo("http://127.0.0.1:4567");
         assertThat(props.getProperty("aws.credentials.provider")).isEqualTo("BASIC");
-        assertThat(props.getProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE)).isEqualTo("EFO");
-        assertThat(props.getProperty(ConsumerConfigConstants.EFO_CONSUMER_NAME)).isEqualTo("trace-assembler-test");
-        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION)).isEqualTo("AT_TIMESTAMP");
-        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP)).isEqualTo("1767225600.123");
+        assertThat(props.getProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE))
+                .isEqualTo("EFO");
+        assertThat(props.getProperty(ConsumerConfigConstants.EFO_CONSUMER_NAME))
+                .isEqualTo("trace-assembler-test");
+        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION))
+                .isEqualTo("AT_TIMESTAMP");
+        assertThat(props.getProperty(ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP))
+                .isEqualTo("1767225600.123");
         KinesisConfigUtil.validateConsumerConfiguration(props);
     }
 

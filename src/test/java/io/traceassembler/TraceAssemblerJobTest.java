@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Argument handling of the entry point: subcommands, configuration errors, the Managed Flink no-argument path. */
+/**
+ * Argument handling of the entry point: subcommands, configuration errors, the Managed Flink
+ * no-argument path.
+ */
 class TraceAssemblerJobTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -47,12 +50,16 @@ class TraceAssemblerJobTest {
 
         assertThat(TraceAssemblerJob.execute("run", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("--config").contains("--set").contains("--web-ui-port").contains("--checkpoint-interval");
+                .contains("--config")
+                .contains("--set")
+                .contains("--web-ui-port")
+                .contains("--checkpoint-interval");
     }
 
     @Test
     void runStopsOnABadValueNamingGroupKeyAndValue() {
-        assertThat(TraceAssemblerJob.execute("run", "--set", "TraceAssembly.session.gap=soon")).isEqualTo(1);
+        assertThat(TraceAssemblerJob.execute("run", "--set", "TraceAssembly.session.gap=soon"))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("error: TraceAssembly.session.gap = 'soon': expected a duration");
     }
@@ -60,7 +67,9 @@ class TraceAssemblerJobTest {
     @Test
     void runStopsOnAnUnknownKeyInTheConfigFile() throws Exception {
         Path config = dir.resolve("config.json");
-        Files.writeString(config, "[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": {\"stream.nam\": \"x\"}}]");
+        Files.writeString(
+                config,
+                "[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": {\"stream.nam\": \"x\"}}]");
 
         assertThat(TraceAssemblerJob.execute("run", "--config", config.toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
@@ -76,16 +85,20 @@ class TraceAssemblerJobTest {
     @Test
     void withoutArgumentsTheRuntimePropertiesConfigureTheLiveJob() throws Exception {
         Path properties = dir.resolve("application_properties.json");
-        Files.writeString(properties, "[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": "
-                + "{\"stream.name\": \"spans\", \"reader\": \"FAN_OUT\"}}]");
+        Files.writeString(
+                properties,
+                "[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": "
+                        + "{\"stream.name\": \"spans\", \"reader\": \"FAN_OUT\"}}]");
         TraceAssemblerJob.runtimePropertiesFile = properties.toString();
 
-        assertThat(TraceAssemblerJob.managedFlinkProperties().group("SpanSource").getProperty("stream.name"))
+        assertThat(
+                        TraceAssemblerJob.managedFlinkProperties()
+                                .group("SpanSource")
+                                .getProperty("stream.name"))
                 .isEqualTo("spans");
         // Managed Flink reports the exception thrown from main as the reason the job did not start.
         assertThatThrownBy(() -> TraceAssemblerJob.main(new String[0]))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("SpanSource.reader = 'FAN_OUT': expected one of [POLLING, EFO]");
     }
-
 }

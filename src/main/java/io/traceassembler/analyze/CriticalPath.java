@@ -8,19 +8,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The critical path of a trace's root span as the Jaeger UI computes it (docs/contracts.md, section 2): from
- * the root, repeatedly the last-finishing child; when a child's section is done, the walk goes back to its
- * parent at the child's start and takes the child that finished last before that, and so on, so the sections
- * tile the root's duration exactly. Before the walk, as in Jaeger: a CONSUMER child of a PRODUCER does not
- * block its parent and is dropped with its subtree; a child entirely outside its parent (starting at or after
- * its end, or ending at or before its start) is dropped with its subtree; a child overflowing its parent is
- * clamped to it (parents first, so a grandchild is clamped to its clamped parent). "Before that start" is
- * strict, as in Jaeger: a child that ends exactly where the next one starts is not on the path.
+ * The critical path of a trace's root span as the Jaeger UI computes it (docs/contracts.md, section
+ * 2): from the root, repeatedly the last-finishing child; when a child's section is done, the walk
+ * goes back to its parent at the child's start and takes the child that finished last before that,
+ * and so on, so the sections tile the root's duration exactly. Before the walk, as in Jaeger: a
+ * CONSUMER child of a PRODUCER does not block its parent and is dropped with its subtree; a child
+ * entirely outside its parent (starting at or after its end, or ending at or before its start) is
+ * dropped with its subtree; a child overflowing its parent is clamped to it (parents first, so a
+ * grandchild is clamped to its clamped parent). "Before that start" is strict, as in Jaeger: a
+ * child that ends exactly where the next one starts is not on the path.
  *
- * <p>Each section counts for its span's service; the service with the most time is the bottleneck (ties: the
- * smaller name), and within it the operation with the most time. Equal end times among children go to the one
- * that started first, then to the smaller span key. Iterative and O(n log n): children are sorted by end once,
- * and a cursor per span walks them, since the times the walk returns to a span only decrease.
+ * <p>Each section counts for its span's service; the service with the most time is the bottleneck
+ * (ties: the smaller name), and within it the operation with the most time. Equal end times among
+ * children go to the one that started first, then to the smaller span key. Iterative and O(n log
+ * n): children are sorted by end once, and a cursor per span walks them, since the times the walk
+ * returns to a span only decrease.
  */
 public final class CriticalPath {
     private long[] from = new long[16];
@@ -35,14 +37,24 @@ public final class CriticalPath {
 
     /** What {@link #compute} found; {@code null} fields when there is no single root. */
     public static final class Result {
-        /** Critical-path microseconds per service, by service name; they sum to the root's duration. */
+        /**
+         * Critical-path microseconds per service, by service name; they sum to the root's duration.
+         */
         public final Map<String, Long> microsByService;
+
         public final String bottleneckService;
         public final String bottleneckOperation;
-        /** The bottleneck service's time / the root's duration, 0..1 (1 for a root of zero duration). */
+
+        /**
+         * The bottleneck service's time / the root's duration, 0..1 (1 for a root of zero
+         * duration).
+         */
         public final double bottleneckShare;
 
-        Result(Map<String, Long> microsByService, String bottleneckService, String bottleneckOperation,
+        Result(
+                Map<String, Long> microsByService,
+                String bottleneckService,
+                String bottleneckOperation,
                 double bottleneckShare) {
             this.microsByService = microsByService;
             this.bottleneckService = bottleneckService;
@@ -51,7 +63,9 @@ public final class CriticalPath {
         }
     }
 
-    /** The critical path of the tree's only root span, or null when it has none or several roots. */
+    /**
+     * The critical path of the tree's only root span, or null when it has none or several roots.
+     */
     public Result compute(SpanTree tree) {
         int n = tree.size();
         int root = SpanTree.NONE;
@@ -100,7 +114,9 @@ public final class CriticalPath {
         }
     }
 
-    /** Each kept span's kept children, latest end first (ties: earliest start, then smallest key). */
+    /**
+     * Each kept span's kept children, latest end first (ties: earliest start, then smallest key).
+     */
     private void sortChildrenByEnd(SpanTree tree) {
         int n = tree.size();
         int fill = 0;
@@ -133,15 +149,19 @@ public final class CriticalPath {
         for (int k = 0; k < length; k++) {
             boxedScratch[k] = sorted[first + k];
         }
-        Arrays.sort(boxedScratch, 0, length, (a, b) -> {
-            if (to[a] != to[b]) {
-                return Long.compare(to[b], to[a]);
-            }
-            if (from[a] != from[b]) {
-                return Long.compare(from[a], from[b]);
-            }
-            return Long.compareUnsigned(tree.spanKey(a), tree.spanKey(b));
-        });
+        Arrays.sort(
+                boxedScratch,
+                0,
+                length,
+                (a, b) -> {
+                    if (to[a] != to[b]) {
+                        return Long.compare(to[b], to[a]);
+                    }
+                    if (from[a] != from[b]) {
+                        return Long.compare(from[a], from[b]);
+                    }
+                    return Long.compareUnsigned(tree.spanKey(a), tree.spanKey(b));
+                });
         for (int k = 0; k < length; k++) {
             sorted[first + k] = boxedScratch[k];
         }
@@ -170,10 +190,15 @@ public final class CriticalPath {
         }
     }
 
-    /** The kept child that finished last, or last before {@code returning}; advances the span's cursor. */
+    /**
+     * The kept child that finished last, or last before {@code returning}; advances the span's
+     * cursor.
+     */
     private int lastFinishingChild(int span, long returning) {
         int end = sortedOffset[span + 1];
-        while (cursor[span] < end && returning != Long.MIN_VALUE && to[sorted[cursor[span]]] >= returning) {
+        while (cursor[span] < end
+                && returning != Long.MIN_VALUE
+                && to[sorted[cursor[span]]] >= returning) {
             cursor[span]++;
         }
         if (cursor[span] == end) {
@@ -205,8 +230,11 @@ public final class CriticalPath {
         long rootMicros = to[root] - from[root];
         if (rootMicros == 0) {
             String service = tree.serviceName(tree.service(root));
-            return new Result(Collections.singletonMap(service, 0L), service,
-                    tree.operationName(tree.operation(root)), 1.0);
+            return new Result(
+                    Collections.singletonMap(service, 0L),
+                    service,
+                    tree.operationName(tree.operation(root)),
+                    1.0);
         }
         Map<String, Long> microsByService = new TreeMap<>();
         int bottleneck = -1;
@@ -215,8 +243,10 @@ public final class CriticalPath {
                 continue;
             }
             microsByService.put(tree.serviceName(s), byService[s]);
-            if (bottleneck < 0 || byService[s] > byService[bottleneck] || (byService[s] == byService[bottleneck]
-                    && tree.serviceName(s).compareTo(tree.serviceName(bottleneck)) < 0)) {
+            if (bottleneck < 0
+                    || byService[s] > byService[bottleneck]
+                    || (byService[s] == byService[bottleneck]
+                            && tree.serviceName(s).compareTo(tree.serviceName(bottleneck)) < 0)) {
                 bottleneck = s;
             }
         }
@@ -228,14 +258,22 @@ public final class CriticalPath {
         }
         int operation = -1;
         for (int o = 0; o < byOperation.length; o++) {
-            if (byOperation[o] > 0 && (operation < 0 || byOperation[o] > byOperation[operation]
-                    || (byOperation[o] == byOperation[operation]
-                            && tree.operationName(o).compareTo(tree.operationName(operation)) < 0))) {
+            if (byOperation[o] > 0
+                    && (operation < 0
+                            || byOperation[o] > byOperation[operation]
+                            || (byOperation[o] == byOperation[operation]
+                                    && tree.operationName(o)
+                                                    .compareTo(tree.operationName(operation))
+                                            < 0))) {
                 operation = o;
             }
         }
         double share = Math.round(byService[bottleneck] * 1000.0 / rootMicros) / 1000.0;
-        return new Result(microsByService, tree.serviceName(bottleneck), tree.operationName(operation), share);
+        return new Result(
+                microsByService,
+                tree.serviceName(bottleneck),
+                tree.operationName(operation),
+                share);
     }
 
     private void ensureCapacity(int n) {

@@ -1,10 +1,9 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Insight;
 import io.traceassembler.model.InsightType;
 import io.traceassembler.model.TraceSummary;
-
-import io.traceassembler.config.TraceAssemblerConfig;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -13,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The seed's insight rules over a trace summary, with configurable thresholds (docs/contracts.md, section
- * 2): {@code slow_trace} when the duration exceeds the threshold, {@code trace_errors} when any span
- * failed, {@code high_service_count} when the trace fans out over more services than the threshold.
+ * The seed's insight rules over a trace summary, with configurable thresholds (docs/contracts.md,
+ * section 2): {@code slow_trace} when the duration exceeds the threshold, {@code trace_errors} when
+ * any span failed, {@code high_service_count} when the trace fans out over more services than the
+ * threshold.
  *
  * <p>All three are monotonic in the trace's spans (duration, errors and services only grow as spans
  * are added), so an insight of one revision also holds for every later revision.
@@ -45,22 +45,41 @@ public class InsightRules implements Serializable {
         List<Insight> insights = new ArrayList<>(3);
         double durationMillis = summary.durationMillis();
         if (durationMillis > slowTraceThresholdMs) {
-            insights.add(new Insight(summary.traceId, InsightType.SLOW_TRACE, service,
-                    "Trace duration " + wholeMillis(durationMillis) + "ms exceeds threshold",
-                    timestamp));
+            insights.add(
+                    new Insight(
+                            summary.traceId,
+                            InsightType.SLOW_TRACE,
+                            service,
+                            "Trace duration "
+                                    + wholeMillis(durationMillis)
+                                    + "ms exceeds threshold",
+                            timestamp));
         }
         if (summary.errorCount > 0) {
-            insights.add(new Insight(summary.traceId, InsightType.TRACE_ERRORS, service,
-                    "Trace contains " + summary.errorCount + " error(s)", timestamp));
+            insights.add(
+                    new Insight(
+                            summary.traceId,
+                            InsightType.TRACE_ERRORS,
+                            service,
+                            "Trace contains " + summary.errorCount + " error(s)",
+                            timestamp));
         }
         if (summary.serviceCount() > highServiceCountThreshold) {
-            insights.add(new Insight(summary.traceId, InsightType.HIGH_SERVICE_COUNT, service,
-                    "Trace spans " + summary.serviceCount() + " services", timestamp));
+            insights.add(
+                    new Insight(
+                            summary.traceId,
+                            InsightType.HIGH_SERVICE_COUNT,
+                            service,
+                            "Trace spans " + summary.serviceCount() + " services",
+                            timestamp));
         }
         return insights;
     }
 
-    /** As Python's {@code f"{x:.0f}"} in the seed: exact value, ties to even (Java's %.0f rounds half up). */
+    /**
+     * As Python's {@code f"{x:.0f}"} in the seed: exact value, ties to even (Java's %.0f rounds
+     * half up).
+     */
     static String wholeMillis(double millis) {
         return new BigDecimal(millis).setScale(0, RoundingMode.HALF_EVEN).toPlainString();
     }

@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The spans of one trace as a tree in parallel arrays, the input of the analysis ({@link RootCause},
- * {@link CriticalPath}). Spans are added with their parent's id; {@link #link()} resolves parents to
- * indexes: a span's parent is the span its parent id names, and a Zipkin server half (a {@code shared} span)
- * hangs under the client half with the same id, as Jaeger's span-id uniquifier arranges it. Service and
- * operation names are indexes into per-tree tables. One instance is reused per subtask: {@link #clear()}
- * keeps the arrays, so building a tree allocates nothing once they have grown.
+ * The spans of one trace as a tree in parallel arrays, the input of the analysis ({@link
+ * RootCause}, {@link CriticalPath}). Spans are added with their parent's id; {@link #link()}
+ * resolves parents to indexes: a span's parent is the span its parent id names, and a Zipkin server
+ * half (a {@code shared} span) hangs under the client half with the same id, as Jaeger's span-id
+ * uniquifier arranges it. Service and operation names are indexes into per-tree tables. One
+ * instance is reused per subtask: {@link #clear()} keeps the arrays, so building a tree allocates
+ * nothing once they have grown.
  *
- * <p>Every walk is iterative (a breadth-first order computed once), so a 10,000-deep chain cannot overflow
- * the stack. A parent cycle in bad data is broken at its first span, which then counts as a top.
+ * <p>Every walk is iterative (a breadth-first order computed once), so a 10,000-deep chain cannot
+ * overflow the stack. A parent cycle in bad data is broken at its first span, which then counts as
+ * a top.
  */
 public final class SpanTree {
     /** No span: as a parent index, a span without a parent in the tree. */
@@ -60,12 +62,21 @@ public final class SpanTree {
     }
 
     /**
-     * Adds a span. {@code spanKey} and {@code parentKey} are the 64-bit keys of the span's id and its parent's
-     * ({@code hasParent} false for a span without a parent id); {@code sharedHalf} marks a Zipkin server half.
-     * Times in microseconds. Returns the span's index.
+     * Adds a span. {@code spanKey} and {@code parentKey} are the 64-bit keys of the span's id and
+     * its parent's ({@code hasParent} false for a span without a parent id); {@code sharedHalf}
+     * marks a Zipkin server half. Times in microseconds. Returns the span's index.
      */
-    public int add(long spanKey, boolean hasParent, long parentKey, boolean sharedHalf, String serviceName,
-            String operationName, SpanKind kind, long startMicros, long endMicros, boolean error) {
+    public int add(
+            long spanKey,
+            boolean hasParent,
+            long parentKey,
+            boolean sharedHalf,
+            String serviceName,
+            String operationName,
+            SpanKind kind,
+            long startMicros,
+            long endMicros,
+            boolean error) {
         if (size == this.spanKey.length) {
             grow(size * 2);
         }
@@ -88,8 +99,10 @@ public final class SpanTree {
     public void link() {
         byKey.clear();
         clientHalves.clear();
-        // A parent id names the server half when the trace has one (the children of a shared id run in the
-        // server's process), else the span with that id; the server half itself hangs under its client half.
+        // A parent id names the server half when the trace has one (the children of a shared id run
+        // in the
+        // server's process), else the span with that id; the server half itself hangs under its
+        // client half.
         for (int i = 0; i < size; i++) {
             if (shared[i]) {
                 byKey.putIfAbsent(spanKey[i], i);
@@ -131,7 +144,10 @@ public final class SpanTree {
         linked = true;
     }
 
-    /** Breadth-first from every top (no parent in the tree), then any span left (a parent cycle) as a top. */
+    /**
+     * Breadth-first from every top (no parent in the tree), then any span left (a parent cycle) as
+     * a top.
+     */
     private void computeOrder() {
         boolean[] seen = new boolean[size];
         int tail = 0;
@@ -199,7 +215,10 @@ public final class SpanTree {
         return depth[i];
     }
 
-    /** True for a span without a parent id (a root), as opposed to an orphan whose parent is missing. */
+    /**
+     * True for a span without a parent id (a root), as opposed to an orphan whose parent is
+     * missing.
+     */
     public boolean isRoot(int i) {
         return !hasParent[i] && !shared[i];
     }

@@ -1,8 +1,7 @@
 package io.traceassembler.analyze;
 
-import io.traceassembler.model.TraceSummary;
-
 import io.traceassembler.model.TraceId;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -14,15 +13,16 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 
 /**
- * {@link TraceAnalysis} for a stream of summaries that does not come from the assembler (which analyses its
- * summaries itself, keeping the reported insight types in its per-trace state): keyed by trace id, it keeps
- * the reported types of each trace in keyed state, dropped once the trace can no longer be revised. Used by
- * the benchmark's naive baseline.
+ * {@link TraceAnalysis} for a stream of summaries that does not come from the assembler (which
+ * analyses its summaries itself, keeping the reported insight types in its per-trace state): keyed
+ * by trace id, it keeps the reported types of each trace in keyed state, dropped once the trace can
+ * no longer be revised. Used by the benchmark's naive baseline.
  */
 public class TraceAnalyzer extends KeyedProcessFunction<TraceId, TraceSummary, TraceSummary> {
     private static final long serialVersionUID = 1L;
 
     private final TraceAnalysis analysis;
+
     /** How long after a summary's end the trace may still be revised. */
     private final long revisableMillis;
 
@@ -40,15 +40,22 @@ public class TraceAnalyzer extends KeyedProcessFunction<TraceId, TraceSummary, T
 
     @Override
     public void open(OpenContext openContext) {
-        reportedTypes = getRuntimeContext().getState(new ValueStateDescriptor<>("reported-insight-types", Types.INT));
-        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+        reportedTypes =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("reported-insight-types", Types.INT));
+        forgetAt =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
     }
 
     @Override
-    public void processElement(TraceSummary summary, Context ctx, Collector<TraceSummary> out) throws Exception {
+    public void processElement(TraceSummary summary, Context ctx, Collector<TraceSummary> out)
+            throws Exception {
         Integer reported = reportedTypes.value();
-        int mask = analysis.analyze(summary, reported == null ? 0 : reported,
-                insight -> ctx.output(TraceAnalysis.INSIGHTS, insight));
+        int mask =
+                analysis.analyze(
+                        summary,
+                        reported == null ? 0 : reported,
+                        insight -> ctx.output(TraceAnalysis.INSIGHTS, insight));
         out.collect(summary);
         reportedTypes.update(mask);
 
@@ -61,7 +68,8 @@ public class TraceAnalyzer extends KeyedProcessFunction<TraceId, TraceSummary, T
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TraceSummary> out)
+            throws Exception {
         Long until = forgetAt.value();
         if (until != null && timestamp >= until) {
             reportedTypes.clear();

@@ -3,13 +3,14 @@ package io.traceassembler.assemble;
 import io.traceassembler.model.HexIds;
 import io.traceassembler.model.SerializerTypeInfo;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.SpanFields;
+import io.traceassembler.model.SpanFieldsSerializer;
 import io.traceassembler.model.TraceId;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -19,30 +20,35 @@ import java.lang.reflect.Type;
 import java.util.Map;
 
 /**
- * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy} (chained
- * to the decoder, so no serialisation in between): the trace id as a {@link TraceId} and the span and
- * parent ids as their 64-bit {@link SpanTable#key keys}. Every span crosses the shuffle in this form: the
- * receiving side allocates no {@code String} for any id and parses none. {@link #toSpan()} gives the span
- * back exactly (a late span becomes a dead letter): an id whose key is not its exact value keeps its text.
+ * A span as {@link TraceAssembler} needs it, made from a {@link Span} just before the {@code keyBy}
+ * (chained to the decoder, so no serialisation in between): the trace id as a {@link TraceId} and
+ * the span and parent ids as their 64-bit {@link SpanTable#key keys}. Every span crosses the
+ * shuffle in this form: the receiving side allocates no {@code String} for any id and parses none.
+ * {@link #toSpan()} gives the span back exactly (a late span becomes a dead letter): an id whose
+ * key is not its exact value keeps its text.
  */
 @TypeInfo(AssemblySpan.TypeInfoFactory.class)
-public final class AssemblySpan {
+public final class AssemblySpan extends SpanFields {
     public static final TypeInformation<AssemblySpan> TYPE =
             new SerializerTypeInfo<>(AssemblySpan.class, Serializer.INSTANCE, false);
 
     public TraceId traceId;
     public long spanKey;
+
     /** {@link SpanTable#ROOT} for a root span. */
     public long parentKey;
-    /** The span id when {@link #spanKey} is not its exact value (not 16 lower-case hex digits), else null. */
+
+    /**
+     * The span id when {@link #spanKey} is not its exact value (not 16 lower-case hex digits), else
+     * null.
+     */
     public String spanIdText;
-    /** The parent id when {@link #parentKey} is not its exact value (including "" for a root), else null. */
+
+    /**
+     * The parent id when {@link #parentKey} is not its exact value (including "" for a root), else
+     * null.
+     */
     public String parentIdText;
-    public String serviceName;
-    public String operationName;
-    public long startMicros;
-    public long endMicros;
-    public boolean error;
 
     public AssemblySpan() {}
 
@@ -54,14 +60,11 @@ public final class AssemblySpan {
         a.spanIdText = spanKey != SpanTable.ROOT ? null : span.spanId;
         if (span.parentSpanId != null) {
             long parentKey = SpanTable.exactKey(span.parentSpanId);
-            a.parentKey = parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
+            a.parentKey =
+                    parentKey != SpanTable.ROOT ? parentKey : SpanTable.key(span.parentSpanId);
             a.parentIdText = parentKey != SpanTable.ROOT ? null : span.parentSpanId;
         }
-        a.serviceName = span.serviceName;
-        a.operationName = span.operationName;
-        a.startMicros = span.startMicros;
-        a.endMicros = span.endMicros;
-        a.error = span.error;
+        a.copyFieldsOf(span);
         return a;
     }
 
@@ -72,8 +75,16 @@ public final class AssemblySpan {
     /** The span this was made of. */
     public Span toSpan() {
         String spanId = spanIdText != null ? spanIdText : HexIds.toHex(spanKey);
-        String parent = parentIdText != null ? parentIdText : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
-        return new Span(traceId.toString(), spanId, parent, serviceName, operationName, startMicros, endMicros, error);
+        String parent =
+                parentIdText != null
+                        ? parentIdText
+                        : parentKey == SpanTable.ROOT ? null : HexIds.toHex(parentKey);
+        Span span = new Span();
+        span.traceId = traceId.toString();
+        span.spanId = spanId;
+        span.parentSpanId = parent;
+        span.copyFieldsOf(this);
+        return span;
     }
 
     @Override
@@ -81,20 +92,25 @@ public final class AssemblySpan {
         return "AssemblySpan{" + toSpan() + '}';
     }
 
-    /** Type extraction finds {@link #TYPE} (the hand-written serializer), never a POJO or Kryo type. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<AssemblySpan> {
+    /**
+     * Type extraction finds {@link #TYPE} (the hand-written serializer), never a POJO or Kryo type.
+     */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<AssemblySpan> {
         @Override
-        public TypeInformation<AssemblySpan> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<AssemblySpan> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return TYPE;
         }
     }
 
     /**
-     * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link TraceId.Serializer}), span and
-     * parent key, the id texts present, service and operation name (Flink's string encoding), start, end.
-     * Not kept in any state: it only travels from the decoder to the assembler.
+     * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link
+     * TraceId.Serializer}), span and parent key, the id texts present, then service and operation
+     * name, start and end as {@link Span}'s ({@link SpanFieldsSerializer#writeNamesAndTimes}). Not
+     * kept in any state: it only travels from the decoder to the assembler.
      */
-    public static final class Serializer extends TypeSerializerSingleton<AssemblySpan> {
+    public static final class Serializer extends SpanFieldsSerializer<AssemblySpan> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
 
@@ -103,44 +119,25 @@ public final class AssemblySpan {
         private static final int PARENT_ID_TEXT = 4;
 
         @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
         public AssemblySpan createInstance() {
             return new AssemblySpan();
         }
 
         @Override
-        public AssemblySpan copy(AssemblySpan from) {
-            return copy(from, new AssemblySpan());
-        }
-
-        @Override
-        public AssemblySpan copy(AssemblySpan from, AssemblySpan reuse) {
+        protected void copyIds(AssemblySpan from, AssemblySpan reuse) {
             reuse.traceId = from.traceId; // immutable
             reuse.spanKey = from.spanKey;
             reuse.parentKey = from.parentKey;
             reuse.spanIdText = from.spanIdText;
             reuse.parentIdText = from.parentIdText;
-            reuse.serviceName = from.serviceName;
-            reuse.operationName = from.operationName;
-            reuse.startMicros = from.startMicros;
-            reuse.endMicros = from.endMicros;
-            reuse.error = from.error;
-            return reuse;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
         public void serialize(AssemblySpan span, DataOutputView target) throws IOException {
-            target.writeByte((span.error ? ERROR : 0) | (span.spanIdText != null ? SPAN_ID_TEXT : 0)
-                    | (span.parentIdText != null ? PARENT_ID_TEXT : 0));
+            target.writeByte(
+                    (span.error ? ERROR : 0)
+                            | (span.spanIdText != null ? SPAN_ID_TEXT : 0)
+                            | (span.parentIdText != null ? PARENT_ID_TEXT : 0));
             TraceId.Serializer.INSTANCE.serialize(span.traceId, target);
             target.writeLong(span.spanKey);
             target.writeLong(span.parentKey);
@@ -150,30 +147,21 @@ public final class AssemblySpan {
             if (span.parentIdText != null) {
                 StringValue.writeString(span.parentIdText, target);
             }
-            StringValue.writeString(span.serviceName, target);
-            StringValue.writeString(span.operationName, target);
-            target.writeLong(span.startMicros);
-            target.writeLong(span.endMicros);
+            writeNamesAndTimes(span, target);
         }
 
         @Override
-        public AssemblySpan deserialize(DataInputView source) throws IOException {
-            return deserialize(new AssemblySpan(), source);
-        }
-
-        @Override
-        public AssemblySpan deserialize(AssemblySpan reuse, DataInputView source) throws IOException {
+        public AssemblySpan deserialize(AssemblySpan reuse, DataInputView source)
+                throws IOException {
             int flags = source.readByte();
             reuse.error = (flags & ERROR) != 0;
             reuse.traceId = TraceId.Serializer.INSTANCE.deserialize(source);
             reuse.spanKey = source.readLong();
             reuse.parentKey = source.readLong();
             reuse.spanIdText = (flags & SPAN_ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            reuse.parentIdText = (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            reuse.serviceName = StringValue.readString(source);
-            reuse.operationName = StringValue.readString(source);
-            reuse.startMicros = source.readLong();
-            reuse.endMicros = source.readLong();
+            reuse.parentIdText =
+                    (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
+            readNamesAndTimes(source, reuse);
             return reuse;
         }
 
@@ -189,9 +177,7 @@ public final class AssemblySpan {
             if ((flags & PARENT_ID_TEXT) != 0) {
                 StringValue.copyString(source, target);
             }
-            StringValue.copyString(source, target);
-            StringValue.copyString(source, target);
-            target.write(source, 2 * Long.BYTES);
+            copyNamesAndTimes(source, target);
         }
 
         @Override
@@ -200,7 +186,8 @@ public final class AssemblySpan {
         }
 
         /** Restores {@link Serializer#INSTANCE}; no configuration. */
-        public static final class SerializerSnapshot extends SimpleTypeSerializerSnapshot<AssemblySpan> {
+        public static final class SerializerSnapshot
+                extends SimpleTypeSerializerSnapshot<AssemblySpan> {
             public SerializerSnapshot() {
                 super(() -> INSTANCE);
             }

@@ -7,24 +7,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A per-subtask, in-memory, bounded (LRU) cache of the {@link TraceState} of the traces {@link TraceAssembler}
- * touched last, used on RocksDB only (there every state access is a JNI call and a (de)serialisation of the
- * whole trace; on the heap backend a state access is a hash lookup already). Never checkpointed; starts
- * empty after a restore.
+ * A per-subtask, in-memory, bounded (LRU) cache of the {@link TraceState} of the traces {@link
+ * TraceAssembler} touched last, used on RocksDB only (there every state access is a JNI call and a
+ * (de)serialisation of the whole trace; on the heap backend a state access is a hash lookup
+ * already). Never checkpointed; starts empty after a restore.
  *
- * <p>With write-back ({@link TraceAssemblerOperator}) a cached trace is changed in the cache only and marked
- * {@link Entry#dirty}; it is written to the state when the LRU evicts it and before every snapshot, so a trace
- * costs one read and one write per cache residency instead of one per span. Bounded by traces and by the
- * span ids held ({@code TraceAssembly.cache.max.traces}, {@code cache.max.spans}); the most recently used entry is never evicted (a single trace larger than the bound would
- * otherwise be written and read back for every span).
+ * <p>With write-back ({@link TraceAssemblerOperator}) a cached trace is changed in the cache only
+ * and marked {@link Entry#dirty}; it is written to the state when the LRU evicts it and before
+ * every snapshot, so a trace costs one read and one write per cache residency instead of one per
+ * span. Bounded by traces and by the span ids held ({@code TraceAssembly.cache.max.traces}, {@code
+ * cache.max.spans}); the most recently used entry is never evicted (a single trace larger than the
+ * bound would otherwise be written and read back for every span).
  */
 public final class TraceCache {
     /** One cached trace. */
     static final class Entry {
         final TraceState trace;
+
         /** Span ids counted for the bound (the trace's stored span ids when last weighed). */
         int weight;
-        /** Newer than the state's value: must be written before the next snapshot or when evicted. */
+
+        /**
+         * Newer than the state's value: must be written before the next snapshot or when evicted.
+         */
         boolean dirty;
 
         Entry(TraceState trace) {
@@ -98,7 +103,10 @@ public final class TraceCache {
         }
     }
 
-    /** Every entry, in LRU order (eldest first); the caller must not add or remove entries meanwhile. */
+    /**
+     * Every entry, in LRU order (eldest first); the caller must not add or remove entries
+     * meanwhile.
+     */
     Iterable<Map.Entry<TraceId, Entry>> entries() {
         return entries.entrySet();
     }

@@ -1,6 +1,7 @@
 package io.traceassembler.assemble;
 
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -10,17 +11,25 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The state serializer of {@link TraceState} (format version 1, {@link TraceStateSerializerSnapshot}):
+ * The state serializer of {@link TraceState}, format version 2 ({@link
+ * TraceStateSerializerSnapshot}):
+ *
  * <pre>
  *   int spanCount, int errorCount, long minStartMicros, long maxEndMicros, long firstEndMicros,
  *   string rootService, string rootOperation (Flink string encoding, null allowed),
  *   byte flags (1 hasRoot, 2 truncated, 4 dirty), int revision, int reportedInsightTypes,
  *   long forcedCloseAtMillis, long timerAt,
  *   int services, string × services,
- *   int spanIds, (long id, long parent) × spanIds
+ *   int names, string × names                                   (version 2)
+ *   int spans, per span: long id, long parent,
+ *     varint start - minStartMicros, varint end - start,         (version 2, zig-zag)
+ *     varint service, varint operation + 1, varint peer + 1,     (version 2)
+ *     byte flags (kind, shared, error, peer type; 0x80: id text follows), [string id text]
  * </pre>
- * About 75 bytes plus the service names plus 16 bytes per stored span id. Hand-written, never Kryo; a
- * change of the format needs a new snapshot version that can read this one.
+ *
+ * Version 1 (snapshots written before the span tree was kept) had {@code (long id, long parent)}
+ * per span and no names: it is still read (the spans' other columns are unknown, so such a trace is
+ * not analysed); the snapshot asks Flink to migrate such state. Hand-written, never Kryo.
  */
 public final class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +39,15 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
     private static final int HAS_ROOT = 1;
     private static final int TRUNCATED = 2;
     private static final int DIRTY = 4;
+
+    /** The format {@link #serialize} writes. */
+    static final int CURRENT_FORMAT = 2;
+
+    /**
+     * In a stored span's flags byte: its id's text follows (not stored in {@link SpanTable}'s
+     * flags).
+     */
+    private static final int ID_TEXT = 0x80;
 
     @Override
     public boolean isImmutableType() {
@@ -65,7 +83,10 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         target.writeLong(trace.firstEndMicros);
         StringValue.writeString(trace.rootService, target);
         StringValue.writeString(trace.rootOperation, target);
-        target.writeByte((trace.hasRoot ? HAS_ROOT : 0) | (trace.truncated ? TRUNCATED : 0) | (trace.dirty ? DIRTY : 0));
+        target.writeByte(
+                (trace.hasRoot ? HAS_ROOT : 0)
+                        | (trace.truncated ? TRUNCATED : 0)
+                        | (trace.dirty ? DIRTY : 0));
         target.writeInt(trace.revision);
         target.writeInt(trace.reportedInsightTypes);
         target.writeLong(trace.forcedCloseAtMillis);
@@ -74,16 +95,35 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         for (int i = 0; i < trace.serviceCount(); i++) {
             StringValue.writeString(trace.service(i), target);
         }
+        target.writeInt(trace.nameCount());
+        for (int i = 0; i < trace.nameCount(); i++) {
+            StringValue.writeString(trace.name(i), target);
+        }
         SpanTable spans = trace.spans;
         target.writeInt(spans.size());
         for (int i = 0; i < spans.size(); i++) {
             target.writeLong(spans.id(i));
             target.writeLong(spans.parent(i));
+            writeVarLong(zigZag(spans.start(i) - trace.minStartMicros), target);
+            writeVarLong(zigZag(spans.end(i) - spans.start(i)), target);
+            writeVarLong(spans.service(i) + 1L, target);
+            writeVarLong(spans.operation(i) + 1L, target);
+            writeVarLong(spans.peer(i) + 1L, target);
+            String text = spans.idText(i);
+            target.writeByte(spans.flags(i) | (text != null ? ID_TEXT : 0));
+            if (text != null) {
+                StringValue.writeString(text, target);
+            }
         }
     }
 
     @Override
     public TraceState deserialize(DataInputView source) throws IOException {
+        return read(source, CURRENT_FORMAT);
+    }
+
+    /** Reads a state written in format {@code format} (1 or 2). */
+    static TraceState read(DataInputView source, int format) throws IOException {
         int spanCount = source.readInt();
         int errorCount = source.readInt();
         long minStartMicros = source.readLong();
@@ -96,18 +136,37 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         int reportedInsightTypes = source.readInt();
         long forcedCloseAtMillis = source.readLong();
         long timerAt = source.readLong();
-        int serviceCount = source.readInt();
-        String[] services = new String[Math.max(2, serviceCount)];
-        for (int i = 0; i < serviceCount; i++) {
-            services[i] = StringValue.readString(source);
-        }
-        int spanIds = source.readInt();
-        SpanTable spans = new SpanTable(spanIds + 4);
-        for (int i = 0; i < spanIds; i++) {
-            spans.append(source.readLong(), source.readLong());
+        NameTable services = readNames(source);
+        NameTable names = format >= 2 ? readNames(source) : new NameTable();
+        int stored = source.readInt();
+        SpanTable spans = new SpanTable(stored + 4);
+        for (int i = 0; i < stored; i++) {
+            long id = source.readLong();
+            long parent = source.readLong();
+            if (format < 2) {
+                spans.appendIdOnly(id, parent);
+                continue;
+            }
+            long start = minStartMicros + unZigZag(readVarLong(source));
+            long end = start + unZigZag(readVarLong(source));
+            int service = (int) readVarLong(source) - 1;
+            int operation = (int) readVarLong(source) - 1;
+            int peer = (int) readVarLong(source) - 1;
+            int spanFlags = source.readByte();
+            String text = (spanFlags & ID_TEXT) != 0 ? StringValue.readString(source) : null;
+            spans.appendRaw(
+                    id,
+                    text,
+                    parent,
+                    start,
+                    end,
+                    service,
+                    operation,
+                    peer,
+                    (byte) (spanFlags & ~ID_TEXT));
         }
 
-        TraceState trace = new TraceState(spans, services, serviceCount);
+        TraceState trace = new TraceState(spans, services, names);
         trace.spanCount = spanCount;
         trace.errorCount = errorCount;
         trace.minStartMicros = minStartMicros;
@@ -125,6 +184,52 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         return trace;
     }
 
+    private static NameTable readNames(DataInputView source) throws IOException {
+        int count = source.readInt();
+        String[] names = new String[Math.max(2, count)];
+        for (int i = 0; i < count; i++) {
+            names[i] = StringValue.readString(source);
+        }
+        return new NameTable(names, count);
+    }
+
+    private static long zigZag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unZigZag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static void writeVarLong(long v, DataOutputView target) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            target.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        target.writeByte((int) v);
+    }
+
+    private static long readVarLong(DataInputView source) throws IOException {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = source.readByte();
+            result |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw new IOException("malformed varint in trace state");
+    }
+
+    private static void copyVarLong(DataInputView source, DataOutputView target)
+            throws IOException {
+        int b;
+        do {
+            b = source.readByte();
+            target.writeByte(b);
+        } while ((b & 0x80) != 0);
+    }
+
     @Override
     public TraceState deserialize(TraceState reuse, DataInputView source) throws IOException {
         return deserialize(source);
@@ -136,14 +241,26 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         StringValue.copyString(source, target);
         StringValue.copyString(source, target);
         target.write(source, 1 + 2 * Integer.BYTES + 2 * Long.BYTES);
-        int serviceCount = source.readInt();
-        target.writeInt(serviceCount);
-        for (int i = 0; i < serviceCount; i++) {
-            StringValue.copyString(source, target);
+        for (int table = 0; table < 2; table++) { // services, names
+            int count = source.readInt();
+            target.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                StringValue.copyString(source, target);
+            }
         }
-        int spanIds = source.readInt();
-        target.writeInt(spanIds);
-        target.write(source, spanIds * 2 * Long.BYTES);
+        int stored = source.readInt();
+        target.writeInt(stored);
+        for (int i = 0; i < stored; i++) {
+            target.write(source, 2 * Long.BYTES);
+            for (int v = 0; v < 5; v++) {
+                copyVarLong(source, target);
+            }
+            int spanFlags = source.readByte();
+            target.writeByte(spanFlags);
+            if ((spanFlags & ID_TEXT) != 0) {
+                StringValue.copyString(source, target);
+            }
+        }
     }
 
     @Override
@@ -151,10 +268,126 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         return new TraceStateSerializerSnapshot();
     }
 
-    /** Restores {@link TraceStateSerializer#INSTANCE}; no configuration. Version 1 = the format above. */
-    public static final class TraceStateSerializerSnapshot extends SimpleTypeSerializerSnapshot<TraceState> {
+    /** Reads format version 1 (for the migration of old snapshots); writes the current format. */
+    static final class FormatV1Reader extends TypeSerializerSingleton<TraceState> {
+        private static final long serialVersionUID = 1L;
+        static final FormatV1Reader INSTANCE = new FormatV1Reader();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public TraceState createInstance() {
+            return new TraceState();
+        }
+
+        @Override
+        public TraceState copy(TraceState from) {
+            return from.copy();
+        }
+
+        @Override
+        public TraceState copy(TraceState from, TraceState reuse) {
+            return from.copy();
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(TraceState record, DataOutputView target) throws IOException {
+            TraceStateSerializer.INSTANCE.serialize(record, target);
+        }
+
+        @Override
+        public TraceState deserialize(DataInputView source) throws IOException {
+            return read(source, 1);
+        }
+
+        @Override
+        public TraceState deserialize(TraceState reuse, DataInputView source) throws IOException {
+            return read(source, 1);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            serialize(deserialize(source), target);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<TraceState> snapshotConfiguration() {
+            return new TraceStateSerializerSnapshot(1);
+        }
+    }
+
+    /**
+     * Restores the serializer of the format a snapshot was written in. Version 1 was written as a
+     * {@code SimpleTypeSerializerSnapshot} (whose own version, 3, is what an old snapshot records):
+     * any version below {@link #VERSION} means format 1, which Flink migrates by reading with
+     * {@link FormatV1Reader} and writing with {@link TraceStateSerializer#INSTANCE}.
+     */
+    public static final class TraceStateSerializerSnapshot
+            implements TypeSerializerSnapshot<TraceState> {
+        /**
+         * Above {@code SimpleTypeSerializerSnapshot}'s version 3, which format-1 snapshots carry.
+         */
+        static final int VERSION = 4;
+
+        private int format;
+
         public TraceStateSerializerSnapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_FORMAT);
+        }
+
+        TraceStateSerializerSnapshot(int format) {
+            this.format = format;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return VERSION;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {}
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+                throws IOException {
+            if (readVersion < VERSION) {
+                // SimpleTypeSerializerSnapshot wrote nothing in its version 3; earlier ones a class
+                // name.
+                if (readVersion < 3) {
+                    in.readUTF();
+                }
+                format = 1;
+            } else {
+                format = CURRENT_FORMAT;
+            }
+        }
+
+        @Override
+        public TypeSerializer<TraceState> restoreSerializer() {
+            return format == 1 ? FormatV1Reader.INSTANCE : INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<TraceState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<TraceState> oldSerializerSnapshot) {
+            if (!(oldSerializerSnapshot instanceof TraceStateSerializerSnapshot)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return ((TraceStateSerializerSnapshot) oldSerializerSnapshot).format == CURRENT_FORMAT
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+
+        int format() {
+            return format;
         }
     }
 }

@@ -15,23 +15,26 @@ import java.time.Duration;
 
 /**
  * Watermarks for spans: event time is the span's END (see {@link TraceAssembler}), bounded
- * out-of-orderness, and a watermark that keeps moving with the wall clock when the input goes quiet.
+ * out-of-orderness, and a watermark that keeps moving with the wall clock when the input goes
+ * quiet.
  *
- * <p>Why not {@code withIdleness}: marking an input idle only stops it from holding back other inputs.
- * When every shard is idle (a night without traffic, the end of a replayed stream) no watermark moves at
- * all and open traces would wait for the next span, possibly for hours. The contracts require that a
- * quiet stream still closes every open trace within about the session gap plus a few seconds.
+ * <p>Why not {@code withIdleness}: marking an input idle only stops it from holding back other
+ * inputs. When every shard is idle (a night without traffic, the end of a replayed stream) no
+ * watermark moves at all and open traces would wait for the next span, possibly for hours. The
+ * contracts require that a quiet stream still closes every open trace within about the session gap
+ * plus a few seconds.
  *
- * <p>So once no span has arrived for {@code idleness} of wall-clock time, the watermark becomes {@code
- * maxTimestamp - outOfOrderness - 1 + (now - lastSpanWallClock)}: event time is assumed to pass as fast
- * as wall-clock time. An input that has never seen a span is marked idle instead (there is no event time
- * to advance from), so it does not hold back the others.
+ * <p>So once no span has arrived for {@code idleness} of wall-clock time, the watermark becomes
+ * {@code maxTimestamp - outOfOrderness - 1 + (now - lastSpanWallClock)}: event time is assumed to
+ * pass as fast as wall-clock time. An input that has never seen a span is marked idle instead
+ * (there is no event time to advance from), so it does not hold back the others.
  *
  * <p>Trade-off: the assumption is wrong when spans are merely delayed, not absent (a producer or
- * reader stalled longer than {@code idleness}, a replay reading an archive with pauses). Spans arriving
- * after such a stall may then be behind the watermark: within the allowed lateness they re-open their
- * trace and produce a revision with the full counts; beyond it they go to the late-span output.
- * {@code idleness} should therefore be longer than the usual pause between fetches of a busy shard.
+ * reader stalled longer than {@code idleness}, a replay reading an archive with pauses). Spans
+ * arriving after such a stall may then be behind the watermark: within the allowed lateness they
+ * re-open their trace and produce a revision with the full counts; beyond it they go to the
+ * late-span output. {@code idleness} should therefore be longer than the usual pause between
+ * fetches of a busy shard.
  */
 public final class TraceWatermarks {
     private TraceWatermarks() {}
@@ -95,7 +98,8 @@ public final class TraceWatermarks {
             if (quietFor >= idlenessMillis) {
                 watermark += quietFor;
             }
-            // Never regress: a span arriving after an idle advance does not pull the watermark back.
+            // Never regress: a span arriving after an idle advance does not pull the watermark
+            // back.
             if (watermark > lastEmitted) {
                 lastEmitted = watermark;
                 idle = false;

@@ -13,25 +13,34 @@ import java.net.URI;
 import java.util.Properties;
 
 /**
- * The one place that decides how an AWS client reaches its service: the region, and, when an endpoint is
- * configured (the {@code aws.endpoint} keys exist for emulators and the CloudWatch test stub only), the
- * endpoint override with static dummy credentials, so a local run never looks for real credentials.
- * Without an endpoint the SDK's default credentials chain applies (the Managed Flink application role).
+ * The one place that decides how an AWS client reaches its service: the region, and, when an
+ * endpoint is configured (the {@code aws.endpoint} keys exist for emulators and the CloudWatch test
+ * stub only), the endpoint override with static dummy credentials, so a local run never looks for
+ * real credentials. Without an endpoint the SDK's default credentials chain applies (the Managed
+ * Flink application role).
  */
 public final class AwsClients {
-    /** Emulators accept any key; these make it obvious in logs that no real credentials are in play. */
+    /**
+     * Emulators accept any key; these make it obvious in logs that no real credentials are in play.
+     */
     public static final String EMULATOR_ACCESS_KEY_ID = "local";
+
     public static final String EMULATOR_SECRET_KEY = "local";
 
     private AwsClients() {}
 
-    /** Applies region, and endpoint plus dummy credentials when an endpoint is set, to an SDK v2 builder. */
+    /**
+     * Applies region, and endpoint plus dummy credentials when an endpoint is set, to an SDK v2
+     * builder.
+     */
     public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, AwsEndpoint aws) {
         builder.region(Region.of(aws.region));
         if (aws.hasEndpoint()) {
             builder.endpointOverride(URI.create(aws.endpoint));
-            builder.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(EMULATOR_ACCESS_KEY_ID, EMULATOR_SECRET_KEY)));
+            builder.credentialsProvider(
+                    StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(
+                                    EMULATOR_ACCESS_KEY_ID, EMULATOR_SECRET_KEY)));
         }
         return builder;
     }
@@ -42,9 +51,9 @@ public final class AwsClients {
     }
 
     /**
-     * The same decisions as client properties of the Flink AWS connectors ({@link AWSConfigConstants}).
-     * An {@code http://} endpoint (emulators) also needs HTTP/1.1: the connectors default to HTTP/2, which
-     * the emulators do not speak in clear text.
+     * The same decisions as client properties of the Flink AWS connectors ({@link
+     * AWSConfigConstants}). An {@code http://} endpoint (emulators) also needs HTTP/1.1: the
+     * connectors default to HTTP/2, which the emulators do not speak in clear text.
      */
     public static Properties connectorProperties(AwsEndpoint aws) {
         Properties props = new Properties();

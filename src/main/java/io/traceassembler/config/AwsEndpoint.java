@@ -4,14 +4,15 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Where the AWS clients of one property group go: the {@code aws.region} and {@code aws.endpoint} pair
- * that every group with an AWS client declares (see {@link AwsOptions}). An endpoint is set for
- * emulators and test stubs only.
+ * Where the AWS clients of one property group go: the {@code aws.region} and {@code aws.endpoint}
+ * pair that every group with an AWS client declares (see {@link AwsOptions}). An endpoint is set
+ * for emulators and test stubs only.
  */
 public final class AwsEndpoint implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public final String region;
+
     /** The endpoint override, or null for the service's own endpoint in {@link #region}. */
     public final String endpoint;
 

@@ -9,21 +9,29 @@ import java.util.EnumSet;
 
 /**
  * The configuration reference, generated from the declarations: the README's table is this output
- * (ConfigDocsTest fails when they differ), and the command-line help of flags that stand for a key uses
- * {@link #describe}.
+ * (ConfigDocsTest fails when they differ), and the command-line help of flags that stand for a key
+ * uses {@link #describe}.
  */
 public final class ConfigDocs {
     private ConfigDocs() {}
 
     /** The Markdown table of every group and key: group, key, default, meaning. */
     public static String markdownTable() {
-        StringBuilder out = new StringBuilder("| group | key | default | meaning |\n|---|---|---|---|\n");
+        StringBuilder out =
+                new StringBuilder("| group | key | default | meaning |\n|---|---|---|---|\n");
         for (OptionGroup group : TraceAssemblerConfig.GROUPS) {
             boolean first = true;
             for (ConfigOption<?> option : group.options) {
-                out.append(first ? "| `" + group.id + "` | `" : "| | `").append(option.key()).append("` | ")
-                        .append(option.hasDefaultValue() ? "`" + ConfigReader.display(option.defaultValue()) + "`" : "(none)")
-                        .append(" | ").append(text(option.description()).replace("|", "\\|")).append(" |\n");
+                out.append(first ? "| `" + group.id + "` | `" : "| | `")
+                        .append(option.key())
+                        .append("` | ")
+                        .append(
+                                option.hasDefaultValue()
+                                        ? "`" + ConfigReader.display(option.defaultValue()) + "`"
+                                        : "(none)")
+                        .append(" | ")
+                        .append(text(option.description()).replace("|", "\\|"))
+                        .append(" |\n");
                 first = false;
             }
         }
@@ -32,8 +40,17 @@ public final class ConfigDocs {
 
     /** One key's description and default, for a command-line flag that sets it. */
     public static String describe(OptionGroup group, ConfigOption<?> option) {
-        String byDefault = option.hasDefaultValue() ? " (default " + ConfigReader.display(option.defaultValue()) + ")" : "";
-        return text(option.description()) + byDefault + ". Sets " + group.id + "." + option.key() + ".";
+        String byDefault =
+                option.hasDefaultValue()
+                        ? " (default " + ConfigReader.display(option.defaultValue()) + ")"
+                        : "";
+        return text(option.description())
+                + byDefault
+                + ". Sets "
+                + group.id
+                + "."
+                + option.key()
+                + ".";
     }
 
     private static String text(Description description) {
@@ -53,7 +70,10 @@ public final class ConfigDocs {
         }
 
         @Override
-        protected void formatText(StringBuilder state, String format, String[] elements,
+        protected void formatText(
+                StringBuilder state,
+                String format,
+                String[] elements,
                 EnumSet<TextElement.TextStyle> styles) {
             state.append(String.format(format, (Object[]) elements));
         }

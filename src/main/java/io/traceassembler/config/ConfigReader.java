@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -16,9 +15,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Reads declared options from runtime property groups. It keeps the declarations honest both ways: a key
- * in the input that no group declares is rejected (a typo never passes silently), and every declared key
- * must be read by the typed configuration, else start-up fails (a documented key is always a working one).
+ * Reads declared options from runtime property groups. It keeps the declarations honest both ways:
+ * a key in the input that no group declares is rejected (a typo never passes silently), and every
+ * declared key must be read by the typed configuration, else start-up fails (a documented key is
+ * always a working one).
  */
 final class ConfigReader {
     private final Map<String, Properties> input;
@@ -34,33 +34,49 @@ final class ConfigReader {
         return g;
     }
 
-    /** Every key, as {@code Group.key}, with the value in force (given, or the default), in declaration order. */
+    /**
+     * Every key, as {@code Group.key}, with the value in force (given, or the default), in
+     * declaration order.
+     */
     Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
-        groups.forEach((id, g) -> g.inForce.forEach((key, value) -> settings.put(id + "." + key, value)));
+        groups.forEach(
+                (id, g) -> g.inForce.forEach((key, value) -> settings.put(id + "." + key, value)));
         return settings;
     }
 
-    /** Throws for a group or key of the input that is not declared; fails if a declared key was never read. */
+    /**
+     * Throws for a group or key of the input that is not declared; fails if a declared key was
+     * never read.
+     */
     void finish() {
         for (Map.Entry<String, Properties> e : input.entrySet()) {
             Group g = groups.get(e.getKey());
             if (g == null) {
-                throw new ConfigException("Unknown property group '" + e.getKey() + "'; known groups: "
-                        + groups.keySet());
+                throw new ConfigException(
+                        "Unknown property group '"
+                                + e.getKey()
+                                + "'; known groups: "
+                                + groups.keySet());
             }
             Set<String> unknown = new TreeSet<>(e.getValue().stringPropertyNames());
             unknown.removeAll(g.declaredKeys());
             if (!unknown.isEmpty()) {
-                throw new ConfigException("Unknown key(s) " + unknown + " in property group '" + e.getKey()
-                        + "'; known keys: " + new TreeSet<>(g.declaredKeys()));
+                throw new ConfigException(
+                        "Unknown key(s) "
+                                + unknown
+                                + " in property group '"
+                                + e.getKey()
+                                + "'; known keys: "
+                                + new TreeSet<>(g.declaredKeys()));
             }
         }
         for (Group g : groups.values()) {
             Set<String> unread = new TreeSet<>(g.declaredKeys());
             unread.removeAll(g.inForce.keySet());
             if (!unread.isEmpty()) {
-                throw new IllegalStateException("Declared but never read: " + g.declaration.id + " " + unread);
+                throw new IllegalStateException(
+                        "Declared but never read: " + g.declaration.id + " " + unread);
             }
         }
     }
@@ -83,6 +99,7 @@ final class ConfigReader {
     static final class Group {
         final OptionGroup declaration;
         private final Properties props;
+
         /** Key -> the value in force, in reading order. */
         private final Map<String, String> inForce = new LinkedHashMap<>();
 
@@ -92,15 +109,23 @@ final class ConfigReader {
         }
 
         Set<String> declaredKeys() {
-            return declaration.options.stream().map(ConfigOption::key).collect(Collectors.toCollection(HashSet::new));
+            return declaration.options.stream()
+                    .map(ConfigOption::key)
+                    .collect(Collectors.toCollection(HashSet::new));
         }
 
-        /** The option's value: given, or its default (null for an option without default that is not given). */
+        /**
+         * The option's value: given, or its default (null for an option without default that is not
+         * given).
+         */
         <T> T get(ConfigOption<T> option) {
             return get(option, option.hasDefaultValue() ? option.defaultValue() : null);
         }
 
-        /** As {@link #get(ConfigOption)}, with a default decided at start (for example from the environment). */
+        /**
+         * As {@link #get(ConfigOption)}, with a default decided at start (for example from the
+         * environment).
+         */
         <T> T get(ConfigOption<T> option, T defaultInForce) {
             String raw = raw(option);
             inForce.put(option.key(), raw != null ? raw : display(defaultInForce));
@@ -116,7 +141,10 @@ final class ConfigReader {
             }
         }
 
-        /** A string option parsed into another type; {@code expected} says what a valid value looks like. */
+        /**
+         * A string option parsed into another type; {@code expected} says what a valid value looks
+         * like.
+         */
         <T> T parse(ConfigOption<String> option, Parser<T> parser, String expected) {
             String value = get(option);
             if (value == null) {
@@ -131,12 +159,18 @@ final class ConfigReader {
 
         /** The group's {@code aws.region} / {@code aws.endpoint} pair. */
         AwsEndpoint aws() {
-            return new AwsEndpoint(get(AwsOptions.REGION, AwsOptions.defaultRegion()), get(AwsOptions.ENDPOINT));
+            return new AwsEndpoint(
+                    get(AwsOptions.REGION, AwsOptions.defaultRegion()), get(AwsOptions.ENDPOINT));
         }
 
         ConfigException invalid(ConfigOption<?> option, Object value, String problem) {
-            return new ConfigException(declaration.id + "." + option.key()
-                    + (value == null ? "" : " = '" + display(value) + "'") + ": " + problem);
+            return new ConfigException(
+                    declaration.id
+                            + "."
+                            + option.key()
+                            + (value == null ? "" : " = '" + display(value) + "'")
+                            + ": "
+                            + problem);
         }
 
         void require(boolean condition, ConfigOption<?> option, Object value, String problem) {
@@ -147,7 +181,8 @@ final class ConfigReader {
 
         private String raw(ConfigOption<?> option) {
             if (!declaration.options.contains(option)) {
-                throw new IllegalStateException(declaration.id + "." + option.key() + " is read but not declared");
+                throw new IllegalStateException(
+                        declaration.id + "." + option.key() + " is read but not declared");
             }
             String v = props.getProperty(option.key());
             return v == null || v.isBlank() ? null : v.trim();
@@ -168,7 +203,9 @@ final class ConfigReader {
                 return "true or false";
             }
             if (example instanceof Enum) {
-                return "one of " + Arrays.toString(((Enum<?>) example).getDeclaringClass().getEnumConstants());
+                return "one of "
+                        + Arrays.toString(
+                                ((Enum<?>) example).getDeclaringClass().getEnumConstants());
             }
             return "a text";
         }

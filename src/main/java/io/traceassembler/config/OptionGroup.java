@@ -4,7 +4,9 @@ import org.apache.flink.configuration.ConfigOption;
 
 import java.util.List;
 
-/** One runtime property group: its id and the options it declares, in the order the docs list them. */
+/**
+ * One runtime property group: its id and the options it declares, in the order the docs list them.
+ */
 public final class OptionGroup {
     public final String id;
     public final List<ConfigOption<?>> options;

@@ -38,34 +38,48 @@ public final class PropertyGroups {
         try {
             return of(KinesisAnalyticsRuntime.getApplicationProperties());
         } catch (IOException e) {
-            throw new ConfigException("Cannot read the Managed Flink runtime properties: " + e.getMessage(), e);
+            throw new ConfigException(
+                    "Cannot read the Managed Flink runtime properties: " + e.getMessage(), e);
         }
     }
 
-    /** A JSON file of the form {@code [{"PropertyGroupId": "...", "PropertyMap": {"key": "value"}}]}. */
+    /**
+     * A JSON file of the form {@code [{"PropertyGroupId": "...", "PropertyMap": {"key":
+     * "value"}}]}.
+     */
     public static PropertyGroups fromJsonFile(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "Cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isArray()) {
-            throw new ConfigException("Configuration file " + file
-                    + " must hold a JSON array of {\"PropertyGroupId\": ..., \"PropertyMap\": {...}} objects");
+            throw new ConfigException(
+                    "Configuration file "
+                            + file
+                            + " must hold a JSON array of {\"PropertyGroupId\": ..., \"PropertyMap\": {...}} objects");
         }
         PropertyGroups result = empty();
         for (JsonNode group : root) {
             JsonNode id = group.get("PropertyGroupId");
             JsonNode map = group.get("PropertyMap");
             if (id == null || !id.isTextual() || map == null || !map.isObject()) {
-                throw new ConfigException("Configuration file " + file
-                        + ": every entry needs a string PropertyGroupId and an object PropertyMap, found " + group);
+                throw new ConfigException(
+                        "Configuration file "
+                                + file
+                                + ": every entry needs a string PropertyGroupId and an object PropertyMap, found "
+                                + group);
             }
             Properties props = result.group(id.asText());
             for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                props.setProperty(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+                props.setProperty(
+                        e.getKey(),
+                        e.getValue().isValueNode()
+                                ? e.getValue().asText()
+                                : e.getValue().toString());
             }
         }
         return result;
@@ -78,7 +92,8 @@ public final class PropertyGroups {
         if (eq < 0 || dot < 0 || dot > eq || dot == 0 || dot == eq - 1) {
             throw new ConfigException("--set expects Group.key=value, got '" + assignment + "'");
         }
-        group(assignment.substring(0, dot)).setProperty(assignment.substring(dot + 1, eq), assignment.substring(eq + 1));
+        group(assignment.substring(0, dot))
+                .setProperty(assignment.substring(dot + 1, eq), assignment.substring(eq + 1));
         return this;
     }
 

@@ -2,9 +2,9 @@ package io.traceassembler.config;
 
 import io.traceassembler.model.SpanFormat;
 
-import java.io.Serializable;
 import org.apache.flink.configuration.ConfigOption;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,16 +15,22 @@ import java.util.Map;
 
 /**
  * The job's whole configuration: one typed, validated object built from runtime property groups
- * (docs/contracts.md, section 5). Each group's keys are declared once, with type, default and description,
- * in its {@code *Options} class; the README's configuration table is generated from those declarations.
- * Unknown groups and keys are rejected so that a typo never passes silently.
+ * (docs/contracts.md, section 5). Each group's keys are declared once, with type, default and
+ * description, in its {@code *Options} class; the README's configuration table is generated from
+ * those declarations. Unknown groups and keys are rejected so that a typo never passes silently.
  */
 public final class TraceAssemblerConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Every property group, in the order of the docs. */
-    public static final List<OptionGroup> GROUPS = List.of(SpanSourceOptions.GROUP, TraceAssemblyOptions.GROUP,
-            InsightsOptions.GROUP, TraceStoreOptions.GROUP, InsightMetricsOptions.GROUP, DeadLettersOptions.GROUP);
+    public static final List<OptionGroup> GROUPS =
+            List.of(
+                    SpanSourceOptions.GROUP,
+                    TraceAssemblyOptions.GROUP,
+                    InsightsOptions.GROUP,
+                    TraceStoreOptions.GROUP,
+                    InsightMetricsOptions.GROUP,
+                    DeadLettersOptions.GROUP);
 
     public final SpanSource spanSource;
     public final TraceAssembly traceAssembly;
@@ -32,7 +38,11 @@ public final class TraceAssemblerConfig implements Serializable {
     public final TraceStore traceStore;
     public final InsightMetrics insightMetrics;
     public final DeadLetters deadLetters;
-    /** Every key ({@code Group.key}) with the value in force, given or default: for the start-up log. */
+
+    /**
+     * Every key ({@code Group.key}) with the value in force, given or default: for the start-up
+     * log.
+     */
     public final Map<String, String> settings;
 
     private TraceAssemblerConfig(ConfigReader r) {
@@ -70,13 +80,22 @@ public final class TraceAssemblerConfig implements Serializable {
             streamName = g.get(SpanSourceOptions.STREAM_NAME);
             aws = g.aws();
             initialPosition = g.get(SpanSourceOptions.INITIAL_POSITION);
-            initialTimestamp = g.parse(SpanSourceOptions.INITIAL_TIMESTAMP, TraceAssemblerConfig::parseInstant,
-                    "an ISO-8601 instant such as 2026-01-31T12:00:00Z or epoch milliseconds");
+            initialTimestamp =
+                    g.parse(
+                            SpanSourceOptions.INITIAL_TIMESTAMP,
+                            TraceAssemblerConfig::parseInstant,
+                            "an ISO-8601 instant such as 2026-01-31T12:00:00Z or epoch milliseconds");
             reader = g.get(SpanSourceOptions.READER);
             efoConsumerName = g.get(SpanSourceOptions.EFO_CONSUMER_NAME);
-            format = g.parse(SpanSourceOptions.FORMAT, SpanFormat::parse, Arrays.toString(SpanFormat.values()));
+            format =
+                    g.parse(
+                            SpanSourceOptions.FORMAT,
+                            SpanFormat::parse,
+                            Arrays.toString(SpanFormat.values()));
             if (initialPosition == InitialPosition.AT_TIMESTAMP && initialTimestamp == null) {
-                throw g.invalid(SpanSourceOptions.INITIAL_TIMESTAMP, null,
+                throw g.invalid(
+                        SpanSourceOptions.INITIAL_TIMESTAMP,
+                        null,
                         "is required when initial.position is AT_TIMESTAMP");
             }
         }
@@ -103,8 +122,10 @@ public final class TraceAssemblerConfig implements Serializable {
         public final Duration allowedLateness;
         public final Duration maxTraceDuration;
         public final int maxSpansPerTrace;
+
         /** The RocksDB write-back cache's bounds per subtask. */
         public final int cacheMaxTraces;
+
         public final int cacheMaxSpans;
 
         TraceAssembly(ConfigReader.Group g) {
@@ -116,9 +137,16 @@ public final class TraceAssemblerConfig implements Serializable {
             maxSpansPerTrace = positive(g, TraceAssemblyOptions.MAX_SPANS_PER_TRACE);
             cacheMaxTraces = positive(g, TraceAssemblyOptions.CACHE_MAX_TRACES);
             cacheMaxSpans = positive(g, TraceAssemblyOptions.CACHE_MAX_SPANS);
-            g.require(!sessionGap.isZero(), TraceAssemblyOptions.SESSION_GAP, sessionGap, "must be greater than zero");
-            g.require(maxTraceDuration.compareTo(sessionGap) > 0, TraceAssemblyOptions.MAX_TRACE_DURATION,
-                    maxTraceDuration, "must be longer than session.gap (" + ConfigReader.display(sessionGap) + ")");
+            g.require(
+                    !sessionGap.isZero(),
+                    TraceAssemblyOptions.SESSION_GAP,
+                    sessionGap,
+                    "must be greater than zero");
+            g.require(
+                    maxTraceDuration.compareTo(sessionGap) > 0,
+                    TraceAssemblyOptions.MAX_TRACE_DURATION,
+                    maxTraceDuration,
+                    "must be longer than session.gap (" + ConfigReader.display(sessionGap) + ")");
         }
     }
 
@@ -130,8 +158,11 @@ public final class TraceAssemblerConfig implements Serializable {
 
         Insights(ConfigReader.Group g) {
             slowTraceThresholdMs = g.get(InsightsOptions.SLOW_TRACE_THRESHOLD_MS);
-            g.require(Double.isFinite(slowTraceThresholdMs) && slowTraceThresholdMs >= 0,
-                    InsightsOptions.SLOW_TRACE_THRESHOLD_MS, slowTraceThresholdMs, "must be a finite number >= 0");
+            g.require(
+                    Double.isFinite(slowTraceThresholdMs) && slowTraceThresholdMs >= 0,
+                    InsightsOptions.SLOW_TRACE_THRESHOLD_MS,
+                    slowTraceThresholdMs,
+                    "must be a finite number >= 0");
             highServiceCountThreshold = positive(g, InsightsOptions.HIGH_SERVICE_COUNT_THRESHOLD);
         }
     }
@@ -164,12 +195,19 @@ public final class TraceAssemblerConfig implements Serializable {
         }
     }
 
-    /** The optional Kinesis dead-letter stream ({@link DeadLettersOptions}); without one, counted and logged. */
+    /**
+     * The optional Kinesis dead-letter stream ({@link DeadLettersOptions}); without one, counted
+     * and logged.
+     */
     public static final class DeadLetters implements Serializable {
         private static final long serialVersionUID = 1L;
         public final String streamName;
         public final AwsEndpoint aws;
-        /** Whether a dead letter carries the raw record ({@code record_base64}, {@code record_text}). */
+
+        /**
+         * Whether a dead letter carries the raw record ({@code record_base64}, {@code
+         * record_text}).
+         */
         public final boolean includeRecord;
 
         DeadLetters(ConfigReader.Group g) {

@@ -2,11 +2,6 @@ package io.traceassembler.ingest;
 
 import io.traceassembler.model.RawRecord;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -15,6 +10,11 @@ import org.apache.flink.connector.file.src.util.ArrayResultIterator;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 
 import javax.annotation.Nullable;
 
@@ -40,19 +40,25 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
 
     /** Records handed to Flink per batch. */
     private static final int BATCH_SIZE = 512;
+
     /** A line longer than this is cut and dead-lettered rather than read into memory whole. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
     static final String KINESIS_SUFFIX = ".kinesis.jsonl";
 
     @Override
-    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
+            throws IOException {
         return new ArchiveReader(split, 0);
     }
 
     @Override
-    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
-        long recordsToSkip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
+    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
+            throws IOException {
+        long recordsToSkip =
+                split.getReaderPosition()
+                        .map(CheckpointedPosition::getRecordsAfterOffset)
+                        .orElse(0L);
         return new ArchiveReader(split, recordsToSkip);
     }
 
@@ -66,7 +72,10 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         return TypeInformation.of(RawRecord.class);
     }
 
-    /** True for the files replay reads; others in an input folder (a README, a _SUCCESS marker) are skipped. */
+    /**
+     * True for the files replay reads; others in an input folder (a README, a _SUCCESS marker) are
+     * skipped.
+     */
     public static boolean isArchiveFile(Path path) {
         String name = stripGz(path.getName());
         if (name.startsWith(".") || name.startsWith("_")) {
@@ -92,8 +101,10 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         private int bufferLimit;
         private long lineNumber;
         private long recordsEmitted;
+
         /** Why a gzip file could not be read to its end (cut upload, corrupt data), or null. */
         private String corruption;
+
         private boolean corruptionReported;
 
         ArchiveReader(FileSourceSplit split, long recordsToSkip) throws IOException {
@@ -125,7 +136,10 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
             return iterator;
         }
 
-        /** A file that is not gzip at all is bad input like a corrupt one: one dead letter, not a failed job. */
+        /**
+         * A file that is not gzip at all is bad input like a corrupt one: one dead letter, not a
+         * failed job.
+         */
         private InputStream openGzip(FSDataInputStream stream) throws IOException {
             try {
                 return new GZIPInputStream(stream, 1 << 16);
@@ -142,7 +156,8 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                 line.reset();
                 boolean cut = false;
                 boolean sawNewline = false;
-                // Scan the read buffer for the end of the line; copying whole segments keeps this cheap.
+                // Scan the read buffer for the end of the line; copying whole segments keeps this
+                // cheap.
                 while (!sawNewline) {
                     if (bufferPos == bufferLimit && !fill()) {
                         break;
@@ -163,14 +178,20 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                     }
                 }
                 if (corruption != null && !corruptionReported) {
-                    // The rest of a corrupt gzip file is lost: the partial line (if any) and the reason
+                    // The rest of a corrupt gzip file is lost: the partial line (if any) and the
+                    // reason
                     // go to the dead letters; the lines read before stay good.
                     corruptionReported = true;
                     lineNumber++;
                     recordsEmitted++;
-                    return RawRecord.rejected(line.toByteArray(), origin, "line " + lineNumber,
-                            "gzip archive is corrupt or cut short after line " + (lineNumber - 1)
-                                    + ", the rest of the file cannot be read: " + corruption);
+                    return RawRecord.rejected(
+                            line.toByteArray(),
+                            origin,
+                            "line " + lineNumber,
+                            "gzip archive is corrupt or cut short after line "
+                                    + (lineNumber - 1)
+                                    + ", the rest of the file cannot be read: "
+                                    + corruption);
                 }
                 if (!sawNewline && line.size() == 0 && !cut) {
                     return null;
@@ -183,10 +204,15 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                 recordsEmitted++;
                 String position = "line " + lineNumber;
                 if (cut) {
-                    return RawRecord.rejected(bytes, origin, position,
+                    return RawRecord.rejected(
+                            bytes,
+                            origin,
+                            position,
                             "archive line is longer than " + MAX_LINE_BYTES + " bytes");
                 }
-                return kinesisEnvelopes ? unwrapEnvelope(bytes, position) : new RawRecord(bytes, origin, null, position);
+                return kinesisEnvelopes
+                        ? unwrapEnvelope(bytes, position)
+                        : new RawRecord(bytes, origin, null, position);
             }
         }
 
@@ -209,13 +235,17 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
             return n > 0;
         }
 
-        /** {@code {"SequenceNumber": "...", "Data": "<base64>", "PartitionKey": "...", ...}} → the record in Data. */
+        /**
+         * {@code {"SequenceNumber": "...", "Data": "<base64>", "PartitionKey": "...", ...}} → the
+         * record in Data.
+         */
         private RawRecord unwrapEnvelope(byte[] line, String position) {
             String data = null;
             String sequenceNumber = null;
             try (JsonParser p = JSON.createParser(line)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return RawRecord.rejected(line, origin, position, "Kinesis record envelope is not a JSON object");
+                    return RawRecord.rejected(
+                            line, origin, position, "Kinesis record envelope is not a JSON object");
                 }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
@@ -229,20 +259,37 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                     }
                 }
             } catch (JsonProcessingException e) {
-                return RawRecord.rejected(line, origin, position,
+                return RawRecord.rejected(
+                        line,
+                        origin,
+                        position,
                         "Kinesis record envelope is not valid JSON: " + e.getOriginalMessage());
             } catch (IOException e) {
-                return RawRecord.rejected(line, origin, position,
+                return RawRecord.rejected(
+                        line,
+                        origin,
+                        position,
                         "Kinesis record envelope could not be read: " + e.getMessage());
             }
             if (data == null) {
-                return RawRecord.rejected(line, origin, position, "Kinesis record envelope has no string field 'Data'");
+                return RawRecord.rejected(
+                        line,
+                        origin,
+                        position,
+                        "Kinesis record envelope has no string field 'Data'");
             }
-            String where = sequenceNumber == null ? position : position + ", sequence number " + sequenceNumber;
+            String where =
+                    sequenceNumber == null
+                            ? position
+                            : position + ", sequence number " + sequenceNumber;
             try {
                 return new RawRecord(Base64.getDecoder().decode(data), origin, null, where);
             } catch (IllegalArgumentException e) {
-                return RawRecord.rejected(line, origin, where, "Kinesis record envelope 'Data' is not base64: " + e.getMessage());
+                return RawRecord.rejected(
+                        line,
+                        origin,
+                        where,
+                        "Kinesis record envelope 'Data' is not base64: " + e.getMessage());
             }
         }
 

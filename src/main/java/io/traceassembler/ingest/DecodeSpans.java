@@ -14,8 +14,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes raw records into spans; whatever cannot be used goes to the {@link #DEAD_LETTERS} side output with
- * its reason and the record's origin, so that one bad record never fails the job nor blocks the others.
+ * Decodes raw records into spans; whatever cannot be used goes to the {@link #DEAD_LETTERS} side
+ * output with its reason and the record's origin, so that one bad record never fails the job nor
+ * blocks the others.
  */
 public class DecodeSpans extends ProcessFunction<RawRecord, Span> {
 
@@ -24,7 +25,9 @@ public class DecodeSpans extends ProcessFunction<RawRecord, Span> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    /** Managed Flink publishes custom metrics to CloudWatch only from this group (docs/platform.md). */
+    /**
+     * Managed Flink publishes custom metrics to CloudWatch only from this group (docs/platform.md).
+     */
     static final String METRIC_GROUP = "kinesisanalytics";
 
     private final SpanDecoder decoder;
@@ -62,7 +65,10 @@ public class DecodeSpans extends ProcessFunction<RawRecord, Span> {
         }
     }
 
-    /** One per subtask: routes the decoder's output for the record at hand, without allocating per record. */
+    /**
+     * One per subtask: routes the decoder's output for the record at hand, without allocating per
+     * record.
+     */
     private final class RoutingCollector implements SpanCollector {
         private RawRecord record;
         private Context ctx;

@@ -2,7 +2,10 @@ package io.traceassembler.ingest;
 
 import io.traceassembler.model.Span;
 
-/** Receives what {@link SpanDecoder} finds in one record: good spans, and reasons for what it could not use. */
+/**
+ * Receives what {@link SpanDecoder} finds in one record: good spans, and reasons for what it could
+ * not use.
+ */
 public interface SpanCollector {
 
     void collect(Span span);

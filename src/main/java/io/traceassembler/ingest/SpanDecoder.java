@@ -57,14 +57,21 @@ public final class SpanDecoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Largest record accepted, before and after decompression; larger decompressed data is treated as a zip bomb. */
+    /**
+     * Largest record accepted, before and after decompression; larger decompressed data is treated
+     * as a zip bomb.
+     */
     public static final int MAX_RECORD_BYTES = DecodeLimits.MAX_RECORD_BYTES;
+
     /** Most spans (good or rejected) one record may hold. */
     public static final int MAX_SPANS_PER_RECORD = DecodeLimits.MAX_SPANS_PER_RECORD;
+
     /** Longest trace, span or parent id accepted. */
     public static final int MAX_ID_LENGTH = DecodeLimits.MAX_ID_LENGTH;
+
     /** Deepest JSON nesting accepted; real span JSON needs fewer than 10 levels. */
     public static final int MAX_JSON_NESTING_DEPTH = DecodeLimits.MAX_JSON_NESTING_DEPTH;
+
     /** Longest JSON string value accepted. */
     public static final int MAX_JSON_STRING_LENGTH = DecodeLimits.MAX_JSON_STRING_LENGTH;
 
@@ -83,7 +90,11 @@ public final class SpanDecoder implements Serializable {
     private transient KplDeaggregator kpl;
     private transient JsonRecordReader json;
     private transient ZipkinProtoReader zipkinProto;
-    /** Why the last {@link #tryProtobuf} returned false; null when the bytes parsed but held no span. */
+
+    /**
+     * Why the last {@link #tryProtobuf} returned false; null when the bytes parsed but held no
+     * span.
+     */
     private transient String protobufProblem;
 
     public SpanDecoder(SpanFormat format) {
@@ -94,7 +105,10 @@ public final class SpanDecoder implements Serializable {
         return format;
     }
 
-    /** Decodes one record; every span goes to {@code out.collect}, every problem to {@code out.reject}. */
+    /**
+     * Decodes one record; every span goes to {@code out.collect}, every problem to {@code
+     * out.reject}.
+     */
     public void decode(byte[] record, SpanCollector out) {
         if (record == null) {
             out.reject("record has no data");
@@ -115,13 +129,15 @@ public final class SpanDecoder implements Serializable {
         int count = userRecords.size();
         for (int i = 0; i < count; i++) {
             byte[] data = userRecords.get(i);
-            decodeUserRecord(data, 0, data.length, "user record " + (i + 1) + " of " + count + ": ", out);
+            decodeUserRecord(
+                    data, 0, data.length, "user record " + (i + 1) + " of " + count + ": ", out);
         }
     }
 
     // ---------------------------------------------------------------- one (user) record
 
-    private void decodeUserRecord(byte[] data, int offset, int length, String prefix, SpanCollector out) {
+    private void decodeUserRecord(
+            byte[] data, int offset, int length, String prefix, SpanCollector out) {
         pending.start(prefix);
         try {
             parseRecord(data, offset, length);
@@ -147,7 +163,8 @@ public final class SpanDecoder implements Serializable {
             throw new RecordRejected("record is empty");
         }
         if (length > MAX_RECORD_BYTES) {
-            throw new RecordRejected("record has " + length + " bytes, more than the limit of " + MAX_RECORD_BYTES);
+            throw new RecordRejected(
+                    "record has " + length + " bytes, more than the limit of " + MAX_RECORD_BYTES);
         }
         if (Decompression.isGzip(data, offset, length)) {
             int n = decompression.inflateGzip(data, offset, length);
@@ -160,7 +177,10 @@ public final class SpanDecoder implements Serializable {
         }
     }
 
-    /** Uncompressed (or raw deflate) bytes: JSON or protobuf, falling back to raw deflate when neither parses. */
+    /**
+     * Uncompressed (or raw deflate) bytes: JSON or protobuf, falling back to raw deflate when
+     * neither parses.
+     */
     private void parseSniffed(byte[] data, int offset, int length) throws RecordRejected {
         if (format == SpanFormat.AUTO) {
             Protobuf sniffed = sniffProtobuf(data, offset, length);
@@ -178,9 +198,10 @@ public final class SpanDecoder implements Serializable {
             parseFixedProtobuf(fixedProtobuf(format), data, offset, length);
             return;
         }
-        boolean wantsJson = format == SpanFormat.NATIVE_JSON
-                || format == SpanFormat.OTLP_JSON
-                || format == SpanFormat.ZIPKIN_JSON;
+        boolean wantsJson =
+                format == SpanFormat.NATIVE_JSON
+                        || format == SpanFormat.OTLP_JSON
+                        || format == SpanFormat.ZIPKIN_JSON;
         TracesData traces = null;
         String problem = null;
         if (!wantsJson) {
@@ -195,29 +216,36 @@ public final class SpanDecoder implements Serializable {
                 problem = e.getMessage();
             }
         }
-        // Neither JSON nor clean protobuf: raw deflate has no header to sniff, so it is the last try.
+        // Neither JSON nor clean protobuf: raw deflate has no header to sniff, so it is the last
+        // try.
         int inflated = decompression.tryInflateRawDeflate(data, offset, length);
         if (inflated > 0 && parsesAfterRawDeflate(inflated, wantsJson)) {
             return;
         }
         if (traces != null) {
-            OtlpProtoReader.read(traces, pending); // parsed, if oddly; a newer OTLP version may carry fields unknown here
+            OtlpProtoReader.read(
+                    traces,
+                    pending); // parsed, if oddly; a newer OTLP version may carry fields unknown
+            // here
             return;
         }
         if (wantsJson) {
             json.read(data, offset, length, format, pending); // reports the JSON error
             return;
         }
-        throw new RecordRejected(format == SpanFormat.OTLP_PROTO
-                ? "not valid OTLP protobuf: " + problem
-                : "neither JSON nor valid OTLP protobuf (nor compressed data): " + problem);
+        throw new RecordRejected(
+                format == SpanFormat.OTLP_PROTO
+                        ? "not valid OTLP protobuf: " + problem
+                        : "neither JSON nor valid OTLP protobuf (nor compressed data): " + problem);
     }
 
     /**
-     * Under {@code auto}, bytes with the structure of a Zipkin or Jaeger record; when they do not parse as
-     * that, OTLP and raw deflate are tried before the record is rejected with the sniffed reader's reason.
+     * Under {@code auto}, bytes with the structure of a Zipkin or Jaeger record; when they do not
+     * parse as that, OTLP and raw deflate are tried before the record is rejected with the sniffed
+     * reader's reason.
      */
-    private void parseZipkinOrJaeger(Protobuf sniffed, byte[] data, int offset, int length) throws RecordRejected {
+    private void parseZipkinOrJaeger(Protobuf sniffed, byte[] data, int offset, int length)
+            throws RecordRejected {
         if (tryProtobuf(sniffed, data, offset, length) || protobufProblem == null) {
             return;
         }
@@ -232,8 +260,12 @@ public final class SpanDecoder implements Serializable {
         throw new RecordRejected(problem);
     }
 
-    /** A fixed {@code zipkin_proto} or {@code jaeger_proto}: the bytes as that message, or raw deflate of it. */
-    private void parseFixedProtobuf(Protobuf kind, byte[] data, int offset, int length) throws RecordRejected {
+    /**
+     * A fixed {@code zipkin_proto} or {@code jaeger_proto}: the bytes as that message, or raw
+     * deflate of it.
+     */
+    private void parseFixedProtobuf(Protobuf kind, byte[] data, int offset, int length)
+            throws RecordRejected {
         if (tryProtobuf(kind, data, offset, length)) {
             return;
         }
@@ -247,9 +279,13 @@ public final class SpanDecoder implements Serializable {
         }
     }
 
-    private boolean parsesAfterRawDeflate(int inflatedLength, boolean wantsJson) throws RecordRejected {
+    private boolean parsesAfterRawDeflate(int inflatedLength, boolean wantsJson)
+            throws RecordRejected {
         byte[] inflated = decompression.buffer();
-        Protobuf kind = format == SpanFormat.AUTO ? sniffProtobuf(inflated, 0, inflatedLength) : fixedProtobuf(format);
+        Protobuf kind =
+                format == SpanFormat.AUTO
+                        ? sniffProtobuf(inflated, 0, inflatedLength)
+                        : fixedProtobuf(format);
         if (kind == Protobuf.OTLP && JsonRecordReader.looksLikeJson(inflated, 0, inflatedLength)) {
             if (isProtobufFormat(format)) {
                 return false;
@@ -268,11 +304,15 @@ public final class SpanDecoder implements Serializable {
     }
 
     /** Decompressed bytes: no second layer of compression is expected. */
-    private void parsePlain(byte[] data, int offset, int length, String compression) throws RecordRejected {
+    private void parsePlain(byte[] data, int offset, int length, String compression)
+            throws RecordRejected {
         if (length == 0) {
             throw new RecordRejected(compression + " data decompresses to nothing");
         }
-        Protobuf kind = format == SpanFormat.AUTO ? sniffProtobuf(data, offset, length) : fixedProtobuf(format);
+        Protobuf kind =
+                format == SpanFormat.AUTO
+                        ? sniffProtobuf(data, offset, length)
+                        : fixedProtobuf(format);
         if (kind == Protobuf.ZIPKIN || kind == Protobuf.JAEGER) {
             if (tryProtobuf(kind, data, offset, length) || protobufProblem == null) {
                 return;
@@ -289,10 +329,16 @@ public final class SpanDecoder implements Serializable {
             try {
                 traces = OtlpProtoReader.parse(data, offset, length);
             } catch (InvalidProtocolBufferException e) {
-                throw new RecordRejected(format == SpanFormat.AUTO
-                        ? "decompressed " + compression + " data is neither JSON nor valid OTLP protobuf: "
-                                + e.getMessage()
-                        : "decompressed " + compression + " data is not valid OTLP protobuf: " + e.getMessage());
+                throw new RecordRejected(
+                        format == SpanFormat.AUTO
+                                ? "decompressed "
+                                        + compression
+                                        + " data is neither JSON nor valid OTLP protobuf: "
+                                        + e.getMessage()
+                                : "decompressed "
+                                        + compression
+                                        + " data is not valid OTLP protobuf: "
+                                        + e.getMessage());
             }
             OtlpProtoReader.read(traces, pending);
         } else {
@@ -301,9 +347,10 @@ public final class SpanDecoder implements Serializable {
     }
 
     /**
-     * JSON by its first byte; under {@code auto}, bytes that start with {@code 0A} (a newline, and also
-     * protobuf field 1) and fail as JSON are an OTLP record whose first ResourceSpans is 91 or 123 bytes long
-     * ({@code 0A 5B}, {@code 0A 7B}) when they parse as clean OTLP; otherwise the JSON error is the reason.
+     * JSON by its first byte; under {@code auto}, bytes that start with {@code 0A} (a newline, and
+     * also protobuf field 1) and fail as JSON are an OTLP record whose first ResourceSpans is 91 or
+     * 123 bytes long ({@code 0A 5B}, {@code 0A 7B}) when they parse as clean OTLP; otherwise the
+     * JSON error is the reason.
      */
     private void parseJsonOrOtlp(byte[] data, int offset, int length) throws RecordRejected {
         if (format != SpanFormat.AUTO || data[offset] != 0x0A) {
@@ -336,10 +383,11 @@ public final class SpanDecoder implements Serializable {
     }
 
     /**
-     * Reads the bytes as a Zipkin or Jaeger record; false when they are not such a message (the reason in
-     * {@link #protobufProblem}) or hold no span at all ({@link #protobufProblem} null).
+     * Reads the bytes as a Zipkin or Jaeger record; false when they are not such a message (the
+     * reason in {@link #protobufProblem}) or hold no span at all ({@link #protobufProblem} null).
      */
-    private boolean tryProtobuf(Protobuf kind, byte[] data, int offset, int length) throws RecordRejected {
+    private boolean tryProtobuf(Protobuf kind, byte[] data, int offset, int length)
+            throws RecordRejected {
         protobufProblem = null;
         try {
             if (kind == Protobuf.JAEGER) {
@@ -361,11 +409,15 @@ public final class SpanDecoder implements Serializable {
     // ---------------------------------------------------------------- sniffing and setup
 
     private static boolean isProtobufFormat(SpanFormat format) {
-        return format == SpanFormat.OTLP_PROTO || format == SpanFormat.ZIPKIN_PROTO
+        return format == SpanFormat.OTLP_PROTO
+                || format == SpanFormat.ZIPKIN_PROTO
                 || format == SpanFormat.JAEGER_PROTO;
     }
 
-    /** The protobuf encoding a fixed format names; OTLP for the others (their bytes are read as before). */
+    /**
+     * The protobuf encoding a fixed format names; OTLP for the others (their bytes are read as
+     * before).
+     */
     private static Protobuf fixedProtobuf(SpanFormat format) {
         switch (format) {
             case ZIPKIN_PROTO:
@@ -378,9 +430,10 @@ public final class SpanDecoder implements Serializable {
     }
 
     /**
-     * Tells the protobuf encodings apart by what field 1 holds (see the class comment): {@link Protobuf#JAEGER}
-     * for {@code 0A 10} + 16 bytes + {@code 12 08}, {@link Protobuf#ZIPKIN} for {@code 0A len 0A 08|10} + id bytes
-     * + {@code 12|1A 08}, {@link Protobuf#OTLP} for anything else (OTLP itself, JSON, garbage).
+     * Tells the protobuf encodings apart by what field 1 holds (see the class comment): {@link
+     * Protobuf#JAEGER} for {@code 0A 10} + 16 bytes + {@code 12 08}, {@link Protobuf#ZIPKIN} for
+     * {@code 0A len 0A 08|10} + id bytes + {@code 12|1A 08}, {@link Protobuf#OTLP} for anything
+     * else (OTLP itself, JSON, garbage).
      */
     static Protobuf sniffProtobuf(byte[] d, int off, int len) {
         int end = off + len;

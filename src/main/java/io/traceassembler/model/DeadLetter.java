@@ -20,7 +20,16 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{reason=" + reason + ", origin=" + origin + ", partition=" + partition + ", position="
-                + position + ", bytes=" + (data == null ? 0 : data.length) + '}';
+        return "DeadLetter{reason="
+                + reason
+                + ", origin="
+                + origin
+                + ", partition="
+                + partition
+                + ", position="
+                + position
+                + ", bytes="
+                + (data == null ? 0 : data.length)
+                + '}';
     }
 }

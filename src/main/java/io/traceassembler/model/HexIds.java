@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Trace and span ids in their usual form, lower-case hex of 32 and 16 digits (what the decoder makes of
- * OTLP's 16- and 8-byte ids, and what Zipkin and the native format carry), as {@code long}s and back: the
- * span serializer sends such ids as 8 or 16 bytes instead of 32 or 64, and the assembler keys span ids
- * by their value.
+ * Trace and span ids in their usual form, lower-case hex of 32 and 16 digits (what the decoder
+ * makes of OTLP's 16- and 8-byte ids, and what Zipkin and the native format carry), as {@code
+ * long}s and back: the span serializer sends such ids as 8 or 16 bytes instead of 32 or 64, and the
+ * assembler keys span ids by their value.
  */
 public final class HexIds {
     private static final byte[] DIGIT_VALUES = new byte[128];
@@ -22,12 +22,18 @@ public final class HexIds {
 
     private HexIds() {}
 
-    /** The value of a lower-case hex digit, -1 for any other char (so OR-ing digits flags a bad one). */
+    /**
+     * The value of a lower-case hex digit, -1 for any other char (so OR-ing digits flags a bad
+     * one).
+     */
     public static int digit(char c) {
         return c < 128 ? DIGIT_VALUES[c] : -1;
     }
 
-    /** True when every char of {@code id} is a lower-case hex digit and its length is {@code length}. */
+    /**
+     * True when every char of {@code id} is a lower-case hex digit and its length is {@code
+     * length}.
+     */
     public static boolean isLowerHex(String id, int length) {
         if (id == null || id.length() != length) {
             return false;
@@ -41,7 +47,9 @@ public final class HexIds {
         return true;
     }
 
-    /** The value of the 16 hex digits from {@code offset}, which {@link #isLowerHex} has accepted. */
+    /**
+     * The value of the 16 hex digits from {@code offset}, which {@link #isLowerHex} has accepted.
+     */
     public static long parse(String id, int offset) {
         long value = 0;
         for (int i = offset; i < offset + 16; i++) {

@@ -3,18 +3,28 @@ package io.traceassembler.model;
 /** One insight about one trace: a CloudWatch datum in the live job, a JSON line in replay. */
 public class Insight {
     public String traceId;
+
     /** {@link InsightType#id()}. */
     public String type;
+
     public String severity;
+
     /** The trace's root service, or {@code unknown}. */
     public String serviceName;
+
     public String message;
+
     /** Epoch milliseconds of the trace's end. */
     public long timestampMillis;
 
     public Insight() {}
 
-    public Insight(String traceId, InsightType type, String serviceName, String message, long timestampMillis) {
+    public Insight(
+            String traceId,
+            InsightType type,
+            String serviceName,
+            String message,
+            long timestampMillis) {
         this.traceId = traceId;
         this.type = type.id();
         this.severity = type.severity();
@@ -25,7 +35,16 @@ public class Insight {
 
     @Override
     public String toString() {
-        return "Insight{trace=" + traceId + ", type=" + type + ", severity=" + severity + ", service=" + serviceName
-                + ", message=" + message + '}';
+        return "Insight{trace="
+                + traceId
+                + ", type="
+                + type
+                + ", severity="
+                + severity
+                + ", service="
+                + serviceName
+                + ", message="
+                + message
+                + '}';
     }
 }

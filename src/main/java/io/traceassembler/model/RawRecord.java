@@ -1,17 +1,21 @@
 package io.traceassembler.model;
 
 /**
- * The bytes of one input record (a Kinesis record or one line of an archive) and where it came from,
- * so that a dead letter can point back at it.
+ * The bytes of one input record (a Kinesis record or one line of an archive) and where it came
+ * from, so that a dead letter can point back at it.
  */
 public class RawRecord {
     public byte[] data;
+
     /** Stream name or file path. */
     public String origin;
+
     /** Shard id for Kinesis; null for files. */
     public String partition;
+
     /** Sequence number for Kinesis; line number for files. */
     public String position;
+
     /**
      * Set when the record could not even be taken out of its container (a broken archive envelope):
      * the decoder dead-letters it with this reason instead of decoding.

@@ -6,10 +6,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
- * Flink type information for a class with a hand-written serializer: an atomic type whose serializer is
- * always the given instance. Not a generic type, so Kryo is never involved (also under
- * {@code disableGenericTypes()}). A key type when the serializer's bytes are deterministic and the class
- * has value {@code equals}/{@code hashCode}.
+ * Flink type information for a class with a hand-written serializer: an atomic type whose
+ * serializer is always the given instance. Not a generic type, so Kryo is never involved (also
+ * under {@code disableGenericTypes()}). A key type when the serializer's bytes are deterministic
+ * and the class has value {@code equals}/{@code hashCode}.
  */
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;

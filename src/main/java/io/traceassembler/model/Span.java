@@ -8,21 +8,17 @@ import java.util.Objects;
  * One decoded span, reduced to what trace assembly needs. Tags, logs and baggage are dropped at
  * decode time so that nothing downstream pays for them.
  *
- * <p>Public no-arg constructor and public fields; Flink serialises it with the hand-written
- * {@link SpanSerializer} (see {@link SpanTypeInfoFactory}), never with Kryo. Times are epoch
- * microseconds, enough for the contract's microsecond-precise durations.
+ * <p>Public no-arg constructor and public fields; Flink serialises it with the hand-written {@link
+ * SpanSerializer} (see {@link SpanTypeInfoFactory}), never with Kryo. Times are epoch microseconds,
+ * enough for the contract's microsecond-precise durations.
  */
 @TypeInfo(SpanTypeInfoFactory.class)
-public class Span {
+public class Span extends SpanFields {
     public String traceId;
     public String spanId;
+
     /** Null for a root span. */
     public String parentSpanId;
-    public String serviceName;
-    public String operationName;
-    public long startMicros;
-    public long endMicros;
-    public boolean error;
 
     public Span() {}
 
@@ -65,17 +61,52 @@ public class Span {
                 && Objects.equals(spanId, span.spanId)
                 && Objects.equals(parentSpanId, span.parentSpanId)
                 && Objects.equals(serviceName, span.serviceName)
-                && Objects.equals(operationName, span.operationName);
+                && Objects.equals(operationName, span.operationName)
+                && kind == span.kind
+                && shared == span.shared
+                && Objects.equals(peerService, span.peerService)
+                && Objects.equals(dbSystem, span.dbSystem)
+                && Objects.equals(messagingSystem, span.messagingSystem);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(traceId, spanId, parentSpanId, serviceName, operationName, startMicros, endMicros, error);
+        return Objects.hash(
+                traceId,
+                spanId,
+                parentSpanId,
+                serviceName,
+                operationName,
+                startMicros,
+                endMicros,
+                error,
+                kind,
+                shared);
     }
 
     @Override
     public String toString() {
-        return "Span{trace=" + traceId + ", span=" + spanId + ", parent=" + parentSpanId + ", service=" + serviceName
-                + ", op=" + operationName + ", start=" + startMicros + ", end=" + endMicros + ", error=" + error + '}';
+        return "Span{trace="
+                + traceId
+                + ", span="
+                + spanId
+                + ", parent="
+                + parentSpanId
+                + ", service="
+                + serviceName
+                + ", op="
+                + operationName
+                + ", start="
+                + startMicros
+                + ", end="
+                + endMicros
+                + ", error="
+                + error
+                + (kind == SpanKind.UNSPECIFIED ? "" : ", kind=" + kind)
+                + (shared ? ", shared" : "")
+                + (peerService == null ? "" : ", peer.service=" + peerService)
+                + (dbSystem == null ? "" : ", db.system=" + dbSystem)
+                + (messagingSystem == null ? "" : ", messaging.system=" + messagingSystem)
+                + '}';
     }
 }

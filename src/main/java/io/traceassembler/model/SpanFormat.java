@@ -11,12 +11,16 @@ public enum SpanFormat {
     ZIPKIN_JSON,
     /** {@code zipkin.proto3.ListOfSpans}: the awskinesis exporter's {@code zipkin_proto}. */
     ZIPKIN_PROTO,
-    /** One {@code jaeger.api_v2.Span} with its {@code Process}: the awskinesis exporter's {@code jaeger_proto}. */
+    /**
+     * One {@code jaeger.api_v2.Span} with its {@code Process}: the awskinesis exporter's {@code
+     * jaeger_proto}.
+     */
     JAEGER_PROTO;
 
     /**
-     * Parses a configuration value such as {@code auto}, {@code otlp_proto} or {@code zipkin-json}; every
-     * {@code encoding.name} of the awskinesis exporter is accepted, {@code otlp} being {@code otlp_proto}.
+     * Parses a configuration value such as {@code auto}, {@code otlp_proto} or {@code zipkin-json};
+     * every {@code encoding.name} of the awskinesis exporter is accepted, {@code otlp} being {@code
+     * otlp_proto}.
      */
     public static SpanFormat parse(String value) {
         String name = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');

@@ -1,9 +1,9 @@
 package io.traceassembler.model;
 
 /**
- * A span's role in its call, as OpenTelemetry defines it (Zipkin and Jaeger map onto the same five values).
- * The analysis uses it for messaging edges and for the critical path (a consumer of a producer does not
- * block it).
+ * A span's role in its call, as OpenTelemetry defines it (Zipkin and Jaeger map onto the same five
+ * values). The analysis uses it for messaging edges and for the critical path (a consumer of a
+ * producer does not block it).
  */
 public enum SpanKind {
     UNSPECIFIED,

@@ -2,7 +2,6 @@ package io.traceassembler.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -10,26 +9,22 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * A hand-written serializer for {@link Span} (every span crosses the {@code keyBy} to the assembler):
- * the three ids, each as a tag byte and then 8 bytes (16 lower-case hex digits), 16 bytes (32 digits) or,
- * for any other id, Flink's string encoding; then service and operation name with Flink's string
- * encoding ({@link StringValue#writeString}, which encodes null itself), the two longs and the error flag.
- * The usual ids take 33 bytes instead of 67, and neither side runs a per-char loop over them. Unlike the
- * {@code PojoSerializer} it needs no reflection, no per-field null flags and no subclass tag. Never Kryo.
+ * A hand-written serializer for {@link Span} (every span crosses the {@code keyBy} to the
+ * assembler): the three ids, each as a tag byte and then 8 bytes (16 lower-case hex digits), 16
+ * bytes (32 digits) or, for any other id, Flink's string encoding; then service and operation name
+ * with Flink's string encoding ({@link StringValue#writeString}, which encodes null itself), the
+ * two longs and the error flag. The usual ids take 33 bytes instead of 67, and neither side runs a
+ * per-char loop over them. Unlike the {@code PojoSerializer} it needs no reflection, no per-field
+ * null flags and no subclass tag. Never Kryo.
  *
- * <p>Span is not kept in the job's keyed or operator state (it only travels between operators), so the
- * format is not part of a savepoint of the trace pipeline; {@link SpanSerializerSnapshot} still makes it
- * a well-behaved state serializer should anyone store spans.
+ * <p>Span is not kept in the job's keyed or operator state (it only travels between operators), so
+ * the format is not part of a savepoint of the trace pipeline; {@link SpanSerializerSnapshot} still
+ * makes it a well-behaved state serializer should anyone store spans.
  */
-public final class SpanSerializer extends TypeSerializerSingleton<Span> {
+public final class SpanSerializer extends SpanFieldsSerializer<Span> {
     private static final long serialVersionUID = 1L;
 
     public static final SpanSerializer INSTANCE = new SpanSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public Span createInstance() {
@@ -37,27 +32,10 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
     }
 
     @Override
-    public Span copy(Span from) {
-        return new Span(from.traceId, from.spanId, from.parentSpanId, from.serviceName, from.operationName,
-                from.startMicros, from.endMicros, from.error);
-    }
-
-    @Override
-    public Span copy(Span from, Span reuse) {
+    protected void copyIds(Span from, Span reuse) {
         reuse.traceId = from.traceId;
         reuse.spanId = from.spanId;
         reuse.parentSpanId = from.parentSpanId;
-        reuse.serviceName = from.serviceName;
-        reuse.operationName = from.operationName;
-        reuse.startMicros = from.startMicros;
-        reuse.endMicros = from.endMicros;
-        reuse.error = from.error;
-        return reuse;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -65,16 +43,8 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         writeId(span.traceId, target);
         writeId(span.spanId, target);
         writeId(span.parentSpanId, target);
-        StringValue.writeString(span.serviceName, target);
-        StringValue.writeString(span.operationName, target);
-        target.writeLong(span.startMicros);
-        target.writeLong(span.endMicros);
+        writeNamesAndTimes(span, target);
         target.writeBoolean(span.error);
-    }
-
-    @Override
-    public Span deserialize(DataInputView source) throws IOException {
-        return deserialize(new Span(), source);
     }
 
     @Override
@@ -82,10 +52,7 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         reuse.traceId = readId(source);
         reuse.spanId = readId(source);
         reuse.parentSpanId = readId(source);
-        reuse.serviceName = StringValue.readString(source);
-        reuse.operationName = StringValue.readString(source);
-        reuse.startMicros = source.readLong();
-        reuse.endMicros = source.readLong();
+        readNamesAndTimes(source, reuse);
         reuse.error = source.readBoolean();
         return reuse;
     }
@@ -95,9 +62,8 @@ public final class SpanSerializer extends TypeSerializerSingleton<Span> {
         for (int i = 0; i < 3; i++) {
             copyId(source, target);
         }
-        StringValue.copyString(source, target);
-        StringValue.copyString(source, target);
-        target.write(source, 2 * Long.BYTES + 1);
+        copyNamesAndTimes(source, target);
+        target.write(source, 1); // error
     }
 
     private static final byte NULL_ID = 0;

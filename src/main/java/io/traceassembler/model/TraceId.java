@@ -15,18 +15,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trace id as the key of the assembly and analysis: the usual 32 lower-case hex digits (what the decoder
- * makes of OTLP's 16-byte ids, and what Zipkin and the native format carry) as two {@code long}s, any other
- * id as its text. Hashing, comparing and (de)serialising it needs no {@code String} per span, and its state
- * key is 17 bytes instead of 33. {@link #toString()} gives back exactly the id it was made of.
+ * A trace id as the key of the assembly and analysis: the usual 32 lower-case hex digits (what the
+ * decoder makes of OTLP's 16-byte ids, and what Zipkin and the native format carry) as two {@code
+ * long}s, any other id as its text. Hashing, comparing and (de)serialising it needs no {@code
+ * String} per span, and its state key is 17 bytes instead of 33. {@link #toString()} gives back
+ * exactly the id it was made of.
  */
 @TypeInfo(TraceId.TypeInfoFactory.class)
 public final class TraceId {
     /** The type information of the key: hand-written, deterministic serializer; never Kryo. */
-    public static final TypeInformation<TraceId> TYPE = new SerializerTypeInfo<>(TraceId.class, Serializer.INSTANCE, true);
+    public static final TypeInformation<TraceId> TYPE =
+            new SerializerTypeInfo<>(TraceId.class, Serializer.INSTANCE, true);
 
     private final long high;
     private final long low;
+
     /** Null for an id of 32 lower-case hex digits. */
     private final String text;
 
@@ -84,10 +87,15 @@ public final class TraceId {
         return text != null ? text.hashCode() : Long.hashCode(high * 0x9E3779B97F4A7C15L + low);
     }
 
-    /** Type extraction finds {@link #TYPE} (the hand-written serializer), never a generic (Kryo) type. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<TraceId> {
+    /**
+     * Type extraction finds {@link #TYPE} (the hand-written serializer), never a generic (Kryo)
+     * type.
+     */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<TraceId> {
         @Override
-        public TypeInformation<TraceId> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<TraceId> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return TYPE;
         }
     }

@@ -13,20 +13,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Flink type information for {@link TraceSummary}: a POJO whose {@code List<String>} fields use Flink's
- * list serializer. Without it Flink treats {@code java.util.List} as a generic type and serialises the
- * lists with Kryo (which fails under {@code disableGenericTypes()}). Fields are read by reflection so a
- * field added to the summary is never silently dropped.
+ * Flink type information for {@link TraceSummary}: a POJO whose {@code List<String>} fields use
+ * Flink's list serializer and whose {@code Map} field (the critical path) its map serializer.
+ * Without it Flink treats {@code java.util.List} as a generic type and serialises the lists with
+ * Kryo (which fails under {@code disableGenericTypes()}). Fields are read by reflection so a field
+ * added to the summary is never silently dropped.
  */
 public class TraceSummaryTypeInfoFactory extends TypeInfoFactory<TraceSummary> {
     @Override
-    public TypeInformation<TraceSummary> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+    public TypeInformation<TraceSummary> createTypeInfo(
+            Type t, Map<String, TypeInformation<?>> genericParameters) {
         Map<String, TypeInformation<?>> fields = new LinkedHashMap<>();
         for (Field field : TraceSummary.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) || Modifier.isTransient(field.getModifiers())) {
+            if (Modifier.isStatic(field.getModifiers())
+                    || Modifier.isTransient(field.getModifiers())) {
                 continue;
             }
-            fields.put(field.getName(), field.getType() == List.class ? stringList(field) : TypeInformation.of(field.getType()));
+            fields.put(
+                    field.getName(),
+                    field.getType() == List.class
+                            ? stringList(field)
+                            : field.getType() == Map.class
+                                    ? Types.MAP(Types.STRING, Types.LONG)
+                                    : TypeInformation.of(field.getType()));
         }
         return Types.POJO(TraceSummary.class, fields);
     }
@@ -37,6 +46,7 @@ public class TraceSummaryTypeInfoFactory extends TypeInfoFactory<TraceSummary> {
                 && ((ParameterizedType) type).getActualTypeArguments()[0] == String.class) {
             return Types.LIST(Types.STRING);
         }
-        throw new IllegalStateException("TraceSummary." + field.getName() + ": only List<String> is supported");
+        throw new IllegalStateException(
+                "TraceSummary." + field.getName() + ": only List<String> is supported");
     }
 }

@@ -6,12 +6,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
-/** Checkpoints the CloudWatch sink's buffered datums (explicit format: no Java serialization in state). */
-final class CloudWatchDatumEntrySerializer extends AsyncSinkWriterStateSerializer<CloudWatchDatumEntry> {
+/**
+ * Checkpoints the CloudWatch sink's buffered datums (explicit format: no Java serialization in
+ * state).
+ */
+final class CloudWatchDatumEntrySerializer
+        extends AsyncSinkWriterStateSerializer<CloudWatchDatumEntry> {
     private static final int VERSION = 1;
 
     @Override
-    protected void serializeRequestToStream(CloudWatchDatumEntry entry, DataOutputStream out) throws IOException {
+    protected void serializeRequestToStream(CloudWatchDatumEntry entry, DataOutputStream out)
+            throws IOException {
         MetricDatumRecord d = entry.datum;
         out.writeUTF(d.metricName);
         out.writeInt(d.dimensionNames.length);
@@ -30,8 +35,8 @@ final class CloudWatchDatumEntrySerializer extends AsyncSinkWriterStateSerialize
     }
 
     @Override
-    protected CloudWatchDatumEntry deserializeRequestFromStream(long requestSize, DataInputStream in)
-            throws IOException {
+    protected CloudWatchDatumEntry deserializeRequestFromStream(
+            long requestSize, DataInputStream in) throws IOException {
         MetricDatumRecord d = new MetricDatumRecord();
         d.metricName = in.readUTF();
         int dimensions = in.readInt();

@@ -17,19 +17,21 @@ import java.util.Collections;
 import java.util.Objects;
 
 /**
- * Sends {@link MetricDatumRecord}s to CloudWatch with batched {@code PutMetricData} calls (at most 1000
- * datums and 1 MB per call). Throttling, 5xx and network errors are retried with exponential backoff; a
- * datum still failing after {@code maxAttempts}, or rejected as invalid, is <b>dropped</b>, counted in the
- * {@value CloudWatchMetricsSinkWriter#DROPPED_COUNTER} counter and logged (rate-limited). Metrics are not
- * worth failing or stalling the job for: the buffer is bounded and every datum leaves it within
- * about the sum of the backoffs.
+ * Sends {@link MetricDatumRecord}s to CloudWatch with batched {@code PutMetricData} calls (at most
+ * 1000 datums and 1 MB per call). Throttling, 5xx and network errors are retried with exponential
+ * backoff; a datum still failing after {@code maxAttempts}, or rejected as invalid, is
+ * <b>dropped</b>, counted in the {@value CloudWatchMetricsSinkWriter#DROPPED_COUNTER} counter and
+ * logged (rate-limited). Metrics are not worth failing or stalling the job for: the buffer is
+ * bounded and every datum leaves it within about the sum of the backoffs.
  */
 public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, CloudWatchDatumEntry> {
     private static final long serialVersionUID = 1L;
 
     /** CloudWatch's limits per PutMetricData call. */
     public static final int MAX_DATUMS_PER_REQUEST = 1000;
+
     public static final long MAX_REQUEST_BYTES = 1_000_000;
+
     /** Room for the request envelope (namespace, framing) beside the datums' estimated sizes. */
     static final long REQUEST_ENVELOPE_BYTES = 16 * 1024;
 
@@ -38,44 +40,74 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
     private final RetryPolicy retryPolicy;
 
     private CloudWatchMetricsSink(Builder b) {
-        super(new DatumEntryConverter(), b.maxBatchSize, b.maxInFlightRequests, b.maxBufferedRequests,
-                MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES, b.maxTimeInBuffer.toMillis(), 64 * 1024);
+        super(
+                new DatumEntryConverter(),
+                b.maxBatchSize,
+                b.maxInFlightRequests,
+                b.maxBufferedRequests,
+                MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES,
+                b.maxTimeInBuffer.toMillis(),
+                64 * 1024);
         this.namespace = Objects.requireNonNull(b.namespace, "namespace");
         this.aws = Objects.requireNonNull(b.aws, "aws");
-        this.retryPolicy = new RetryPolicy(b.maxAttempts, b.initialBackoff.toMillis(), b.maxBackoff.toMillis(),
-                b.apiCallTimeout.toMillis());
+        this.retryPolicy =
+                new RetryPolicy(
+                        b.maxAttempts,
+                        b.initialBackoff.toMillis(),
+                        b.maxBackoff.toMillis(),
+                        b.apiCallTimeout.toMillis());
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The sink for the {@code InsightMetrics} group, with the default batching and retry settings. */
+    /**
+     * The sink for the {@code InsightMetrics} group, with the default batching and retry settings.
+     */
     public static CloudWatchMetricsSink create(TraceAssemblerConfig.InsightMetrics config) {
         return builder(config).build();
     }
 
-    /** A builder with namespace and AWS endpoint from {@code InsightMetrics}, the rest at the defaults. */
+    /**
+     * A builder with namespace and AWS endpoint from {@code InsightMetrics}, the rest at the
+     * defaults.
+     */
     public static Builder builder(TraceAssemblerConfig.InsightMetrics config) {
         return builder().namespace(config.namespace).aws(config.aws);
     }
 
     @Override
-    public StatefulSink.StatefulSinkWriter<MetricDatumRecord, BufferedRequestState<CloudWatchDatumEntry>> createWriter(
-            InitContext context) {
+    public StatefulSink.StatefulSinkWriter<
+                    MetricDatumRecord, BufferedRequestState<CloudWatchDatumEntry>>
+            createWriter(InitContext context) {
         return restoreWriter(context, Collections.emptyList());
     }
 
     @Override
-    public StatefulSink.StatefulSinkWriter<MetricDatumRecord, BufferedRequestState<CloudWatchDatumEntry>> restoreWriter(
-            InitContext context, Collection<BufferedRequestState<CloudWatchDatumEntry>> recoveredState) {
-        return new CloudWatchMetricsSinkWriter(getElementConverter(), context, getMaxBatchSize(),
-                getMaxInFlightRequests(), getMaxBufferedRequests(), getMaxBatchSizeInBytes(), getMaxTimeInBufferMS(),
-                getMaxRecordSizeInBytes(), namespace, aws, retryPolicy, recoveredState);
+    public StatefulSink.StatefulSinkWriter<
+                    MetricDatumRecord, BufferedRequestState<CloudWatchDatumEntry>>
+            restoreWriter(
+                    InitContext context,
+                    Collection<BufferedRequestState<CloudWatchDatumEntry>> recoveredState) {
+        return new CloudWatchMetricsSinkWriter(
+                getElementConverter(),
+                context,
+                getMaxBatchSize(),
+                getMaxInFlightRequests(),
+                getMaxBufferedRequests(),
+                getMaxBatchSizeInBytes(),
+                getMaxTimeInBufferMS(),
+                getMaxRecordSizeInBytes(),
+                namespace,
+                aws,
+                retryPolicy,
+                recoveredState);
     }
 
     @Override
-    public SimpleVersionedSerializer<BufferedRequestState<CloudWatchDatumEntry>> getWriterStateSerializer() {
+    public SimpleVersionedSerializer<BufferedRequestState<CloudWatchDatumEntry>>
+            getWriterStateSerializer() {
         return new CloudWatchDatumEntrySerializer();
     }
 
@@ -87,10 +119,19 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
         final long maxBackoffMs;
         final long apiCallTimeoutMs;
 
-        RetryPolicy(int maxAttempts, long initialBackoffMs, long maxBackoffMs, long apiCallTimeoutMs) {
-            if (maxAttempts < 1 || initialBackoffMs < 0 || maxBackoffMs < initialBackoffMs || apiCallTimeoutMs <= 0) {
-                throw new IllegalArgumentException("invalid retry policy: maxAttempts=" + maxAttempts
-                        + ", initialBackoffMs=" + initialBackoffMs + ", maxBackoffMs=" + maxBackoffMs);
+        RetryPolicy(
+                int maxAttempts, long initialBackoffMs, long maxBackoffMs, long apiCallTimeoutMs) {
+            if (maxAttempts < 1
+                    || initialBackoffMs < 0
+                    || maxBackoffMs < initialBackoffMs
+                    || apiCallTimeoutMs <= 0) {
+                throw new IllegalArgumentException(
+                        "invalid retry policy: maxAttempts="
+                                + maxAttempts
+                                + ", initialBackoffMs="
+                                + initialBackoffMs
+                                + ", maxBackoffMs="
+                                + maxBackoffMs);
             }
             this.maxAttempts = maxAttempts;
             this.initialBackoffMs = initialBackoffMs;
@@ -98,14 +139,18 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
             this.apiCallTimeoutMs = apiCallTimeoutMs;
         }
 
-        /** Exponential: initial, 2×initial, ... capped at max; after the {@code attempts}-th failure. */
+        /**
+         * Exponential: initial, 2×initial, ... capped at max; after the {@code attempts}-th
+         * failure.
+         */
         long backoffMs(int attempts) {
             long backoff = initialBackoffMs << Math.min(30, Math.max(0, attempts - 1));
             return Math.min(maxBackoffMs, backoff < 0 ? maxBackoffMs : backoff);
         }
     }
 
-    private static final class DatumEntryConverter implements ElementConverter<MetricDatumRecord, CloudWatchDatumEntry> {
+    private static final class DatumEntryConverter
+            implements ElementConverter<MetricDatumRecord, CloudWatchDatumEntry> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -114,7 +159,10 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
         }
     }
 
-    /** Defaults suit the live job: datums leave within ~1 s, a failing datum is given up after ~15 s of backoff. */
+    /**
+     * Defaults suit the live job: datums leave within ~1 s, a failing datum is given up after ~15 s
+     * of backoff.
+     */
     public static final class Builder {
         private String namespace = "DistributedTracing/Insights";
         private AwsEndpoint aws = new AwsEndpoint(AwsOptions.DEFAULT_REGION, null);
@@ -141,7 +189,8 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
         /** At most {@value #MAX_DATUMS_PER_REQUEST}. */
         public Builder maxBatchSize(int maxBatchSize) {
             if (maxBatchSize < 1 || maxBatchSize > MAX_DATUMS_PER_REQUEST) {
-                throw new IllegalArgumentException("maxBatchSize must be 1.." + MAX_DATUMS_PER_REQUEST);
+                throw new IllegalArgumentException(
+                        "maxBatchSize must be 1.." + MAX_DATUMS_PER_REQUEST);
             }
             this.maxBatchSize = maxBatchSize;
             return this;
@@ -152,7 +201,10 @@ public class CloudWatchMetricsSink extends AsyncSinkBase<MetricDatumRecord, Clou
             return this;
         }
 
-        /** The bound on buffered datums; writes wait (briefly, given bounded retries) when it is reached. */
+        /**
+         * The bound on buffered datums; writes wait (briefly, given bounded retries) when it is
+         * reached.
+         */
         public Builder maxBufferedRequests(int maxBufferedRequests) {
             this.maxBufferedRequests = maxBufferedRequests;
             return this;

@@ -14,7 +14,6 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -32,22 +31,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The writer of {@link CloudWatchMetricsSink}: one PutMetricData call per batch, bounded retries, then drop. */
+/**
+ * The writer of {@link CloudWatchMetricsSink}: one PutMetricData call per batch, bounded retries,
+ * then drop.
+ */
 class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, CloudWatchDatumEntry> {
     private static final Logger LOG = LoggerFactory.getLogger(CloudWatchMetricsSinkWriter.class);
 
     static final String DROPPED_COUNTER = "cloudWatchDatumsDropped";
     static final String SENT_COUNTER = "cloudWatchDatumsSent";
-    /** CloudWatch rejects datums older than two weeks or more than two hours ahead; such a datum would fail its whole batch. */
+
+    /**
+     * CloudWatch rejects datums older than two weeks or more than two hours ahead; such a datum
+     * would fail its whole batch.
+     */
     static final long MAX_AGE_MS = Duration.ofDays(14).minusMinutes(10).toMillis();
+
     static final long MAX_AHEAD_MS = Duration.ofHours(2).minusMinutes(5).toMillis();
     private static final long DROP_LOG_INTERVAL_MS = 60_000;
 
     private final String namespace;
     private final CloudWatchMetricsSink.RetryPolicy retryPolicy;
     private final CloudWatchAsyncClient client;
-    /** Delays retries (backoff) without blocking the mailbox thread; the request stays in flight meanwhile. */
+
+    /**
+     * Delays retries (backoff) without blocking the mailbox thread; the request stays in flight
+     * meanwhile.
+     */
     private final ScheduledExecutorService retryTimer;
+
     private final Counter dropped;
     private final Counter sent;
     private final AtomicLong lastDropLogMillis = new AtomicLong();
@@ -66,37 +78,51 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
             AwsEndpoint aws,
             CloudWatchMetricsSink.RetryPolicy retryPolicy,
             Collection<BufferedRequestState<CloudWatchDatumEntry>> states) {
-        super(elementConverter, context, AsyncSinkWriterConfiguration.builder()
+        super(
+                elementConverter,
+                context,
+                AsyncSinkWriterConfiguration.builder()
                         .setMaxBatchSize(maxBatchSize)
                         .setMaxBatchSizeInBytes(maxBatchSizeInBytes)
                         .setMaxInFlightRequests(maxInFlightRequests)
                         .setMaxBufferedRequests(maxBufferedRequests)
                         .setMaxTimeInBufferMS(maxTimeInBufferMS)
                         .setMaxRecordSizeInBytes(maxRecordSizeInBytes)
-                        // Our own timeouts and backoff bound a request; this is only a safety net, never fatal.
-                        .setRequestTimeoutMS(retryPolicy.apiCallTimeoutMs + retryPolicy.maxBackoffMs + 30_000)
+                        // Our own timeouts and backoff bound a request; this is only a safety net,
+                        // never fatal.
+                        .setRequestTimeoutMS(
+                                retryPolicy.apiCallTimeoutMs + retryPolicy.maxBackoffMs + 30_000)
                         .setFailOnTimeout(false)
                         .build(),
                 states);
         this.namespace = namespace;
         this.retryPolicy = retryPolicy;
-        this.dropped = context.metricGroup().counter(DROPPED_COUNTER, new ThreadSafeSimpleCounter());
+        this.dropped =
+                context.metricGroup().counter(DROPPED_COUNTER, new ThreadSafeSimpleCounter());
         this.sent = context.metricGroup().counter(SENT_COUNTER, new ThreadSafeSimpleCounter());
-        this.client = AwsClients.configure(CloudWatchAsyncClient.builder(), aws)
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                // Retries happen here, per datum and bounded, not hidden inside the SDK.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(Duration.ofMillis(retryPolicy.apiCallTimeoutMs)))
-                .build();
-        this.retryTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "cloudwatch-sink-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.client =
+                AwsClients.configure(CloudWatchAsyncClient.builder(), aws)
+                        .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                        // Retries happen here, per datum and bounded, not hidden inside the SDK.
+                        .overrideConfiguration(
+                                o ->
+                                        o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                                                .apiCallTimeout(
+                                                        Duration.ofMillis(
+                                                                retryPolicy.apiCallTimeoutMs)))
+                        .build();
+        this.retryTimer =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "cloudwatch-sink-retry");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
     }
 
     @Override
-    protected void submitRequestEntries(List<CloudWatchDatumEntry> entries, ResultHandler<CloudWatchDatumEntry> result) {
+    protected void submitRequestEntries(
+            List<CloudWatchDatumEntry> entries, ResultHandler<CloudWatchDatumEntry> result) {
         long now = System.currentTimeMillis();
         List<CloudWatchDatumEntry> batch = new ArrayList<>(entries.size());
         List<MetricDatum> datums = new ArrayList<>(entries.size());
@@ -112,24 +138,33 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
             datums.add(entry.datum.toMetricDatum());
         }
         if (outOfRange > 0) {
-            drop(outOfRange, "timestamp outside CloudWatch's accepted range (two weeks back, two hours ahead)", null);
+            drop(
+                    outOfRange,
+                    "timestamp outside CloudWatch's accepted range (two weeks back, two hours ahead)",
+                    null);
         }
         if (batch.isEmpty()) {
             result.complete();
             return;
         }
-        PutMetricDataRequest request = PutMetricDataRequest.builder().namespace(namespace).metricData(datums).build();
-        client.putMetricData(request).whenComplete((response, error) -> {
-            if (error == null) {
-                sent.inc(batch.size());
-                result.complete();
-            } else {
-                handleFailure(batch, unwrap(error), result);
-            }
-        });
+        PutMetricDataRequest request =
+                PutMetricDataRequest.builder().namespace(namespace).metricData(datums).build();
+        client.putMetricData(request)
+                .whenComplete(
+                        (response, error) -> {
+                            if (error == null) {
+                                sent.inc(batch.size());
+                                result.complete();
+                            } else {
+                                handleFailure(batch, unwrap(error), result);
+                            }
+                        });
     }
 
-    private void handleFailure(List<CloudWatchDatumEntry> batch, Throwable error, ResultHandler<CloudWatchDatumEntry> result) {
+    private void handleFailure(
+            List<CloudWatchDatumEntry> batch,
+            Throwable error,
+            ResultHandler<CloudWatchDatumEntry> result) {
         if (!isRetryable(error)) {
             drop(batch.size(), "rejected", error);
             result.complete();
@@ -144,16 +179,24 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
             }
         }
         if (retry.size() < batch.size()) {
-            drop(batch.size() - retry.size(), "still failing after " + retryPolicy.maxAttempts + " attempts", error);
+            drop(
+                    batch.size() - retry.size(),
+                    "still failing after " + retryPolicy.maxAttempts + " attempts",
+                    error);
         }
         if (retry.isEmpty()) {
             result.complete();
             return;
         }
         long backoff = retryPolicy.backoffMs(attempts);
-        LOG.debug("PutMetricData failed ({}); retrying {} datums in {} ms", error.toString(), retry.size(), backoff);
+        LOG.debug(
+                "PutMetricData failed ({}); retrying {} datums in {} ms",
+                error.toString(),
+                retry.size(),
+                backoff);
         try {
-            retryTimer.schedule(() -> result.retryForEntries(retry), backoff, TimeUnit.MILLISECONDS);
+            retryTimer.schedule(
+                    () -> result.retryForEntries(retry), backoff, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             result.retryForEntries(retry);
         }
@@ -163,7 +206,9 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
     static boolean isRetryable(Throwable error) {
         if (error instanceof SdkServiceException) {
             SdkServiceException service = (SdkServiceException) error;
-            return service.isThrottlingException() || service.statusCode() == 429 || service.statusCode() >= 500;
+            return service.isThrottlingException()
+                    || service.statusCode() == 429
+                    || service.statusCode() >= 500;
         }
         return true;
     }
@@ -176,8 +221,13 @@ class CloudWatchMetricsSinkWriter extends AsyncSinkWriter<MetricDatumRecord, Clo
         // At most one warning per interval: during an outage every batch would log otherwise.
         if (now - last >= DROP_LOG_INTERVAL_MS && lastDropLogMillis.compareAndSet(last, now)) {
             droppedSinceLastLog.addAndGet(-total);
-            LOG.warn("Dropped {} CloudWatch datums for namespace '{}' ({}): {}; {} dropped in total", total, namespace,
-                    reason, error == null ? "-" : error.toString(), dropped.getCount());
+            LOG.warn(
+                    "Dropped {} CloudWatch datums for namespace '{}' ({}): {}; {} dropped in total",
+                    total,
+                    namespace,
+                    reason,
+                    error == null ? "-" : error.toString(),
+                    dropped.getCount());
         }
     }
 

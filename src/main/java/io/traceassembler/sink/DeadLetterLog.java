@@ -16,10 +16,10 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Where dead letters go when no dead-letter stream is configured: counted and logged at a bounded rate,
- * at most one line per {@code interval} per subtask with the counts per reason since the previous line
- * and the source of the latest one. A flood of bad records must not flood the log. (They are also counted
- * in the {@code deadLetters} metric of the decoder.)
+ * Where dead letters go when no dead-letter stream is configured: counted and logged at a bounded
+ * rate, at most one line per {@code interval} per subtask with the counts per reason since the
+ * previous line and the source of the latest one. A flood of bad records must not flood the log.
+ * (They are also counted in the {@code deadLetters} metric of the decoder.)
  */
 public class DeadLetterLog implements Sink<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -73,7 +73,10 @@ public class DeadLetterLog implements Sink<DeadLetter> {
             logIfDue();
         }
 
-        /** Called at least on every checkpoint, so a count does not wait for the next dead letter forever. */
+        /**
+         * Called at least on every checkpoint, so a count does not wait for the next dead letter
+         * forever.
+         */
         @Override
         public void flush(boolean endOfInput) {
             if (endOfInput) {
@@ -84,12 +87,24 @@ public class DeadLetterLog implements Sink<DeadLetter> {
 
         private void logIfDue() {
             long now = clock.getAsLong();
-            if (pending == 0 || (lastLineMillis != Long.MIN_VALUE && now - lastLineMillis < intervalMillis)) {
+            if (pending == 0
+                    || (lastLineMillis != Long.MIN_VALUE
+                            && now - lastLineMillis < intervalMillis)) {
                 return;
             }
-            log.accept(pending + " dead letter(s) since the last report (" + total + " in all), by reason: "
-                    + countsByReason + "; latest from " + latest.origin + " shard " + latest.partition + " position "
-                    + latest.position + ". Set DeadLetters.stream.name to keep them in a stream.");
+            log.accept(
+                    pending
+                            + " dead letter(s) since the last report ("
+                            + total
+                            + " in all), by reason: "
+                            + countsByReason
+                            + "; latest from "
+                            + latest.origin
+                            + " shard "
+                            + latest.partition
+                            + " position "
+                            + latest.position
+                            + ". Set DeadLetters.stream.name to keep them in a stream.");
             countsByReason.clear();
             pending = 0;
             lastLineMillis = now;

@@ -1,7 +1,6 @@
 package io.traceassembler.sink;
 
 import io.traceassembler.aws.AwsClients;
-
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.DeadLetter;
 
@@ -14,8 +13,8 @@ import java.util.Arrays;
 
 /**
  * Writes dead letters to the {@code DeadLetters} Kinesis stream, one record per dead letter holding
- * {@link JsonLines#deadLetter} (reason; origin = source stream, partition = shard id, position = sequence
- * number; the record as base64 and, when it is text, as text).
+ * {@link JsonLines#deadLetter} (reason; origin = source stream, partition = shard id, position =
+ * sequence number; the record as base64 and, when it is text, as text).
  */
 public final class DeadLetterStreamSink {
     private DeadLetterStreamSink() {}
@@ -34,7 +33,10 @@ public final class DeadLetterStreamSink {
                 .build();
     }
 
-    /** {@link JsonLines#deadLetter(DeadLetter, boolean)}, with or without the record ({@code DeadLetters.include.record}). */
+    /**
+     * {@link JsonLines#deadLetter(DeadLetter, boolean)}, with or without the record ({@code
+     * DeadLetters.include.record}).
+     */
     static final class DeadLetterJson implements SerializationSchema<DeadLetter> {
         private static final long serialVersionUID = 1L;
         private final boolean includeRecord;
@@ -50,17 +52,18 @@ public final class DeadLetterStreamSink {
     }
 
     /**
-     * Spreads dead letters over the shards by where they came from (shard and sequence number), or by
-     * their bytes when that is unknown (late spans); never empty, at most 256 characters.
+     * Spreads dead letters over the shards by where they came from (shard and sequence number), or
+     * by their bytes when that is unknown (late spans); never empty, at most 256 characters.
      */
     static final class SourcePositionKey implements PartitionKeyGenerator<DeadLetter> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public String apply(DeadLetter deadLetter) {
-            String key = deadLetter.position != null
-                    ? deadLetter.partition + "/" + deadLetter.position
-                    : Integer.toHexString(Arrays.hashCode(deadLetter.data));
+            String key =
+                    deadLetter.position != null
+                            ? deadLetter.partition + "/" + deadLetter.position
+                            : Integer.toHexString(Arrays.hashCode(deadLetter.data));
             return key.length() <= 256 ? key : key.substring(key.length() - 256);
         }
     }

@@ -15,18 +15,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Aggregates {@link MetricPoint}s per series ({@link MetricPoint#seriesKey()}, the key) and per minute of
- * the points' own timestamps into {@link MetricDatumRecord}s, so the sink sends one datum per series and
- * minute instead of one per trace.
+ * Aggregates {@link MetricPoint}s per series ({@link MetricPoint#seriesKey()}, the key) and per
+ * minute of the points' own timestamps into {@link MetricDatumRecord}s, so the sink sends one datum
+ * per series and minute instead of one per trace.
  *
- * <p>Emission runs on <b>processing time</b>: a minute bucket is emitted at the first flush-interval
- * boundary (by default the next wall-clock minute) after it was opened. An event-time window would wait
- * for the watermark, and a quiet or stalled stream would then hold metrics back indefinitely. Points that
- * arrive for a minute already emitted open a new bucket for that minute; CloudWatch merges datums with
- * the same timestamp, so sums and distributions stay right. Aligning the timers to one boundary also lets
- * the sink batch all series of a minute into few PutMetricData calls.
+ * <p>Emission runs on <b>processing time</b>: a minute bucket is emitted at the first
+ * flush-interval boundary (by default the next wall-clock minute) after it was opened. An
+ * event-time window would wait for the watermark, and a quiet or stalled stream would then hold
+ * metrics back indefinitely. Points that arrive for a minute already emitted open a new bucket for
+ * that minute; CloudWatch merges datums with the same timestamp, so sums and distributions stay
+ * right. Aligning the timers to one boundary also lets the sink batch all series of a minute into
+ * few PutMetricData calls.
  */
-public class InsightMetricAggregator extends KeyedProcessFunction<String, MetricPoint, MetricDatumRecord> {
+public class InsightMetricAggregator
+        extends KeyedProcessFunction<String, MetricPoint, MetricDatumRecord> {
     private static final long serialVersionUID = 1L;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMinutes(1);
     private static final long MINUTE_MS = 60_000L;
@@ -52,12 +54,18 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
 
     @Override
     public void open(Configuration parameters) {
-        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "metric-minutes", Types.LONG, TypeInformation.of(MinuteAggregate.class)));
+        minutes =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "metric-minutes",
+                                        Types.LONG,
+                                        TypeInformation.of(MinuteAggregate.class)));
     }
 
     @Override
-    public void processElement(MetricPoint point, Context ctx, Collector<MetricDatumRecord> out) throws Exception {
+    public void processElement(MetricPoint point, Context ctx, Collector<MetricDatumRecord> out)
+            throws Exception {
         long minute = Math.floorDiv(point.timestampMillis, MINUTE_MS) * MINUTE_MS;
         MinuteAggregate aggregate = minutes.get(minute);
         if (aggregate == null) {
@@ -65,7 +73,8 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
             aggregate = new MinuteAggregate();
             aggregate.series = point;
             aggregate.dueMillis = (Math.floorDiv(now, flushIntervalMs) + 1) * flushIntervalMs;
-            // Timers with equal timestamps are de-duplicated per key, so this is one timer per key and boundary.
+            // Timers with equal timestamps are de-duplicated per key, so this is one timer per key
+            // and boundary.
             ctx.timerService().registerProcessingTimeTimer(aggregate.dueMillis);
         }
         aggregate.add(point.value);
@@ -73,7 +82,8 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricDatumRecord> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricDatumRecord> out)
+            throws Exception {
         List<Long> emitted = new ArrayList<>();
         for (Map.Entry<Long, MinuteAggregate> entry : minutes.entries()) {
             if (entry.getValue().dueMillis <= timestamp) {
@@ -86,15 +96,22 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
         }
     }
 
-    /** One series' points in one minute. A Flink POJO (state); distributions as sorted parallel arrays. */
+    /**
+     * One series' points in one minute. A Flink POJO (state); distributions as sorted parallel
+     * arrays.
+     */
     public static class MinuteAggregate {
         /** The first point: carries the series identity. */
         public MetricPoint series;
+
         /** Processing time at which this bucket is emitted. */
         public long dueMillis;
+
         public double sum;
+
         /** Sorted {@link DurationBuckets} indexes (distributions only). */
         public int[] buckets = new int[0];
+
         public long[] bucketCounts = new long[0];
 
         public MinuteAggregate() {}
@@ -115,7 +132,8 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
             long[] counts = new long[bucketCounts.length + 1];
             System.arraycopy(bucketCounts, 0, counts, 0, insert);
             counts[insert] = 1;
-            System.arraycopy(bucketCounts, insert, counts, insert + 1, bucketCounts.length - insert);
+            System.arraycopy(
+                    bucketCounts, insert, counts, insert + 1, bucketCounts.length - insert);
             bucketCounts = counts;
         }
 
@@ -124,7 +142,8 @@ public class InsightMetricAggregator extends KeyedProcessFunction<String, Metric
                 out.collect(datum(minute, new double[] {sum}, new double[] {1}));
                 return;
             }
-            // More distinct values than one datum takes: split; CloudWatch merges datums of one minute.
+            // More distinct values than one datum takes: split; CloudWatch merges datums of one
+            // minute.
             for (int from = 0; from < buckets.length; from += MetricDatumRecord.MAX_VALUES) {
                 int to = Math.min(buckets.length, from + MetricDatumRecord.MAX_VALUES);
                 double[] values = new double[to - from];

@@ -1,7 +1,7 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.model.Insight;
 import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Insight;
 import io.traceassembler.model.Span;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -18,24 +18,30 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * One-line JSON forms of insights and dead letters (docs/contracts.md, sections 3 and 4), shared by the
- * replay files and the live dead-letter stream. Trace summaries have theirs in {@link TraceItems}.
+ * One-line JSON forms of insights and dead letters (docs/contracts.md, sections 3 and 4), shared by
+ * the replay files and the live dead-letter stream. Trace summaries have theirs in {@link
+ * TraceItems}.
  */
 public final class JsonLines {
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonLines() {}
 
-    /** {@code trace_id, type, severity, service_name, message, timestamp} (ISO-8601 of the trace's end). */
+    /**
+     * {@code trace_id, type, severity, service_name, message, timestamp} (ISO-8601 of the trace's
+     * end).
+     */
     public static String insight(Insight insight) {
-        return write(g -> {
-            g.writeStringField("trace_id", insight.traceId);
-            g.writeStringField("type", insight.type);
-            g.writeStringField("severity", insight.severity);
-            g.writeStringField("service_name", insight.serviceName);
-            g.writeStringField("message", insight.message);
-            g.writeStringField("timestamp", Instant.ofEpochMilli(insight.timestampMillis).toString());
-        });
+        return write(
+                g -> {
+                    g.writeStringField("trace_id", insight.traceId);
+                    g.writeStringField("type", insight.type);
+                    g.writeStringField("severity", insight.severity);
+                    g.writeStringField("service_name", insight.serviceName);
+                    g.writeStringField("message", insight.message);
+                    g.writeStringField(
+                            "timestamp", Instant.ofEpochMilli(insight.timestampMillis).toString());
+                });
     }
 
     /**
@@ -47,52 +53,58 @@ public final class JsonLines {
     }
 
     /**
-     * As {@link #deadLetter(DeadLetter)}; with {@code includeRecord} false ({@code DeadLetters.include.record})
-     * only {@code reason}, the origin fields and {@code record_bytes} are written: none of the record's bytes.
+     * As {@link #deadLetter(DeadLetter)}; with {@code includeRecord} false ({@code
+     * DeadLetters.include.record}) only {@code reason}, the origin fields and {@code record_bytes}
+     * are written: none of the record's bytes.
      */
     public static String deadLetter(DeadLetter deadLetter, boolean includeRecord) {
-        return write(g -> {
-            g.writeStringField("reason", deadLetter.reason);
-            writeIfPresent(g, "origin", deadLetter.origin);
-            writeIfPresent(g, "partition", deadLetter.partition);
-            writeIfPresent(g, "position", deadLetter.position);
-            byte[] data = deadLetter.data == null ? new byte[0] : deadLetter.data;
-            g.writeNumberField("record_bytes", data.length);
-            if (!includeRecord) {
-                return;
-            }
-            g.writeStringField("record_base64", Base64.getEncoder().encodeToString(data));
-            String text = utf8OrNull(data);
-            if (text != null) {
-                g.writeStringField("record_text", text);
-            }
-        });
+        return write(
+                g -> {
+                    g.writeStringField("reason", deadLetter.reason);
+                    writeIfPresent(g, "origin", deadLetter.origin);
+                    writeIfPresent(g, "partition", deadLetter.partition);
+                    writeIfPresent(g, "position", deadLetter.position);
+                    byte[] data = deadLetter.data == null ? new byte[0] : deadLetter.data;
+                    g.writeNumberField("record_bytes", data.length);
+                    if (!includeRecord) {
+                        return;
+                    }
+                    g.writeStringField("record_base64", Base64.getEncoder().encodeToString(data));
+                    String text = utf8OrNull(data);
+                    if (text != null) {
+                        g.writeStringField("record_text", text);
+                    }
+                });
     }
 
     /**
-     * A decoded span in the native JSON span shape (docs/contracts.md, section 1), so a span written to the
-     * dead-letter stream can be read, and fed back in, like any other span record.
+     * A decoded span in the native JSON span shape (docs/contracts.md, section 1), so a span
+     * written to the dead-letter stream can be read, and fed back in, like any other span record.
      */
     public static String span(Span span) {
-        return write(g -> {
-            g.writeStringField("trace_id", span.traceId);
-            g.writeStringField("span_id", span.spanId);
-            g.writeStringField("parent_span_id", span.parentSpanId);
-            g.writeStringField("operation_name", span.operationName);
-            g.writeStringField("service_name", span.serviceName);
-            g.writeStringField("start_time", microsToIso(span.startMicros));
-            g.writeStringField("end_time", microsToIso(span.endMicros));
-            g.writeNumberField("duration_ms", (span.endMicros - span.startMicros) / 1000.0);
-            g.writeStringField("status", span.error ? "error" : "ok");
-        });
+        return write(
+                g -> {
+                    g.writeStringField("trace_id", span.traceId);
+                    g.writeStringField("span_id", span.spanId);
+                    g.writeStringField("parent_span_id", span.parentSpanId);
+                    g.writeStringField("operation_name", span.operationName);
+                    g.writeStringField("service_name", span.serviceName);
+                    g.writeStringField("start_time", microsToIso(span.startMicros));
+                    g.writeStringField("end_time", microsToIso(span.endMicros));
+                    g.writeNumberField("duration_ms", (span.endMicros - span.startMicros) / 1000.0);
+                    g.writeStringField("status", span.error ? "error" : "ok");
+                });
     }
 
     private static String microsToIso(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L)
+        return Instant.ofEpochSecond(
+                        Math.floorDiv(epochMicros, 1_000_000L),
+                        Math.floorMod(epochMicros, 1_000_000L) * 1000L)
                 .toString();
     }
 
-    private static void writeIfPresent(JsonGenerator g, String field, String value) throws IOException {
+    private static void writeIfPresent(JsonGenerator g, String field, String value)
+            throws IOException {
         if (value != null) {
             g.writeStringField(field, value);
         }
@@ -100,7 +112,8 @@ public final class JsonLines {
 
     private static String utf8OrNull(byte[] data) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(data))

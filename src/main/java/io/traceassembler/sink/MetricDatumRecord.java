@@ -12,20 +12,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One CloudWatch datum as it crosses operators: a Flink POJO (arrays, no Kryo), turned into the SDK's
- * {@link MetricDatum} only inside the sink. Always a values/counts pair: a summed count is one value with
- * count 1 (the same as {@code Value}), a distribution has at most {@link #MAX_VALUES} distinct values.
+ * One CloudWatch datum as it crosses operators: a Flink POJO (arrays, no Kryo), turned into the
+ * SDK's {@link MetricDatum} only inside the sink. Always a values/counts pair: a summed count is
+ * one value with count 1 (the same as {@code Value}), a distribution has at most {@link
+ * #MAX_VALUES} distinct values.
  */
 public class MetricDatumRecord implements Serializable {
     private static final long serialVersionUID = 1L;
+
     /** CloudWatch's limit on distinct values per datum. */
     public static final int MAX_VALUES = 150;
 
     public String metricName;
     public String[] dimensionNames = new String[0];
     public String[] dimensionValues = new String[0];
+
     /** Start of the minute the datum describes, epoch millis. */
     public long timestampMillis;
+
     public String unit;
     public double[] values = new double[0];
     public double[] counts = new double[0];
@@ -35,7 +39,8 @@ public class MetricDatumRecord implements Serializable {
     public MetricDatum toMetricDatum() {
         List<Dimension> dimensions = new ArrayList<>(dimensionNames.length);
         for (int i = 0; i < dimensionNames.length; i++) {
-            dimensions.add(Dimension.builder().name(dimensionNames[i]).value(dimensionValues[i]).build());
+            dimensions.add(
+                    Dimension.builder().name(dimensionNames[i]).value(dimensionValues[i]).build());
         }
         List<Double> valueList = new ArrayList<>(values.length);
         List<Double> countList = new ArrayList<>(counts.length);
@@ -54,8 +59,8 @@ public class MetricDatumRecord implements Serializable {
     }
 
     /**
-     * A generous estimate of the datum's size in a PutMetricData request, so batches stay under CloudWatch's
-     * 1 MB limit whatever the wire encoding (CBOR is smaller still).
+     * A generous estimate of the datum's size in a PutMetricData request, so batches stay under
+     * CloudWatch's 1 MB limit whatever the wire encoding (CBOR is smaller still).
      */
     public long estimatedSizeInBytes() {
         long size = 64 + utf8Length(metricName) + utf8Length(unit);
@@ -120,10 +125,23 @@ public class MetricDatumRecord implements Serializable {
     public String toString() {
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < dimensionNames.length; i++) {
-            dims.append(i == 0 ? "" : ",").append(dimensionNames[i]).append('=').append(dimensionValues[i]);
+            dims.append(i == 0 ? "" : ",")
+                    .append(dimensionNames[i])
+                    .append('=')
+                    .append(dimensionValues[i]);
         }
-        return "MetricDatumRecord{" + metricName + " [" + dims + "] at " + Instant.ofEpochMilli(timestampMillis)
-                + ", unit=" + unit + ", values=" + Arrays.toString(values) + ", counts=" + Arrays.toString(counts)
+        return "MetricDatumRecord{"
+                + metricName
+                + " ["
+                + dims
+                + "] at "
+                + Instant.ofEpochMilli(timestampMillis)
+                + ", unit="
+                + unit
+                + ", values="
+                + Arrays.toString(values)
+                + ", counts="
+                + Arrays.toString(counts)
                 + '}';
     }
 }

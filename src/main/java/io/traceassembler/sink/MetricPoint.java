@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One observation for a CloudWatch metric, before per-minute aggregation by {@link InsightMetricAggregator}.
- * A Flink POJO (arrays, not collections, so no Kryo); dimensions are two parallel arrays sorted by name.
+ * One observation for a CloudWatch metric, before per-minute aggregation by {@link
+ * InsightMetricAggregator}. A Flink POJO (arrays, not collections, so no Kryo); dimensions are two
+ * parallel arrays sorted by name.
  */
 public class MetricPoint {
     /** How points of one series and minute combine into datums. */
@@ -19,20 +20,32 @@ public class MetricPoint {
     public String metricName;
     public String[] dimensionNames = new String[0];
     public String[] dimensionValues = new String[0];
+
     /** A CloudWatch {@code StandardUnit} value, e.g. {@code Count} or {@code Milliseconds}. */
     public String unit;
+
     public Aggregation aggregation = Aggregation.SUM;
     public double value;
+
     /** When it happened (epoch millis); the datum's timestamp minute comes from it. */
     public long timestampMillis;
 
     public MetricPoint() {}
 
-    /** {@code dimensions}: name, value, name, value, ...; sorted here so equal series get equal keys. */
-    public static MetricPoint of(String metricName, String unit, Aggregation aggregation, double value,
-                                 long timestampMillis, String... dimensions) {
+    /**
+     * {@code dimensions}: name, value, name, value, ...; sorted here so equal series get equal
+     * keys.
+     */
+    public static MetricPoint of(
+            String metricName,
+            String unit,
+            Aggregation aggregation,
+            double value,
+            long timestampMillis,
+            String... dimensions) {
         if (dimensions.length % 2 != 0) {
-            throw new IllegalArgumentException("dimensions must be name/value pairs: " + Arrays.toString(dimensions));
+            throw new IllegalArgumentException(
+                    "dimensions must be name/value pairs: " + Arrays.toString(dimensions));
         }
         MetricPoint p = new MetricPoint();
         p.metricName = metricName;
@@ -56,7 +69,12 @@ public class MetricPoint {
 
     /** The series identity (name, unit, aggregation, dimensions): the aggregator's key. */
     public String seriesKey() {
-        StringBuilder key = new StringBuilder(metricName).append('|').append(unit).append('|').append(aggregation);
+        StringBuilder key =
+                new StringBuilder(metricName)
+                        .append('|')
+                        .append(unit)
+                        .append('|')
+                        .append(aggregation);
         for (int i = 0; i < dimensionNames.length; i++) {
             key.append('|').append(dimensionNames[i]).append('=').append(dimensionValues[i]);
         }

@@ -4,11 +4,11 @@ import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
-
-import java.io.IOException;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+
+import java.io.IOException;
 
 /**
  * The replay output folder (docs/contracts.md, section 4): {@code traces/}, {@code insights/} and
@@ -22,7 +22,10 @@ public final class ReplayFiles {
 
     private ReplayFiles() {}
 
-    /** Creates the three folders up front, so an output without dead letters still has its (empty) folder. */
+    /**
+     * Creates the three folders up front, so an output without dead letters still has its (empty)
+     * folder.
+     */
     public static void createFolders(Path outputDir) throws IOException {
         FileSystem fs = outputDir.getFileSystem();
         for (String folder : new String[] {TRACES, INSIGHTS, DEAD_LETTERS}) {
@@ -31,12 +34,19 @@ public final class ReplayFiles {
     }
 
     public static void write(DataStream<String> jsonLines, Path outputDir, String folder) {
-        FileSink<String> sink = FileSink.forRowFormat(new Path(outputDir, folder), new SimpleStringEncoder<String>())
-                // One flat folder per output, not the default wall-clock date buckets: replay output
-                // must not depend on when it ran.
-                .withBucketAssigner(new BasePathBucketAssigner<>())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(folder).withPartSuffix(".jsonl").build())
-                .build();
+        FileSink<String> sink =
+                FileSink.forRowFormat(
+                                new Path(outputDir, folder), new SimpleStringEncoder<String>())
+                        // One flat folder per output, not the default wall-clock date buckets:
+                        // replay output
+                        // must not depend on when it ran.
+                        .withBucketAssigner(new BasePathBucketAssigner<>())
+                        .withOutputFileConfig(
+                                OutputFileConfig.builder()
+                                        .withPartPrefix(folder)
+                                        .withPartSuffix(".jsonl")
+                                        .build())
+                        .build();
         jsonLines.sinkTo(sink).name("write-" + folder).uid("write-" + folder);
     }
 }

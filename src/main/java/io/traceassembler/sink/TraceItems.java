@@ -5,7 +5,6 @@ import io.traceassembler.model.TraceSummary;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -45,46 +45,72 @@ public final class TraceItems {
     public static final String TRUNCATED = "truncated";
     public static final String REVISION = "revision";
     public static final String EXPIRES_AT = "expires_at";
-    /** The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when there is none. */
+    public static final String ROOT_CAUSE_SERVICE = "root_cause_service";
+    public static final String ROOT_CAUSE_OPERATION = "root_cause_operation";
+    public static final String ROOT_CAUSE_SPAN_ID = "root_cause_span_id";
+    public static final String CRITICAL_PATH = "critical_path";
+    public static final String BOTTLENECK_SERVICE = "bottleneck_service";
+    public static final String BOTTLENECK_OPERATION = "bottleneck_operation";
+    public static final String BOTTLENECK_SHARE = "bottleneck_share";
+
+    /**
+     * The most severe insight; the sparse GSI {@code by-insight} keys on it, so it is absent when
+     * there is none.
+     */
     public static final String PRIMARY_INSIGHT = "primary_insight";
 
     /** Most severe first: {@code primary_insight} is the first of these that the trace has. */
     static final List<InsightType> SEVERITY_ORDER =
-            List.of(InsightType.TRACE_ERRORS, InsightType.SLOW_TRACE, InsightType.HIGH_SERVICE_COUNT);
+            List.of(
+                    InsightType.TRACE_ERRORS,
+                    InsightType.SLOW_TRACE,
+                    InsightType.HIGH_SERVICE_COUNT);
 
     private static final long SECONDS_PER_DAY = 86_400L;
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+                    .build();
 
     private TraceItems() {}
 
     /** The DynamoDB item; attribute types as in the contracts (S, N, SS, BOOL). */
     public static Map<String, AttributeValue> toItem(TraceSummary summary, int retentionDays) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
-        visit(summary, retentionDays, new FieldVisitor() {
-            @Override
-            public void string(String name, String value) {
-                item.put(name, AttributeValue.builder().s(value).build());
-            }
+        visit(
+                summary,
+                retentionDays,
+                new FieldVisitor() {
+                    @Override
+                    public void string(String name, String value) {
+                        item.put(name, AttributeValue.builder().s(value).build());
+                    }
 
-            @Override
-            public void number(String name, String plainNumber) {
-                item.put(name, AttributeValue.builder().n(plainNumber).build());
-            }
+                    @Override
+                    public void number(String name, String plainNumber) {
+                        item.put(name, AttributeValue.builder().n(plainNumber).build());
+                    }
 
-            @Override
-            public void bool(String name, boolean value) {
-                item.put(name, AttributeValue.builder().bool(value).build());
-            }
+                    @Override
+                    public void bool(String name, boolean value) {
+                        item.put(name, AttributeValue.builder().bool(value).build());
+                    }
 
-            @Override
-            public void stringSet(String name, Collection<String> values) {
-                item.put(name, AttributeValue.builder().ss(values).build());
-            }
-        });
+                    @Override
+                    public void stringSet(String name, Collection<String> values) {
+                        item.put(name, AttributeValue.builder().ss(values).build());
+                    }
+
+                    @Override
+                    public void numberMap(String name, Map<String, String> plainNumbers) {
+                        Map<String, AttributeValue> map = new LinkedHashMap<>();
+                        plainNumbers.forEach(
+                                (key, n) -> map.put(key, AttributeValue.builder().n(n).build()));
+                        item.put(name, AttributeValue.builder().m(map).build());
+                    }
+                });
         return item;
     }
 
@@ -93,32 +119,47 @@ public final class TraceItems {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            visit(summary, retentionDays, new FieldVisitor() {
-                @Override
-                public void string(String name, String value) throws IOException {
-                    json.writeStringField(name, value);
-                }
+            visit(
+                    summary,
+                    retentionDays,
+                    new FieldVisitor() {
+                        @Override
+                        public void string(String name, String value) throws IOException {
+                            json.writeStringField(name, value);
+                        }
 
-                @Override
-                public void number(String name, String plainNumber) throws IOException {
-                    json.writeFieldName(name);
-                    json.writeNumber(new BigDecimal(plainNumber));
-                }
+                        @Override
+                        public void number(String name, String plainNumber) throws IOException {
+                            json.writeFieldName(name);
+                            json.writeNumber(new BigDecimal(plainNumber));
+                        }
 
-                @Override
-                public void bool(String name, boolean value) throws IOException {
-                    json.writeBooleanField(name, value);
-                }
+                        @Override
+                        public void bool(String name, boolean value) throws IOException {
+                            json.writeBooleanField(name, value);
+                        }
 
-                @Override
-                public void stringSet(String name, Collection<String> values) throws IOException {
-                    json.writeArrayFieldStart(name);
-                    for (String v : values) {
-                        json.writeString(v);
-                    }
-                    json.writeEndArray();
-                }
-            });
+                        @Override
+                        public void stringSet(String name, Collection<String> values)
+                                throws IOException {
+                            json.writeArrayFieldStart(name);
+                            for (String v : values) {
+                                json.writeString(v);
+                            }
+                            json.writeEndArray();
+                        }
+
+                        @Override
+                        public void numberMap(String name, Map<String, String> plainNumbers)
+                                throws IOException {
+                            json.writeObjectFieldStart(name);
+                            for (Map.Entry<String, String> e : plainNumbers.entrySet()) {
+                                json.writeFieldName(e.getKey());
+                                json.writeNumber(new BigDecimal(e.getValue()));
+                            }
+                            json.writeEndObject();
+                        }
+                    });
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -131,9 +172,17 @@ public final class TraceItems {
         return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** Milliseconds to microsecond precision, plain notation: {@code 1234.567}, {@code 12}, {@code 0.001}. */
+    /**
+     * Milliseconds to microsecond precision, plain notation: {@code 1234.567}, {@code 12}, {@code
+     * 0.001}.
+     */
     public static String durationMillis(TraceSummary summary) {
-        return BigDecimal.valueOf(summary.endMicros - summary.startMicros, 3).stripTrailingZeros().toPlainString();
+        return millis(summary.endMicros - summary.startMicros);
+    }
+
+    /** Microseconds as milliseconds in plain notation: {@code 1234.567}, {@code 12}, {@code 0}. */
+    static String millis(long micros) {
+        return BigDecimal.valueOf(micros, 3).stripTrailingZeros().toPlainString();
     }
 
     /** TTL from the trace's own end time, so a replay writes the same item as the live run did. */
@@ -190,6 +239,26 @@ public final class TraceItems {
             if (primary != null) {
                 v.string(PRIMARY_INSIGHT, primary);
             }
+            if (s.rootCauseService != null) {
+                // The sparse GSI by-root-cause keys on root_cause_service: absent without errors.
+                v.string(ROOT_CAUSE_SERVICE, s.rootCauseService);
+                v.string(ROOT_CAUSE_OPERATION, s.rootCauseOperation);
+                v.string(ROOT_CAUSE_SPAN_ID, s.rootCauseSpanId);
+            }
+            if (s.criticalPathMicros != null) {
+                Map<String, String> path = new TreeMap<>();
+                s.criticalPathMicros.forEach(
+                        (service, micros) -> path.put(service, millis(micros)));
+                v.numberMap(CRITICAL_PATH, path);
+                v.string(BOTTLENECK_SERVICE, s.bottleneckService);
+                v.string(BOTTLENECK_OPERATION, s.bottleneckOperation);
+                v.number(
+                        BOTTLENECK_SHARE,
+                        BigDecimal.valueOf(s.bottleneckShare)
+                                .setScale(3, java.math.RoundingMode.HALF_UP)
+                                .stripTrailingZeros()
+                                .toPlainString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -215,5 +284,7 @@ public final class TraceItems {
         void bool(String name, boolean value) throws IOException;
 
         void stringSet(String name, Collection<String> values) throws IOException;
+
+        void numberMap(String name, Map<String, String> plainNumbers) throws IOException;
     }
 }

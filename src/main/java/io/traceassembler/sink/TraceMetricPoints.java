@@ -8,16 +8,18 @@ import org.apache.flink.util.Collector;
 
 /**
  * The CloudWatch metrics of traces (docs/contracts.md, section 3):
+ *
  * <ul>
- *   <li>one {@code Count} point per insight ({@link #insightCount}), dimensions {@code Severity} and
- *       {@code ServiceName} (root service or {@code unknown});</li>
- *   <li>{@code TracesAssembled} ({@code Count}, no dimensions): the total, one cheap series; per-service
- *       counts are the {@code SampleCount} of {@code TraceDuration};</li>
- *   <li>{@code TraceDuration} ({@code Milliseconds}, dimension {@code ServiceName}) as a distribution, so
- *       dashboards can show p50/p99.</li>
+ *   <li>one {@code Count} point per insight ({@link #insightCount}), dimensions {@code Severity}
+ *       and {@code ServiceName} (root service or {@code unknown});
+ *   <li>{@code TracesAssembled} ({@code Count}, no dimensions): the total, one cheap series;
+ *       per-service counts are the {@code SampleCount} of {@code TraceDuration};
+ *   <li>{@code TraceDuration} ({@code Milliseconds}, dimension {@code ServiceName}) as a
+ *       distribution, so dashboards can show p50/p99.
  * </ul>
- * Trace points come from a summary's first revision only: later revisions describe the same trace again.
- * Every point is timestamped with the trace's end.
+ *
+ * Trace points come from a summary's first revision only: later revisions describe the same trace
+ * again. Every point is timestamped with the trace's end.
  */
 public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPoint> {
     private static final long serialVersionUID = 1L;
@@ -36,17 +38,33 @@ public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPo
         String service = serviceName(summary.rootService);
         long at = summary.endEpochMillis();
         out.collect(MetricPoint.of(TRACES_ASSEMBLED, "Count", MetricPoint.Aggregation.SUM, 1, at));
-        out.collect(MetricPoint.of(TRACE_DURATION, "Milliseconds", MetricPoint.Aggregation.DISTRIBUTION,
-                summary.durationMillis(), at, DIMENSION_SERVICE_NAME, service));
+        out.collect(
+                MetricPoint.of(
+                        TRACE_DURATION,
+                        "Milliseconds",
+                        MetricPoint.Aggregation.DISTRIBUTION,
+                        summary.durationMillis(),
+                        at,
+                        DIMENSION_SERVICE_NAME,
+                        service));
     }
 
     /**
-     * The count point of one insight. Insights come from the assembler's emit ({@code analyze.TraceAnalysis}),
-     * which reports each type once per trace, also when only a later revision crosses the threshold.
+     * The count point of one insight. Insights come from the assembler's emit ({@code
+     * analyze.TraceAnalysis}), which reports each type once per trace, also when only a later
+     * revision crosses the threshold.
      */
     public static MetricPoint insightCount(Insight insight) {
-        return MetricPoint.of(insight.type, "Count", MetricPoint.Aggregation.SUM, 1, insight.timestampMillis,
-                DIMENSION_SEVERITY, insight.severity, DIMENSION_SERVICE_NAME, serviceName(insight.serviceName));
+        return MetricPoint.of(
+                insight.type,
+                "Count",
+                MetricPoint.Aggregation.SUM,
+                1,
+                insight.timestampMillis,
+                DIMENSION_SEVERITY,
+                insight.severity,
+                DIMENSION_SERVICE_NAME,
+                serviceName(insight.serviceName));
     }
 
     private static String serviceName(String rootService) {

@@ -1,12 +1,10 @@
 package io.traceassembler.analyze;
 
-import io.traceassembler.model.Insight;
-import io.traceassembler.model.TraceSummary;
-
-import io.traceassembler.model.TraceId;
-
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.Insight;
+import io.traceassembler.model.TraceId;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,12 +12,13 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InsightRulesTest {
     private static final long T0 = 1_700_000_000_000L;
 
-    private final InsightRules defaults = new InsightRules(TraceAssemblerConfig.defaults().insights);
+    private final InsightRules defaults =
+            new InsightRules(TraceAssemblerConfig.defaults().insights);
 
     @Test
     void quietSmallFastTraceHasNoInsights() {
@@ -61,29 +61,47 @@ class InsightRulesTest {
         TraceSummary s = summary(5_000_001, 3, 6);
         s.rootService = null;
         List<Insight> insights = defaults.evaluate(s);
-        assertThat(insights).extracting(i -> i.type)
+        assertThat(insights)
+                .extracting(i -> i.type)
                 .containsExactly("slow_trace", "trace_errors", "high_service_count");
-        assertThat(insights).extracting(i -> i.severity).containsExactly("warning", "error", "info");
-        assertThat(insights).extracting(i -> i.message).containsExactly(
-                "Trace duration 5000ms exceeds threshold", "Trace contains 3 error(s)", "Trace spans 6 services");
+        assertThat(insights)
+                .extracting(i -> i.severity)
+                .containsExactly("warning", "error", "info");
+        assertThat(insights)
+                .extracting(i -> i.message)
+                .containsExactly(
+                        "Trace duration 5000ms exceeds threshold",
+                        "Trace contains 3 error(s)",
+                        "Trace spans 6 services");
         assertThat(insights).extracting(i -> i.serviceName).containsOnly("unknown");
     }
 
     @Test
     void thresholdsAreConfigurable() {
-        InsightRules strict = new InsightRules(TraceAssemblerConfig.from(PropertyGroups.empty()
-                .set("Insights", "slow.trace.threshold.ms", "100")
-                .set("Insights", "high.service.count.threshold", "2")).insights);
-        assertThat(strict.evaluate(summary(150_000, 0, 3))).extracting(i -> i.type)
+        InsightRules strict =
+                new InsightRules(
+                        TraceAssemblerConfig.from(
+                                        PropertyGroups.empty()
+                                                .set("Insights", "slow.trace.threshold.ms", "100")
+                                                .set(
+                                                        "Insights",
+                                                        "high.service.count.threshold",
+                                                        "2"))
+                                .insights);
+        assertThat(strict.evaluate(summary(150_000, 0, 3)))
+                .extracting(i -> i.type)
                 .containsExactly("slow_trace", "high_service_count");
         assertThat(strict.evaluate(summary(100_000, 0, 2))).isEmpty();
     }
 
     @Test
     void analyzerSetsSortedInsightIdsAndReportsEachTypeOncePerTrace() throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TraceAnalyzer(defaults, Duration.ofMinutes(15))),
-                (TraceSummary s) -> TraceId.of(s.traceId), TraceId.TYPE);
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new TraceAnalyzer(defaults, Duration.ofMinutes(15))),
+                        (TraceSummary s) -> TraceId.of(s.traceId),
+                        TraceId.TYPE);
         harness.getExecutionConfig().disableGenericTypes();
         harness.open();
         TraceSummary errorsOnly = summary(1_000_000, 1, 6);
@@ -91,7 +109,8 @@ class InsightRulesTest {
         TraceSummary other = summary(1_000_000, 0, 1);
         other.traceId = "t2";
         harness.processElement(other, T0);
-        // Revision 2 of t1: the root arrived late and made the trace slow; errors were reported already.
+        // Revision 2 of t1: the root arrived late and made the trace slow; errors were reported
+        // already.
         TraceSummary revised = summary(7_000_000, 2, 6);
         revised.revision = 2;
         harness.processElement(revised, T0);
@@ -100,8 +119,10 @@ class InsightRulesTest {
         assertThat(out).hasSize(3);
         assertThat(out.get(0).insights).containsExactly("high_service_count", "trace_errors");
         assertThat(out.get(1).insights).isEmpty();
-        assertThat(out.get(2).insights).containsExactly("high_service_count", "slow_trace", "trace_errors");
-        assertThat(harness.getSideOutput(TraceAnalysis.INSIGHTS)).extracting(StreamRecord::getValue)
+        assertThat(out.get(2).insights)
+                .containsExactly("high_service_count", "slow_trace", "trace_errors");
+        assertThat(harness.getSideOutput(TraceAnalysis.INSIGHTS))
+                .extracting(StreamRecord::getValue)
                 .extracting(i -> i.type + "/" + i.traceId)
                 .containsExactly("trace_errors/t1", "high_service_count/t1", "slow_trace/t1");
 
@@ -117,7 +138,8 @@ class InsightRulesTest {
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
         ExecutionConfig noKryo = new ExecutionConfig();
         noKryo.disableGenericTypes();
-        TypeSerializer<TraceSummary> serializer = type.createSerializer(noKryo.getSerializerConfig());
+        TypeSerializer<TraceSummary> serializer =
+                type.createSerializer(noKryo.getSerializerConfig());
 
         TraceSummary s = summary(7_000_000, 1, 3);
         s.insights = new ArrayList<>(List.of("slow_trace", "trace_errors"));
@@ -125,9 +147,12 @@ class InsightRulesTest {
         s.orphanSpanCount = 2;
         DataOutputSerializer bytes = new DataOutputSerializer(256);
         serializer.serialize(s, bytes);
-        TraceSummary copy = serializer.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
+        TraceSummary copy =
+                serializer.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
         assertThat(copy).isEqualTo(s);
-        assertThat(copy.services).isInstanceOf(ArrayList.class).containsExactly("svc-0", "svc-1", "svc-2");
+        assertThat(copy.services)
+                .isInstanceOf(ArrayList.class)
+                .containsExactly("svc-0", "svc-1", "svc-2");
     }
 
     private static TraceSummary summary(long durationMicros, int errors, int services) {

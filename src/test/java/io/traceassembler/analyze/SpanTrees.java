@@ -3,9 +3,9 @@ package io.traceassembler.analyze;
 import io.traceassembler.model.SpanKind;
 
 /**
- * Hand-drawn span trees for the analysis tests: {@code span("b", "a", "svc", "op", 10, 40)} is span b, child
- * of a, of service svc, from 10 to 40 (milliseconds, stored as microseconds). Ids are short names; their key
- * is the name's characters, so "a" sorts before "b".
+ * Hand-drawn span trees for the analysis tests: {@code span("b", "a", "svc", "op", 10, 40)} is span
+ * b, child of a, of service svc, from 10 to 40 (milliseconds, stored as microseconds). Ids are
+ * short names; their key is the name's characters, so "a" sorts before "b".
  */
 final class SpanTrees {
     private final SpanTree tree = new SpanTree();
@@ -14,27 +14,48 @@ final class SpanTrees {
         return new SpanTrees();
     }
 
-    SpanTrees span(String id, String parent, String service, String operation, long startMs, long endMs) {
+    SpanTrees span(
+            String id, String parent, String service, String operation, long startMs, long endMs) {
         return add(id, parent, false, service, operation, SpanKind.INTERNAL, startMs, endMs, false);
     }
 
-    SpanTrees error(String id, String parent, String service, String operation, long startMs, long endMs) {
+    SpanTrees error(
+            String id, String parent, String service, String operation, long startMs, long endMs) {
         return add(id, parent, false, service, operation, SpanKind.INTERNAL, startMs, endMs, true);
     }
 
-    SpanTrees kind(String id, String parent, SpanKind kind, String service, long startMs, long endMs) {
+    SpanTrees kind(
+            String id, String parent, SpanKind kind, String service, long startMs, long endMs) {
         return add(id, parent, false, service, id, kind, startMs, endMs, false);
     }
 
     /** A Zipkin server half: same id as its client half, another service. */
-    SpanTrees serverHalf(String id, String parent, String service, long startMs, long endMs, boolean error) {
+    SpanTrees serverHalf(
+            String id, String parent, String service, long startMs, long endMs, boolean error) {
         return add(id, parent, true, service, id, SpanKind.SERVER, startMs, endMs, error);
     }
 
-    SpanTrees add(String id, String parent, boolean shared, String service, String operation, SpanKind kind,
-            long startMs, long endMs, boolean error) {
-        tree.add(key(id), parent != null, parent == null ? 0 : key(parent), shared, service, operation, kind,
-                startMs * 1000, endMs * 1000, error);
+    SpanTrees add(
+            String id,
+            String parent,
+            boolean shared,
+            String service,
+            String operation,
+            SpanKind kind,
+            long startMs,
+            long endMs,
+            boolean error) {
+        tree.add(
+                key(id),
+                parent != null,
+                parent == null ? 0 : key(parent),
+                shared,
+                service,
+                operation,
+                kind,
+                startMs * 1000,
+                endMs * 1000,
+                error);
         return this;
     }
 

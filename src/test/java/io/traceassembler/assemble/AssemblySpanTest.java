@@ -7,6 +7,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,15 +15,47 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AssemblySpanTest {
-    private static final List<Span> SPANS = List.of(
-            new Span("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", null, "gateway", "GET /orders",
-                    1_700_000_000_000_000L, 1_700_000_000_250_000L, false),
-            new Span("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b8", "00f067aa0ba902b7", "db", "SELECT",
-                    1, 2, true),
-            // Ids that are not 16/32 lower-case hex digits keep their text; "" is a root's parent too.
-            new Span("trace-1", "span-1", "", "svc-ü", "op ✓", -5, Long.MAX_VALUE, true),
-            new Span("4BF92F3577B34DA6A3CE929D0E0E4736", "00F067AA0BA902B7", "0000000000000000", null, null, 0, 0, false),
-            new Span("4bf92f3577b34da6", "0000000000000000", "span-1", "a", "b", 1, 2, false));
+    private static final List<Span> SPANS =
+            List.of(
+                    new Span(
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            "00f067aa0ba902b7",
+                            null,
+                            "gateway",
+                            "GET /orders",
+                            1_700_000_000_000_000L,
+                            1_700_000_000_250_000L,
+                            false),
+                    new Span(
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            "00f067aa0ba902b8",
+                            "00f067aa0ba902b7",
+                            "db",
+                            "SELECT",
+                            1,
+                            2,
+                            true),
+                    // Ids that are not 16/32 lower-case hex digits keep their text; "" is a root's
+                    // parent too.
+                    new Span("trace-1", "span-1", "", "svc-ü", "op ✓", -5, Long.MAX_VALUE, true),
+                    new Span(
+                            "4BF92F3577B34DA6A3CE929D0E0E4736",
+                            "00F067AA0BA902B7",
+                            "0000000000000000",
+                            null,
+                            null,
+                            0,
+                            0,
+                            false),
+                    new Span(
+                            "4bf92f3577b34da6",
+                            "0000000000000000",
+                            "span-1",
+                            "a",
+                            "b",
+                            1,
+                            2,
+                            false));
 
     @Test
     void givesBackExactlyTheSpanItWasMadeOf() {
@@ -50,7 +83,8 @@ class AssemblySpanTest {
 
     @Test
     void serializerRoundTripsAndCopiesBytesExactly() throws Exception {
-        TypeSerializer<AssemblySpan> serializer = AssemblySpan.TYPE.createSerializer(new SerializerConfigImpl());
+        TypeSerializer<AssemblySpan> serializer =
+                AssemblySpan.TYPE.createSerializer(new SerializerConfigImpl());
         assertThat(serializer).isSameAs(AssemblySpan.Serializer.INSTANCE);
         DataOutputSerializer out = new DataOutputSerializer(64);
         for (Span span : SPANS) {
@@ -64,7 +98,8 @@ class AssemblySpanTest {
         assertThat(in.available()).isZero();
 
         DataInputDeserializer again = new DataInputDeserializer(out.getCopyOfBuffer());
-        DataOutputSerializer copied = new DataOutputSerializer(4096); // write(DataInputView, n) does not grow
+        DataOutputSerializer copied =
+                new DataOutputSerializer(4096); // write(DataInputView, n) does not grow
         for (int i = 0; i < SPANS.size(); i++) {
             serializer.copy(again, copied);
         }
@@ -73,22 +108,34 @@ class AssemblySpanTest {
 
     @Test
     void traceIdsAreValuesThatPrintAsTheirText() throws Exception {
-        for (String id : List.of("4bf92f3577b34da6a3ce929d0e0e4736", "4BF92F3577B34DA6A3CE929D0E0E4736", "t1",
-                "4bf92f3577b34da6", "00000000000000000000000000000000")) {
+        for (String id :
+                List.of(
+                        "4bf92f3577b34da6a3ce929d0e0e4736",
+                        "4BF92F3577B34DA6A3CE929D0E0E4736",
+                        "t1",
+                        "4bf92f3577b34da6",
+                        "00000000000000000000000000000000")) {
             TraceId traceId = TraceId.of(id);
             assertThat(traceId.toString()).isEqualTo(id);
-            assertThat(TraceId.of(new String(id.toCharArray()))).isEqualTo(traceId).hasSameHashCodeAs(traceId);
+            assertThat(TraceId.of(new String(id.toCharArray())))
+                    .isEqualTo(traceId)
+                    .hasSameHashCodeAs(traceId);
             DataOutputSerializer out = new DataOutputSerializer(64);
             TraceId.Serializer.INSTANCE.serialize(traceId, out);
-            assertThat(TraceId.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+            assertThat(
+                            TraceId.Serializer.INSTANCE.deserialize(
+                                    new DataInputDeserializer(out.getCopyOfBuffer())))
                     .isEqualTo(traceId);
         }
         assertThat(TraceId.of("4bf92f3577b34da6a3ce929d0e0e4736"))
                 .isNotEqualTo(TraceId.of("4bf92f3577b34da6a3ce929d0e0e4737"))
                 .isNotEqualTo(TraceId.of("4BF92F3577B34DA6A3CE929D0E0E4736"));
         assertThat(TraceId.TYPE.isKeyType()).isTrue();
-        // Type extraction (a lambda's or a function's types) finds the hand-written serializers: never Kryo.
-        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(TraceId.class)).isSameAs(TraceId.TYPE);
-        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(AssemblySpan.class)).isSameAs(AssemblySpan.TYPE);
+        // Type extraction (a lambda's or a function's types) finds the hand-written serializers:
+        // never Kryo.
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(TraceId.class))
+                .isSameAs(TraceId.TYPE);
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(AssemblySpan.class))
+                .isSameAs(AssemblySpan.TYPE);
     }
 }

@@ -26,10 +26,13 @@ class SpanTableTest {
         // All-zero is no valid id, but it must not read as "no parent".
         assertThat(SpanTable.key("0000000000000000")).isNotEqualTo(SpanTable.ROOT);
         // Upper case differs from lower case (different strings, different spans).
-        assertThat(SpanTable.key("00F067AA0BA902B7")).isNotEqualTo(SpanTable.key("00f067aa0ba902b7"));
+        assertThat(SpanTable.key("00F067AA0BA902B7"))
+                .isNotEqualTo(SpanTable.key("00f067aa0ba902b7"));
         assertThat(SpanTable.key("span-1")).isNotEqualTo(SpanTable.key("span-2"));
-        assertThat(SpanTable.key("span-1")).isEqualTo(SpanTable.key(new String("span-1".toCharArray())));
-        assertThat(SpanTable.key("00f067aa0ba902b")).isNotEqualTo(SpanTable.key("00f067aa0ba902b7"));
+        assertThat(SpanTable.key("span-1"))
+                .isEqualTo(SpanTable.key(new String("span-1".toCharArray())));
+        assertThat(SpanTable.key("00f067aa0ba902b"))
+                .isNotEqualTo(SpanTable.key("00f067aa0ba902b7"));
     }
 
     @Test
@@ -49,7 +52,9 @@ class SpanTableTest {
         for (int i = 0; i < 5_000; i++) {
             long id = 1 + random.nextInt(3_000); // many repeats
             boolean isNew = added.add(id);
-            assertThat(table.add(id, SpanTable.ROOT)).as("add %d at size %d", id, table.size()).isEqualTo(isNew);
+            assertThat(table.add(id, SpanTable.ROOT))
+                    .as("add %d at size %d", id, table.size())
+                    .isEqualTo(isNew);
             assertThat(table.size()).isEqualTo(added.size());
         }
         for (long id = 1; id <= 3_000; id++) {
@@ -60,19 +65,23 @@ class SpanTableTest {
 
     @Test
     void orphanCountMatchesAMapBasedCount() {
-        for (int spans : new int[] {1, 3, SpanTable.LINEAR_SCAN_MAX, SpanTable.LINEAR_SCAN_MAX + 1, 500}) {
+        for (int spans :
+                new int[] {1, 3, SpanTable.LINEAR_SCAN_MAX, SpanTable.LINEAR_SCAN_MAX + 1, 500}) {
             Random random = new Random(spans);
             SpanTable table = new SpanTable();
             Map<Long, Long> reference = new HashMap<>();
             for (int i = 0; i < spans; i++) {
                 long id = 1 + random.nextInt(spans * 2);
-                long parent = random.nextInt(5) == 0 ? SpanTable.ROOT : 1 + random.nextInt(spans * 2);
+                long parent =
+                        random.nextInt(5) == 0 ? SpanTable.ROOT : 1 + random.nextInt(spans * 2);
                 if (table.add(id, parent)) {
                     reference.put(id, parent);
                 }
             }
-            long expected = reference.values().stream()
-                    .filter(p -> p != SpanTable.ROOT && !reference.containsKey(p)).count();
+            long expected =
+                    reference.values().stream()
+                            .filter(p -> p != SpanTable.ROOT && !reference.containsKey(p))
+                            .count();
             assertThat(table.orphanCount()).as("%d spans", spans).isEqualTo((int) expected);
         }
     }

@@ -1,10 +1,14 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.model.PeerType;
+import io.traceassembler.model.SpanKind;
+
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,9 +34,10 @@ class TraceStateSerializerTest {
         TraceState read = roundTrip(full(40, 25));
         assertThat(read.spans.add(1_000, 1)).isTrue();
         assertThat(read.spans.add(1, SpanTable.ROOT)).as("id 1 was serialised").isFalse();
-        assertThat(read.addService("service-3")).isFalse();
-        assertThat(read.addService("new-service")).isTrue();
+        assertThat(read.serviceIndex("service-3")).isEqualTo(3);
+        assertThat(read.addService("new-service")).isEqualTo(25);
         assertThat(read.serviceCount()).isEqualTo(26);
+        assertThat(read.nameIndex("GET /checkout")).as("names were serialised").isEqualTo(0);
     }
 
     @Test
@@ -40,13 +45,16 @@ class TraceStateSerializerTest {
         TraceState state = full(12, 5);
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(state, out);
-        serializer.serialize(state, out); // two values back to back: copy must stop at the first's end
-        // (DataOutputSerializer does not grow for write(DataInputView, int): room for the whole value.)
+        serializer.serialize(
+                state, out); // two values back to back: copy must stop at the first's end
+        // (DataOutputSerializer does not grow for write(DataInputView, int): room for the whole
+        // value.)
         DataOutputSerializer copied = new DataOutputSerializer(4096);
         DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
         serializer.copy(in, copied);
         assertThat(in.available()).isEqualTo(out.length() / 2);
-        assertSameContent(serializer.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())), state);
+        assertSameContent(
+                serializer.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())), state);
     }
 
     @Test
@@ -55,9 +63,11 @@ class TraceStateSerializerTest {
         TraceState copy = serializer.copy(state);
         copy.spans.add(99, 1);
         copy.addService("another");
+        copy.nameIndex("another-operation");
         copy.spanCount++;
         assertThat(state.spans.contains(99)).isFalse();
         assertThat(state.serviceCount()).isEqualTo(2);
+        assertThat(state.nameCount()).isEqualTo(copy.nameCount() - 1);
         assertThat(state.spanCount).isEqualTo(copy.spanCount - 1);
     }
 
@@ -66,13 +76,71 @@ class TraceStateSerializerTest {
         TypeSerializerSnapshot<TraceState> snapshot = serializer.snapshotConfiguration();
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
-        TypeSerializerSnapshot<TraceState> read = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        TypeSerializerSnapshot<TraceState> read =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
         TypeSerializer<TraceState> restored = read.restoreSerializer();
         assertThat(restored).isSameAs(serializer);
         TypeSerializerSchemaCompatibility<TraceState> compatibility =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(read);
         assertThat(compatibility.isCompatibleAsIs()).isTrue();
+    }
+
+    /**
+     * A state written in format 1 (before the span tree was kept: ids and parents only), as the
+     * class comment of TraceStateSerializer describes it, and the snapshot such a savepoint holds
+     * (a SimpleTypeSerializerSnapshot of version 3, no content).
+     */
+    @Test
+    void formatOneStateIsReadAndMigrated() throws IOException {
+        DataOutputSerializer v1 = new DataOutputSerializer(128);
+        v1.writeInt(3); // spanCount
+        v1.writeInt(1); // errorCount
+        v1.writeLong(1_000L);
+        v1.writeLong(9_000L);
+        v1.writeLong(5_000L);
+        org.apache.flink.types.StringValue.writeString("gateway", v1);
+        org.apache.flink.types.StringValue.writeString("GET /", v1);
+        v1.writeByte(1); // hasRoot
+        v1.writeInt(1); // revision
+        v1.writeInt(0);
+        v1.writeLong(600_000L);
+        v1.writeLong(TraceState.NO_TIMER);
+        v1.writeInt(2);
+        org.apache.flink.types.StringValue.writeString("gateway", v1);
+        org.apache.flink.types.StringValue.writeString("db", v1);
+        v1.writeInt(3);
+        for (long[] span : new long[][] {{1, SpanTable.ROOT}, {2, 1}, {3, 99}}) {
+            v1.writeLong(span[0]);
+            v1.writeLong(span[1]);
+        }
+
+        DataOutputSerializer snapshotBytes = new DataOutputSerializer(64);
+        snapshotBytes.writeUTF(TraceStateSerializer.TraceStateSerializerSnapshot.class.getName());
+        snapshotBytes.writeInt(3);
+        TypeSerializerSnapshot<TraceState> old =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                        getClass().getClassLoader());
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(old)
+                                .isCompatibleAfterMigration())
+                .isTrue();
+
+        TraceState read =
+                old.restoreSerializer()
+                        .deserialize(new DataInputDeserializer(v1.getCopyOfBuffer()));
+        assertThat(read.spanCount).isEqualTo(3);
+        assertThat(read.rootService).isEqualTo("gateway");
+        assertThat(read.serviceCount()).isEqualTo(2);
+        assertThat(read.spans.size()).isEqualTo(3);
+        assertThat(read.spans.orphanCount()).isEqualTo(1);
+        assertThat(read.spans.hasColumns()).as("format 1 kept no span columns").isFalse();
+        // Migrated: written again in the current format, it reads back the same.
+        assertSameContent(roundTrip(read), read);
     }
 
     private TraceState roundTrip(TraceState state) throws IOException {
@@ -97,11 +165,27 @@ class TraceStateSerializerTest {
         state.dirty = true;
         state.forcedCloseAtMillis = 1_700_000_600_000L;
         state.timerAt = 1_700_000_033_000L;
-        for (int i = 1; i <= spans; i++) {
-            state.spans.add(i, i == 1 ? SpanTable.ROOT : i / 2);
-        }
         for (int i = 0; i < services; i++) {
             state.addService("service-" + i);
+        }
+        for (int i = 1; i <= spans; i++) {
+            // Every column in use: times around the trace's start, names, a peer now and then,
+            // kinds,
+            // shared halves, errors, and a span id that is not its key.
+            int peer = i % 3 == 0 ? state.nameIndex("peer-" + i % 4) : SpanTable.NO_PEER;
+            state.spans.append(
+                    i,
+                    i == 7 ? "span-seven" : null,
+                    i == 1 ? SpanTable.ROOT : i / 2,
+                    state.minStartMicros + i * 1_000L,
+                    state.minStartMicros + i * 1_000L + i * 37L,
+                    i % services,
+                    state.nameIndex(i == 1 ? "GET /checkout" : "op-" + i % 5),
+                    peer,
+                    peer == SpanTable.NO_PEER ? PeerType.NONE : PeerType.DATABASE,
+                    SpanKind.of(i % 6),
+                    i % 4 == 0,
+                    i % 5 == 0);
         }
         return state;
     }
@@ -111,6 +195,18 @@ class TraceStateSerializerTest {
         for (int i = 0; i < expected.spans.size(); i++) {
             assertThat(actual.spans.id(i)).isEqualTo(expected.spans.id(i));
             assertThat(actual.spans.parent(i)).isEqualTo(expected.spans.parent(i));
+            assertThat(actual.spans.start(i)).isEqualTo(expected.spans.start(i));
+            assertThat(actual.spans.end(i)).isEqualTo(expected.spans.end(i));
+            assertThat(actual.spans.service(i)).isEqualTo(expected.spans.service(i));
+            assertThat(actual.name(actual.spans.operation(i)))
+                    .isEqualTo(expected.name(expected.spans.operation(i)));
+            assertThat(actual.name(actual.spans.peer(i)))
+                    .isEqualTo(expected.name(expected.spans.peer(i)));
+            assertThat(actual.spans.peerType(i)).isEqualTo(expected.spans.peerType(i));
+            assertThat(actual.spans.kind(i)).isEqualTo(expected.spans.kind(i));
+            assertThat(actual.spans.shared(i)).isEqualTo(expected.spans.shared(i));
+            assertThat(actual.spans.error(i)).isEqualTo(expected.spans.error(i));
+            assertThat(actual.spans.idText(i)).isEqualTo(expected.spans.idText(i));
         }
         List<String> actualServices = new ArrayList<>();
         List<String> expectedServices = new ArrayList<>();

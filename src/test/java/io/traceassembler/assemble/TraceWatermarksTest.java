@@ -1,8 +1,8 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -11,6 +11,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.clock.ManualClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,7 +26,8 @@ class TraceWatermarksTest {
     private final ManualClock clock = new ManualClock(T0);
     private final RecordingOutput output = new RecordingOutput();
     private final TraceWatermarks.IdleAdvancingWatermarks generator =
-            new TraceWatermarks.IdleAdvancingWatermarks(Duration.ofSeconds(5), Duration.ofSeconds(5), clock);
+            new TraceWatermarks.IdleAdvancingWatermarks(
+                    Duration.ofSeconds(5), Duration.ofSeconds(5), clock);
 
     @Test
     void followsTheLargestEndMinusTheOutOfOrderness() {
@@ -81,11 +83,22 @@ class TraceWatermarksTest {
     @Test
     void strategyUsesTheSpanEndAsTimestamp() {
         WatermarkStrategy<Span> strategy =
-                TraceWatermarks.forSpans(TraceAssemblerConfig.defaults().traceAssembly, () -> clock);
-        Span span = new Span("t", "s", null, "svc", "op", T0 * 1000 + 1_000_999, T0 * 1000 + 12_345_678, false);
+                TraceWatermarks.forSpans(
+                        TraceAssemblerConfig.defaults().traceAssembly, () -> clock);
+        Span span =
+                new Span(
+                        "t",
+                        "s",
+                        null,
+                        "svc",
+                        "op",
+                        T0 * 1000 + 1_000_999,
+                        T0 * 1000 + 12_345_678,
+                        false);
 
-        long timestamp = strategy.createTimestampAssigner((TimestampAssignerSupplier.Context) null)
-                .extractTimestamp(span, Long.MIN_VALUE);
+        long timestamp =
+                strategy.createTimestampAssigner((TimestampAssignerSupplier.Context) null)
+                        .extractTimestamp(span, Long.MIN_VALUE);
         assertThat(timestamp).isEqualTo(T0 + 12_345);
 
         WatermarkGenerator<Span> fromStrategy = strategy.createWatermarkGenerator(null);
@@ -96,20 +109,26 @@ class TraceWatermarksTest {
 
     @Test
     void aQuietStreamStillClosesTheTraceWithinTheGapPlusTheOutOfOrderness() throws Exception {
-        var harness = new AssemblerHarness(new KeyedProcessOperator<>(new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
+        var harness =
+                new AssemblerHarness(
+                        new KeyedProcessOperator<>(
+                                new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
         harness.open();
-        WatermarkOutput toHarness = new RecordingOutput() {
-            @Override
-            public void emitWatermark(Watermark watermark) {
-                try {
-                    harness.processWatermark(watermark.getTimestamp());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
+        WatermarkOutput toHarness =
+                new RecordingOutput() {
+                    @Override
+                    public void emitWatermark(Watermark watermark) {
+                        try {
+                            harness.processWatermark(watermark.getTimestamp());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                };
 
-        Span root = new Span("t1", "r", null, "gateway", "GET /", T0 * 1000, (T0 + 2_000) * 1000, false);
+        Span root =
+                new Span(
+                        "t1", "r", null, "gateway", "GET /", T0 * 1000, (T0 + 2_000) * 1000, false);
         generator.onEvent(root, T0 + 2_000, toHarness);
         harness.processElement(root, T0 + 2_000);
 

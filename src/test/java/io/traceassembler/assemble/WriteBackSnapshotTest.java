@@ -1,15 +1,16 @@
 package io.traceassembler.assemble;
 
-import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,10 +21,10 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TraceAssemblerOperator} keeps dirty {@link TraceState} in the cache and writes it to RocksDB
- * only before a snapshot: a snapshot taken mid-trace (every trace dirty, nothing written since the
- * first span) restored into a fresh operator must finish the traces exactly as the heap backend does
- * without any snapshot.
+ * {@link TraceAssemblerOperator} keeps dirty {@link TraceState} in the cache and writes it to
+ * RocksDB only before a snapshot: a snapshot taken mid-trace (every trace dirty, nothing written
+ * since the first span) restored into a fresh operator must finish the traces exactly as the heap
+ * backend does without any snapshot.
  */
 class WriteBackSnapshotTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -34,14 +35,23 @@ class WriteBackSnapshotTest {
      */
     @ParameterizedTest
     @CsvSource({"writeback,true", "plain,true", "writeback,false", "plain,false"})
-    void snapshotMidTraceWithDirtyCacheRestoresExactly(String restoreInto, boolean barrier) throws Exception {
+    void snapshotMidTraceWithDirtyCacheRestoresExactly(String restoreInto, boolean barrier)
+            throws Exception {
         List<Span> first = new ArrayList<>();
         List<Span> second = new ArrayList<>();
         for (int t = 0; t < 50; t++) {
             for (int i = 0; i < 6; i++) {
                 long end = (T0 + t * 10 + i * 100) * 1000;
-                Span span = new Span("trace-" + t, "s" + t + "-" + i, i == 0 ? null : "s" + t + "-" + (i - 1),
-                        "svc-" + (i % 3), "op-" + i, end - 500, end, i == 4);
+                Span span =
+                        new Span(
+                                "trace-" + t,
+                                "s" + t + "-" + i,
+                                i == 0 ? null : "s" + t + "-" + (i - 1),
+                                "svc-" + (i % 3),
+                                "op-" + i,
+                                end - 500,
+                                end,
+                                i == 4);
                 (i < 3 ? first : second).add(span);
             }
         }
@@ -60,14 +70,20 @@ class WriteBackSnapshotTest {
         writeBack.open();
         feed(writeBack, first);
         if (barrier) {
-            writeBack.prepareSnapshotPreBarrier(1); // what the task does before every checkpoint and savepoint
+            writeBack.prepareSnapshotPreBarrier(
+                    1); // what the task does before every checkpoint and savepoint
         }
-        OperatorSubtaskState snapshot = writeBack.snapshot(1, 1); // without: snapshotState's safety net
+        OperatorSubtaskState snapshot =
+                writeBack.snapshot(1, 1); // without: snapshotState's safety net
         assertThat(writeBack.extractOutputValues()).isEmpty();
         writeBack.close();
 
-        var restored = harness(restoreInto.equals("writeback")
-                ? new TraceAssemblerOperator(assembler()) : new KeyedProcessOperator<>(assembler()), true);
+        var restored =
+                harness(
+                        restoreInto.equals("writeback")
+                                ? new TraceAssemblerOperator(assembler())
+                                : new KeyedProcessOperator<>(assembler()),
+                        true);
         restored.initializeState(snapshot);
         restored.open();
         feed(restored, second);
@@ -76,7 +92,10 @@ class WriteBackSnapshotTest {
         restored.close();
     }
 
-    /** Snapshot of one subtask with a dirty cache, restored into two subtasks (rescaling), traces finished there. */
+    /**
+     * Snapshot of one subtask with a dirty cache, restored into two subtasks (rescaling), traces
+     * finished there.
+     */
     @org.junit.jupiter.api.Test
     void snapshotWithDirtyCacheRescalesFromOneToTwoSubtasks() throws Exception {
         List<Span> first = new ArrayList<>();
@@ -84,8 +103,16 @@ class WriteBackSnapshotTest {
         for (int t = 0; t < 80; t++) {
             for (int i = 0; i < 6; i++) {
                 long end = (T0 + t * 10 + i * 100) * 1000;
-                Span span = new Span("trace-" + t, "s" + t + "-" + i, i == 0 ? null : "s" + t + "-" + (i - 1),
-                        "svc-" + (i % 3), "op-" + i, end - 500, end, i == 4);
+                Span span =
+                        new Span(
+                                "trace-" + t,
+                                "s" + t + "-" + i,
+                                i == 0 ? null : "s" + t + "-" + (i - 1),
+                                "svc-" + (i % 3),
+                                "op-" + i,
+                                end - 500,
+                                end,
+                                i == 4);
                 (i < 3 ? first : second).add(span);
             }
         }
@@ -100,7 +127,8 @@ class WriteBackSnapshotTest {
         heap.close();
 
         int maxParallelism = 128;
-        var one = new AssemblerHarness(new TraceAssemblerOperator(assembler()), maxParallelism, 1, 0);
+        var one =
+                new AssemblerHarness(new TraceAssemblerOperator(assembler()), maxParallelism, 1, 0);
         rocksDb(one);
         one.open();
         feed(one, first);
@@ -110,14 +138,18 @@ class WriteBackSnapshotTest {
 
         List<String> actual = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var h = new AssemblerHarness(new TraceAssemblerOperator(assembler()), maxParallelism, 2, subtask);
+            var h =
+                    new AssemblerHarness(
+                            new TraceAssemblerOperator(assembler()), maxParallelism, 2, subtask);
             rocksDb(h);
-            h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
-                    .repartitionOperatorState(snapshot, maxParallelism, 1, 2, subtask));
+            h.initializeState(
+                    org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                            .repartitionOperatorState(snapshot, maxParallelism, 1, 2, subtask));
             h.open();
             for (Span span : second) {
-                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                        span.traceId, maxParallelism, 2) == subtask) {
+                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                                .assignKeyToParallelOperator(span.traceId, maxParallelism, 2)
+                        == subtask) {
                     h.processElement(span, Math.floorDiv(span.endMicros, 1000));
                 }
             }
@@ -125,7 +157,9 @@ class WriteBackSnapshotTest {
             actual.addAll(summaries(h));
             h.close();
         }
-        assertThat(actual.stream().sorted().collect(Collectors.toList())).isEqualTo(expected).hasSize(80);
+        assertThat(actual.stream().sorted().collect(Collectors.toList()))
+                .isEqualTo(expected)
+                .hasSize(80);
     }
 
     private static void rocksDb(AssemblerHarness harness) {
@@ -140,7 +174,8 @@ class WriteBackSnapshotTest {
     }
 
     private static AssemblerHarness harness(
-            OneInputStreamOperator<AssemblySpan, TraceSummary> operator, boolean rocksdb) throws Exception {
+            OneInputStreamOperator<AssemblySpan, TraceSummary> operator, boolean rocksdb)
+            throws Exception {
         var harness = new AssemblerHarness(operator);
         if (rocksdb) {
             EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
@@ -153,14 +188,16 @@ class WriteBackSnapshotTest {
         return harness;
     }
 
-    private static void feed(AssemblerHarness harness,
-            List<Span> spans) throws Exception {
+    private static void feed(AssemblerHarness harness, List<Span> spans) throws Exception {
         for (Span span : spans) {
             harness.processElement(span, Math.floorDiv(span.endMicros, 1000));
         }
     }
 
     private static List<String> summaries(AssemblerHarness h) {
-        return h.extractOutputValues().stream().map(Object::toString).sorted().collect(Collectors.toList());
+        return h.extractOutputValues().stream()
+                .map(Object::toString)
+                .sorted()
+                .collect(Collectors.toList());
     }
 }

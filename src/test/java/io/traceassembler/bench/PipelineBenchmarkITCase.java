@@ -16,13 +16,13 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The benchmark's smoke test (no timing is asserted; speed is measured by {@code scripts/bench.sh}): on a
- * small archive generated as bench.sh does (two time-ordered streams, big traces included), every variant
- * runs on the shared MiniCluster and accounts for every span, and the state-size measurement works.
+ * The benchmark's smoke test (no timing is asserted; speed is measured by {@code
+ * scripts/bench.sh}): on a small archive generated as bench.sh does (two time-ordered streams, big
+ * traces included), every variant runs on the shared MiniCluster and accounts for every span, and
+ * the state-size measurement works.
  */
 class PipelineBenchmarkITCase {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @AfterAll
     static void stopCluster() throws Exception {
@@ -35,19 +35,43 @@ class PipelineBenchmarkITCase {
         for (int seed : new int[] {42, 43}) {
             Path manifest = dir.resolve("manifest-" + seed + ".json");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = GenerateSpansCommand.run(new String[] {"archive", "--output",
-                    dir.resolve("data/stream-" + seed).toString(), "--traces", "400", "--seed", Integer.toString(seed),
-                    "--all-kinesis", "--records-per-file", "100000000", "--big-trace-ratio", "0.01",
-                    "--big-trace-spans", "500", "--manifest", manifest.toString()},
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit =
+                    GenerateSpansCommand.run(
+                            new String[] {
+                                "archive",
+                                "--output",
+                                dir.resolve("data/stream-" + seed).toString(),
+                                "--traces",
+                                "400",
+                                "--seed",
+                                Integer.toString(seed),
+                                "--all-kinesis",
+                                "--records-per-file",
+                                "100000000",
+                                "--big-trace-ratio",
+                                "0.01",
+                                "--big-trace-spans",
+                                "500",
+                                "--manifest",
+                                manifest.toString()
+                            },
+                            new PrintStream(
+                                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
             spans += new ObjectMapper().readTree(manifest.toFile()).get("span_deliveries").asLong();
         }
         assertThat(spans).isGreaterThan(10_000);
 
         String archive = dir.resolve("data").toString();
-        for (String variant : List.of("full", "full-rocksdb", "decode-only", "decode-shuffle", "naive", "naive-rocksdb")) {
+        for (String variant :
+                List.of(
+                        "full",
+                        "full-rocksdb",
+                        "decode-only",
+                        "decode-shuffle",
+                        "naive",
+                        "naive-rocksdb")) {
             PipelineBenchmark.Run run = PipelineBenchmark.run(variant, archive, 2);
             long seen = variant.startsWith("decode-") ? run.spans : run.summarySpans;
             assertThat(seen).as(variant).isEqualTo(spans);
@@ -58,7 +82,9 @@ class PipelineBenchmarkITCase {
         }
 
         StateSize.Result state = StateSize.measure(2_000, 2);
-        assertThat(state.heapSavepointBytesPerTrace).isGreaterThan(state.heapSavepointBytesPerSpan).isPositive();
+        assertThat(state.heapSavepointBytesPerTrace)
+                .isGreaterThan(state.heapSavepointBytesPerSpan)
+                .isPositive();
         assertThat(state.rocksdbBytesPerTrace).isPositive();
     }
 }

@@ -1,9 +1,8 @@
 package io.traceassembler.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,13 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PropertyGroupsTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private Path json(String text) throws Exception {
         Path file = tmp.resolve("props.json");
@@ -28,25 +26,31 @@ class PropertyGroupsTest {
 
     @Test
     void setSplitsAtTheFirstDotAndTheFirstEquals() {
-        PropertyGroups g = PropertyGroups.empty()
-                .set("SpanSource.stream.name=spans")
-                .set("TraceAssembly.session.gap=1.5 s")
-                .set("SpanSource.aws.endpoint=http://localhost:4567/?a=b");
+        PropertyGroups g =
+                PropertyGroups.empty()
+                        .set("SpanSource.stream.name=spans")
+                        .set("TraceAssembly.session.gap=1.5 s")
+                        .set("SpanSource.aws.endpoint=http://localhost:4567/?a=b");
 
         assertThat(g.group("SpanSource").getProperty("stream.name")).isEqualTo("spans");
         assertThat(g.group("TraceAssembly").getProperty("session.gap")).isEqualTo("1.5 s");
-        assertThat(g.group("SpanSource").getProperty("aws.endpoint")).isEqualTo("http://localhost:4567/?a=b");
+        assertThat(g.group("SpanSource").getProperty("aws.endpoint"))
+                .isEqualTo("http://localhost:4567/?a=b");
     }
 
     @Test
     void laterSetReplacesEarlierValue() {
-        PropertyGroups g = PropertyGroups.empty().set("Insights.slow.trace.threshold.ms=1").set("Insights", "slow.trace.threshold.ms", "2");
+        PropertyGroups g =
+                PropertyGroups.empty()
+                        .set("Insights.slow.trace.threshold.ms=1")
+                        .set("Insights", "slow.trace.threshold.ms", "2");
         assertThat(g.group("Insights").getProperty("slow.trace.threshold.ms")).isEqualTo("2");
     }
 
     @Test
     void malformedSetIsRejectedShowingTheArgument() {
-        for (String bad : new String[] {"noequals", "nodot=x", ".key=v", "Group.=v", "=v", "Group=a.b"}) {
+        for (String bad :
+                new String[] {"noequals", "nodot=x", ".key=v", "Group.=v", "=v", "Group=a.b"}) {
             assertThatThrownBy(() -> PropertyGroups.empty().set(bad))
                     .as(bad)
                     .isInstanceOf(ConfigException.class)
@@ -71,8 +75,10 @@ class PropertyGroupsTest {
 
     @Test
     void jsonFileValuesOfAnyScalarTypeBecomeStrings() throws Exception {
-        Path file = json("[{\"PropertyGroupId\": \"TraceAssembly\", \"PropertyMap\": {\"max.spans.per.trace\": 500, \"session.gap\": \"10 s\"}},"
-                + " {\"PropertyGroupId\": \"InsightMetrics\", \"PropertyMap\": {\"enabled\": false}}]");
+        Path file =
+                json(
+                        "[{\"PropertyGroupId\": \"TraceAssembly\", \"PropertyMap\": {\"max.spans.per.trace\": 500, \"session.gap\": \"10 s\"}},"
+                                + " {\"PropertyGroupId\": \"InsightMetrics\", \"PropertyMap\": {\"enabled\": false}}]");
 
         PropertyGroups g = PropertyGroups.fromJsonFile(file);
 
@@ -82,14 +88,16 @@ class PropertyGroupsTest {
         assertThat(c.traceAssembly.maxSpansPerTrace).isEqualTo(500);
         assertThat(c.insightMetrics.enabled).isFalse();
         // The Managed Flink runtime library reads the same file to the same groups.
-        assertThat(KinesisAnalyticsRuntime.getApplicationProperties(file.toString())).isEqualTo(g.asMap());
+        assertThat(KinesisAnalyticsRuntime.getApplicationProperties(file.toString()))
+                .isEqualTo(g.asMap());
     }
 
     @Test
     void emptyArrayIsAllDefaults() throws Exception {
         PropertyGroups g = PropertyGroups.fromJsonFile(json("[]"));
         assertThat(g.asMap()).isEmpty();
-        assertThat(TraceAssemblerConfig.from(g).traceStore.tableName).isEqualTo("distributed-traces");
+        assertThat(TraceAssemblerConfig.from(g).traceStore.tableName)
+                .isEqualTo("distributed-traces");
     }
 
     @Test
@@ -102,7 +110,9 @@ class PropertyGroupsTest {
 
     @Test
     void entryWithoutGroupIdOrMapIsRejectedShowingTheEntry() throws Exception {
-        Path file = json("[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": {}}, {\"PropertyMap\": {\"a\": \"b\"}}]");
+        Path file =
+                json(
+                        "[{\"PropertyGroupId\": \"SpanSource\", \"PropertyMap\": {}}, {\"PropertyMap\": {\"a\": \"b\"}}]");
         assertThatThrownBy(() -> PropertyGroups.fromJsonFile(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContainingAll(file.toString(), "PropertyGroupId", "\"a\"");

@@ -1,13 +1,11 @@
 package io.traceassembler.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
-
 import io.traceassembler.config.TraceAssemblerConfig.InitialPosition;
 import io.traceassembler.config.TraceAssemblerConfig.ReaderType;
 import io.traceassembler.model.SpanFormat;
+
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,14 +16,16 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Properties;
+import java.util.TreeMap;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TraceAssemblerConfigTest {
 
-    private static final Path LOCAL_PROPERTIES = Paths.get("flink-conf", "application-properties-local.json");
+    private static final Path LOCAL_PROPERTIES =
+            Paths.get("flink-conf", "application-properties-local.json");
 
     private static String expectedDefaultRegion() {
         String env = System.getenv("AWS_REGION");
@@ -52,9 +52,11 @@ class TraceAssemblerConfigTest {
 
     @Test
     void settingsListEveryKeyWithTheValueInForce() {
-        TraceAssemblerConfig config = TraceAssemblerConfig.from(PropertyGroups.empty()
-                .set("TraceAssembly", "session.gap", "10 s")
-                .set("SpanSource", "reader", "efo"));
+        TraceAssemblerConfig config =
+                TraceAssemblerConfig.from(
+                        PropertyGroups.empty()
+                                .set("TraceAssembly", "session.gap", "10 s")
+                                .set("SpanSource", "reader", "efo"));
 
         assertThat(config.settings)
                 .containsEntry("TraceAssembly.session.gap", "10 s")
@@ -113,14 +115,25 @@ class TraceAssemblerConfigTest {
         assertThat(with("DeadLetters.include.record=false").deadLetters.includeRecord).isFalse();
         assertThat(with("DeadLetters.include.record=TRUE").deadLetters.includeRecord).isTrue();
         assertThat(with("DeadLetters.include.record= ").deadLetters.includeRecord).isTrue();
-        assertRejected("DeadLetters.include.record=no", "DeadLetters.include.record", "'no'", "true or false");
+        assertRejected(
+                "DeadLetters.include.record=no",
+                "DeadLetters.include.record",
+                "'no'",
+                "true or false");
         // A typo in the key is reported with the known keys, this one among them.
-        assertRejected("DeadLetters.include.records=false", "Unknown key(s) [include.records]", "include.record");
+        assertRejected(
+                "DeadLetters.include.records=false",
+                "Unknown key(s) [include.records]",
+                "include.record");
     }
 
     @Test
     void blankValuesFallBackToDefaults() {
-        TraceAssemblerConfig c = with("SpanSource.stream.name=  ", "DeadLetters.stream.name=", "TraceAssembly.session.gap= ");
+        TraceAssemblerConfig c =
+                with(
+                        "SpanSource.stream.name=  ",
+                        "DeadLetters.stream.name=",
+                        "TraceAssembly.session.gap= ");
         assertThat(c.spanSource.streamName).isEqualTo("trace-spans");
         assertThat(c.deadLetters.streamName).isNull();
         assertThat(c.traceAssembly.sessionGap).isEqualTo(Duration.ofSeconds(30));
@@ -128,17 +141,22 @@ class TraceAssemblerConfigTest {
 
     @Test
     void configIsSerializableForFlinkOperators() throws Exception {
-        TraceAssemblerConfig c = with("SpanSource.initial.position=AT_TIMESTAMP",
-                "SpanSource.initial.timestamp=2026-01-31T12:00:00Z", "TraceAssembly.session.gap=45 s");
+        TraceAssemblerConfig c =
+                with(
+                        "SpanSource.initial.position=AT_TIMESTAMP",
+                        "SpanSource.initial.timestamp=2026-01-31T12:00:00Z",
+                        "TraceAssembly.session.gap=45 s");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(c);
         }
         TraceAssemblerConfig copy;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             copy = (TraceAssemblerConfig) in.readObject();
         }
-        assertThat(copy.spanSource.initialTimestamp).isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
+        assertThat(copy.spanSource.initialTimestamp)
+                .isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
         assertThat(copy.traceAssembly.sessionGap).isEqualTo(Duration.ofSeconds(45));
     }
 
@@ -147,19 +165,29 @@ class TraceAssemblerConfigTest {
     // ----------------------------------------------------------------------------------------------
 
     private static void assertLocalFileValues(TraceAssemblerConfig c) {
-        // What the local file sets apart from the defaults: emulator endpoints, TRIM_HORIZON, stream names.
-        assertThat(c.spanSource.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
+        // What the local file sets apart from the defaults: emulator endpoints, TRIM_HORIZON,
+        // stream names.
+        assertThat(c.spanSource.aws)
+                .isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
         assertThat(c.spanSource.initialPosition).isEqualTo(InitialPosition.TRIM_HORIZON);
         assertThat(c.spanSource.efoConsumerName).isEqualTo("trace-assembler-local");
-        assertThat(c.traceStore.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4568"));
-        assertThat(c.insightMetrics.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4569"));
+        assertThat(c.traceStore.aws)
+                .isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4568"));
+        assertThat(c.insightMetrics.aws)
+                .isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4569"));
         assertThat(c.deadLetters.streamName).isEqualTo("trace-dead-letters");
-        assertThat(c.deadLetters.aws).isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
+        assertThat(c.deadLetters.aws)
+                .isEqualTo(new AwsEndpoint("us-east-1", "http://localhost:4567"));
         // Every other key is at its default (the file spells several defaults out).
         Map<String, String> others = new TreeMap<>(c.settings);
-        others.keySet().removeIf(key -> key.endsWith(".aws.region") || key.endsWith(".aws.endpoint")
-                || key.equals("SpanSource.initial.position") || key.equals("SpanSource.efo.consumer.name")
-                || key.equals("DeadLetters.stream.name"));
+        others.keySet()
+                .removeIf(
+                        key ->
+                                key.endsWith(".aws.region")
+                                        || key.endsWith(".aws.endpoint")
+                                        || key.equals("SpanSource.initial.position")
+                                        || key.equals("SpanSource.efo.consumer.name")
+                                        || key.equals("DeadLetters.stream.name"));
         Map<String, String> defaults = new TreeMap<>(TraceAssemblerConfig.defaults().settings);
         defaults.keySet().retainAll(others.keySet());
         assertThat(others).isEqualTo(defaults);
@@ -169,8 +197,14 @@ class TraceAssemblerConfigTest {
     void localPropertiesFileParsesIntoEveryGroup() {
         PropertyGroups groups = PropertyGroups.fromJsonFile(LOCAL_PROPERTIES);
 
-        assertThat(groups.asMap()).containsOnlyKeys(
-                "SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters");
+        assertThat(groups.asMap())
+                .containsOnlyKeys(
+                        "SpanSource",
+                        "TraceAssembly",
+                        "Insights",
+                        "TraceStore",
+                        "InsightMetrics",
+                        "DeadLetters");
         assertLocalFileValues(TraceAssemblerConfig.from(groups));
     }
 
@@ -178,23 +212,31 @@ class TraceAssemblerConfigTest {
     void managedFlinkRuntimeReadsTheSameFileToTheSameConfig() throws Exception {
         // The Managed Flink runtime library's own reader (the overload that takes a file name): the
         // local file must be in exactly the shape the service hands to the job.
-        Map<String, Properties> msf = KinesisAnalyticsRuntime.getApplicationProperties(LOCAL_PROPERTIES.toString());
+        Map<String, Properties> msf =
+                KinesisAnalyticsRuntime.getApplicationProperties(LOCAL_PROPERTIES.toString());
 
-        assertThat(msf).containsOnlyKeys(
-                "SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters");
+        assertThat(msf)
+                .containsOnlyKeys(
+                        "SpanSource",
+                        "TraceAssembly",
+                        "Insights",
+                        "TraceStore",
+                        "InsightMetrics",
+                        "DeadLetters");
         assertThat(msf).isEqualTo(PropertyGroups.fromJsonFile(LOCAL_PROPERTIES).asMap());
         assertLocalFileValues(TraceAssemblerConfig.from(PropertyGroups.of(msf)));
     }
 
     @Test
     void setOverridesSingleKeysOfTheFile() {
-        PropertyGroups groups = PropertyGroups.fromJsonFile(LOCAL_PROPERTIES)
-                .set("SpanSource.aws.endpoint=http://127.0.0.1:45000")
-                .set("SpanSource.reader=efo")
-                .set("TraceAssembly.session.gap=2 min")
-                .set("Insights.slow.trace.threshold.ms=1500.5")
-                .set("InsightMetrics.enabled=false")
-                .set("DeadLetters.stream.name=other-dlq");
+        PropertyGroups groups =
+                PropertyGroups.fromJsonFile(LOCAL_PROPERTIES)
+                        .set("SpanSource.aws.endpoint=http://127.0.0.1:45000")
+                        .set("SpanSource.reader=efo")
+                        .set("TraceAssembly.session.gap=2 min")
+                        .set("Insights.slow.trace.threshold.ms=1500.5")
+                        .set("InsightMetrics.enabled=false")
+                        .set("DeadLetters.stream.name=other-dlq");
 
         TraceAssemblerConfig c = TraceAssemblerConfig.from(groups);
 
@@ -211,14 +253,15 @@ class TraceAssemblerConfigTest {
 
     @Test
     void acceptsTheDocumentedValueSpellings() {
-        TraceAssemblerConfig c = with(
-                "SpanSource.initial.position=at_timestamp",
-                "SpanSource.initial.timestamp=1767225600000",
-                "SpanSource.format=zipkin-json",
-                "TraceAssembly.session.gap=500 ms",
-                "TraceAssembly.max.trace.duration=1 h",
-                "TraceAssembly.idleness=0 s",
-                "InsightMetrics.enabled=TRUE");
+        TraceAssemblerConfig c =
+                with(
+                        "SpanSource.initial.position=at_timestamp",
+                        "SpanSource.initial.timestamp=1767225600000",
+                        "SpanSource.format=zipkin-json",
+                        "TraceAssembly.session.gap=500 ms",
+                        "TraceAssembly.max.trace.duration=1 h",
+                        "TraceAssembly.idleness=0 s",
+                        "InsightMetrics.enabled=TRUE");
 
         assertThat(c.spanSource.initialPosition).isEqualTo(InitialPosition.AT_TIMESTAMP);
         assertThat(c.spanSource.initialTimestamp).isEqualTo(Instant.ofEpochMilli(1767225600000L));
@@ -227,7 +270,8 @@ class TraceAssemblerConfigTest {
         assertThat(c.traceAssembly.maxTraceDuration).isEqualTo(Duration.ofHours(1));
         assertThat(c.traceAssembly.idleness).isZero();
         assertThat(c.insightMetrics.enabled).isTrue();
-        assertThat(with("SpanSource.format=otlp_proto").spanSource.format).isEqualTo(SpanFormat.OTLP_PROTO);
+        assertThat(with("SpanSource.format=otlp_proto").spanSource.format)
+                .isEqualTo(SpanFormat.OTLP_PROTO);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -236,17 +280,29 @@ class TraceAssemblerConfigTest {
 
     @Test
     void badDurationIsRejected() {
-        assertRejected("TraceAssembly.session.gap=thirty seconds", "TraceAssembly.session.gap", "'thirty seconds'", "duration");
-        assertRejected("TraceAssembly.allowed.lateness=-5 s", "TraceAssembly.allowed.lateness", "'-5 s'");
-        assertRejected("TraceAssembly.idleness=5 fortnights", "TraceAssembly.idleness", "'5 fortnights'");
+        assertRejected(
+                "TraceAssembly.session.gap=thirty seconds",
+                "TraceAssembly.session.gap",
+                "'thirty seconds'",
+                "duration");
+        assertRejected(
+                "TraceAssembly.allowed.lateness=-5 s", "TraceAssembly.allowed.lateness", "'-5 s'");
+        assertRejected(
+                "TraceAssembly.idleness=5 fortnights", "TraceAssembly.idleness", "'5 fortnights'");
     }
 
     @Test
     void zeroSessionGapAndTooShortMaxTraceDurationAreRejected() {
-        assertRejected("TraceAssembly.session.gap=0 s", "TraceAssembly.session.gap", "greater than zero");
-        assertThatThrownBy(() -> with("TraceAssembly.session.gap=10 min", "TraceAssembly.max.trace.duration=5 min"))
+        assertRejected(
+                "TraceAssembly.session.gap=0 s", "TraceAssembly.session.gap", "greater than zero");
+        assertThatThrownBy(
+                        () ->
+                                with(
+                                        "TraceAssembly.session.gap=10 min",
+                                        "TraceAssembly.max.trace.duration=5 min"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContainingAll("TraceAssembly.max.trace.duration", "longer than session.gap");
+                .hasMessageContainingAll(
+                        "TraceAssembly.max.trace.duration", "longer than session.gap");
     }
 
     @Test
@@ -258,38 +314,77 @@ class TraceAssemblerConfigTest {
     @Test
     void unknownGroupIsRejectedNamingIt() {
         assertRejected("SpanSink.stream.name=x", "Unknown property group 'SpanSink'", "SpanSource");
-        assertThatThrownBy(() -> TraceAssemblerConfig.from(PropertyGroups.empty().set("FlinkApplicationProperties", "a", "b")))
+        assertThatThrownBy(
+                        () ->
+                                TraceAssemblerConfig.from(
+                                        PropertyGroups.empty()
+                                                .set("FlinkApplicationProperties", "a", "b")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("FlinkApplicationProperties");
     }
 
     @Test
     void atTimestampWithoutTimestampIsRejected() {
-        assertRejected("SpanSource.initial.position=AT_TIMESTAMP",
-                "SpanSource.initial.timestamp", "required", "AT_TIMESTAMP");
-        assertThatThrownBy(() -> with("SpanSource.initial.position=AT_TIMESTAMP", "SpanSource.initial.timestamp=yesterday"))
+        assertRejected(
+                "SpanSource.initial.position=AT_TIMESTAMP",
+                "SpanSource.initial.timestamp",
+                "required",
+                "AT_TIMESTAMP");
+        assertThatThrownBy(
+                        () ->
+                                with(
+                                        "SpanSource.initial.position=AT_TIMESTAMP",
+                                        "SpanSource.initial.timestamp=yesterday"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContainingAll("SpanSource.initial.timestamp", "'yesterday'", "ISO-8601");
     }
 
     @Test
     void negativeAndZeroNumbersAreRejected() {
-        assertRejected("TraceAssembly.max.spans.per.trace=-1", "TraceAssembly.max.spans.per.trace", "'-1'", "greater than zero");
-        assertRejected("TraceAssembly.max.spans.per.trace=0", "TraceAssembly.max.spans.per.trace", "'0'");
-        assertRejected("Insights.slow.trace.threshold.ms=-5", "Insights.slow.trace.threshold.ms", "'-5'", ">= 0");
-        assertRejected("Insights.slow.trace.threshold.ms=NaN", "Insights.slow.trace.threshold.ms", "'NaN'");
-        assertRejected("Insights.high.service.count.threshold=-2", "Insights.high.service.count.threshold", "'-2'");
+        assertRejected(
+                "TraceAssembly.max.spans.per.trace=-1",
+                "TraceAssembly.max.spans.per.trace",
+                "'-1'",
+                "greater than zero");
+        assertRejected(
+                "TraceAssembly.max.spans.per.trace=0", "TraceAssembly.max.spans.per.trace", "'0'");
+        assertRejected(
+                "Insights.slow.trace.threshold.ms=-5",
+                "Insights.slow.trace.threshold.ms",
+                "'-5'",
+                ">= 0");
+        assertRejected(
+                "Insights.slow.trace.threshold.ms=NaN",
+                "Insights.slow.trace.threshold.ms",
+                "'NaN'");
+        assertRejected(
+                "Insights.high.service.count.threshold=-2",
+                "Insights.high.service.count.threshold",
+                "'-2'");
         assertRejected("TraceStore.retention.days=0", "TraceStore.retention.days", "'0'");
-        assertRejected("TraceStore.retention.days=ten", "TraceStore.retention.days", "'ten'", "whole number");
-        assertRejected("TraceAssembly.max.spans.per.trace=1.5", "TraceAssembly.max.spans.per.trace", "'1.5'");
+        assertRejected(
+                "TraceStore.retention.days=ten",
+                "TraceStore.retention.days",
+                "'ten'",
+                "whole number");
+        assertRejected(
+                "TraceAssembly.max.spans.per.trace=1.5",
+                "TraceAssembly.max.spans.per.trace",
+                "'1.5'");
     }
 
     @Test
     void badEnumAndBooleanValuesAreRejected() {
         assertRejected("SpanSource.reader=KAFKA", "SpanSource.reader", "'KAFKA'", "[POLLING, EFO]");
-        assertRejected("SpanSource.initial.position=EARLIEST", "SpanSource.initial.position", "'EARLIEST'",
-                "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP");
+        assertRejected(
+                "SpanSource.initial.position=EARLIEST",
+                "SpanSource.initial.position",
+                "'EARLIEST'",
+                "LATEST",
+                "TRIM_HORIZON",
+                "AT_TIMESTAMP");
         assertRejected("SpanSource.format=xml", "SpanSource.format", "'xml'", "OTLP_PROTO");
-        assertRejected("InsightMetrics.enabled=yes", "InsightMetrics.enabled", "'yes'", "true or false");
+        assertRejected(
+                "InsightMetrics.enabled=yes", "InsightMetrics.enabled", "'yes'", "true or false");
     }
 }

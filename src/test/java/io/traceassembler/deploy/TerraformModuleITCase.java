@@ -1,7 +1,8 @@
 package io.traceassembler.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,9 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Checks the Terraform module in {@code terraform/} without a terraform binary: {@code
@@ -64,7 +64,9 @@ class TerraformModuleITCase {
         assumeTrue(terraform != null, "terraform is not on the PATH");
         // fmt needs no providers and no network.
         Result fmt = run(MODULE, 60, terraform, "fmt", "-check", "-recursive", "-no-color");
-        assertThat(fmt.exitCode).as("terraform fmt -check; files to reformat:%n%s", fmt.output).isZero();
+        assertThat(fmt.exitCode)
+                .as("terraform fmt -check; files to reformat:%n%s", fmt.output)
+                .isZero();
     }
 
     @Test
@@ -73,15 +75,28 @@ class TerraformModuleITCase {
         try (Stream<Path> s = Files.list(MODULE)) {
             s.map(p -> p.getFileName().toString()).forEach(files::add);
         }
-        assertThat(files).contains("versions.tf", "variables.tf", "outputs.tf", "terraform.tfvars.example");
+        assertThat(files)
+                .contains("versions.tf", "variables.tf", "outputs.tf", "terraform.tfvars.example");
 
         String all = readAll(MODULE);
         assertThat(all).contains("runtime_environment    = \"FLINK-1_20\"");
-        // Every runtime property group of docs/contracts.md, section 5, and never an emulator endpoint.
-        assertThat(all).contains("SpanSource = ", "TraceAssembly = {", "Insights = {", "TraceStore = {",
-                "InsightMetrics = {", "DeadLetters = {");
+        // Every runtime property group of docs/contracts.md, section 5, and never an emulator
+        // endpoint.
+        assertThat(all)
+                .contains(
+                        "SpanSource = ",
+                        "TraceAssembly = {",
+                        "Insights = {",
+                        "TraceStore = {",
+                        "InsightMetrics = {",
+                        "DeadLetters = {");
         assertThat(all).doesNotContain("aws.endpoint\"  =", "\"aws.endpoint\" =");
-        assertThat(all).contains("\"by-root-service\"", "\"by-insight\"", "attribute_name = \"expires_at\"");
+        assertThat(all)
+                .contains(
+                        "\"by-root-service\"",
+                        "\"by-insight\"",
+                        "\"by-root-cause\"",
+                        "attribute_name = \"expires_at\"");
         assertThat(all).contains("cloudwatch:namespace");
     }
 
@@ -91,8 +106,10 @@ class TerraformModuleITCase {
         copyTree(MODULE, copy);
         Path kinesis = copy.resolve("kinesis.tf");
         String tf = Files.readString(kinesis, StandardCharsets.UTF_8);
-        tf = tf.replaceFirst("retention_period = var\\.span_stream_retention_hours",
-                "retention_period = var.nope");
+        tf =
+                tf.replaceFirst(
+                        "retention_period = var\\.span_stream_retention_hours",
+                        "retention_period = var.nope");
         assertThat(tf).contains("var.nope");
         Files.writeString(kinesis, tf, StandardCharsets.UTF_8);
 
@@ -100,29 +117,40 @@ class TerraformModuleITCase {
 
         assertThat(result.exitCode).as(result.output).isEqualTo(1);
         assertThat(result.output).contains("kinesis.tf", "var.nope");
-        assertThat(result.output.lines()).anyMatch(line -> line.matches(
-                "terraform check: \\d+ files, \\d+ variables, \\d+ resources, 1 problems.*"));
+        assertThat(result.output.lines())
+                .anyMatch(
+                        line ->
+                                line.matches(
+                                        "terraform check: \\d+ files, \\d+ variables, \\d+ resources, 1 problems.*"));
     }
 
     @Test
     void missingDescriptionAndUnparsableFileFailTheCheck(@TempDir Path tmp) throws Exception {
         Path copy = tmp.resolve("terraform");
         copyTree(MODULE, copy);
-        Files.writeString(copy.resolve("extra.tf"),
-                "variable \"undocumented\" {\n  type = string\n}\n", StandardCharsets.UTF_8);
-        Files.writeString(copy.resolve("broken.tf"), "resource \"aws_s3_bucket\" {{\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                copy.resolve("extra.tf"),
+                "variable \"undocumented\" {\n  type = string\n}\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                copy.resolve("broken.tf"),
+                "resource \"aws_s3_bucket\" {{\n",
+                StandardCharsets.UTF_8);
 
         Result result = run(CHECKER, 120, node, "check.mjs", copy.toString());
 
         assertThat(result.exitCode).as(result.output).isEqualTo(1);
-        assertThat(result.output).contains("extra.tf: variable \"undocumented\" has no description");
+        assertThat(result.output)
+                .contains("extra.tf: variable \"undocumented\" has no description");
         assertThat(result.output).contains("broken.tf: does not parse");
     }
 
     private static String readAll(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".tf")).sorted()::iterator) {
+            for (Path p :
+                    (Iterable<Path>)
+                            s.filter(p -> p.toString().endsWith(".tf")).sorted()::iterator) {
                 sb.append(Files.readString(p, StandardCharsets.UTF_8)).append('\n');
             }
         }
@@ -164,15 +192,20 @@ class TerraformModuleITCase {
     private static Result run(Path dir, long timeoutSeconds, String... command) throws Exception {
         Path log = Files.createTempFile("terraform-check", ".log");
         try {
-            Process p = new ProcessBuilder(Arrays.asList(command))
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            Process p =
+                    new ProcessBuilder(Arrays.asList(command))
+                            .directory(dir.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds
-                        + " s:\n" + Files.readString(log));
+                throw new AssertionError(
+                        String.join(" ", command)
+                                + " did not finish in "
+                                + timeoutSeconds
+                                + " s:\n"
+                                + Files.readString(log));
             }
             return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {

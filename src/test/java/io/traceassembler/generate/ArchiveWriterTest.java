@@ -1,10 +1,10 @@
 package io.traceassembler.generate;
 
-import static io.traceassembler.generate.GeneratorFixtures.allRecords;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,17 +17,22 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.traceassembler.generate.GeneratorFixtures.allRecords;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ArchiveWriterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final GeneratorOptions TRACES = GeneratorOptions.defaults().seed(5).traces(400);
-    private static final TrafficOptions TRAFFIC = TrafficOptions.defaults().seed(5)
-            .duplicateRatio(0.05).kplRatio(0.05).badRatio(0.03).lateRatio(0.01);
+    private static final TrafficOptions TRAFFIC =
+            TrafficOptions.defaults()
+                    .seed(5)
+                    .duplicateRatio(0.05)
+                    .kplRatio(0.05)
+                    .badRatio(0.03)
+                    .lateRatio(0.01);
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void sameSeedWritesTheSameBytes() throws IOException {
@@ -37,7 +42,8 @@ class ArchiveWriterTest {
         assertThat(second.files).isEqualTo(first.files).hasSizeGreaterThan(2);
         for (String file : first.files) {
             assertThat(Files.readAllBytes(temp.resolve("b").resolve(file)))
-                    .as(file).isEqualTo(Files.readAllBytes(temp.resolve("a").resolve(file)));
+                    .as(file)
+                    .isEqualTo(Files.readAllBytes(temp.resolve("a").resolve(file)));
         }
     }
 
@@ -64,13 +70,14 @@ class ArchiveWriterTest {
 
             List<byte[]> expectedPlain = new ArrayList<>();
             List<GeneratedRecord> expectedKinesis = new ArrayList<>();
-            records.forEach(r -> {
-                if (r.isPlainJson()) {
-                    expectedPlain.add(r.data);
-                } else {
-                    expectedKinesis.add(r);
-                }
-            });
+            records.forEach(
+                    r -> {
+                        if (r.isPlainJson()) {
+                            expectedPlain.add(r.data);
+                        } else {
+                            expectedKinesis.add(r);
+                        }
+                    });
             assertThat(plain).hasSameSizeAs(expectedPlain);
             for (int i = 0; i < plain.size(); i++) {
                 assertThat(plain.get(i)).isEqualTo(expectedPlain.get(i));
@@ -80,14 +87,19 @@ class ArchiveWriterTest {
             for (int i = 0; i < kinesis.size(); i++) {
                 JsonNode line = kinesis.get(i);
                 GeneratedRecord record = expectedKinesis.get(i);
-                assertThat(Base64.getDecoder().decode(line.get("Data").asText())).isEqualTo(record.data);
+                assertThat(Base64.getDecoder().decode(line.get("Data").asText()))
+                        .isEqualTo(record.data);
                 assertThat(line.get("PartitionKey").asText()).isEqualTo(record.partitionKey);
                 BigInteger sequence = new BigInteger(line.get("SequenceNumber").asText());
                 assertThat(line.get("SequenceNumber").asText()).hasSize(56);
                 assertThat(sequence).isGreaterThan(previousSequence);
                 previousSequence = sequence;
                 assertThat(line.get("ApproximateArrivalTimestamp").isNumber()).isTrue();
-                assertThat(line.get("ApproximateArrivalTimestamp").decimalValue().movePointRight(9).longValue())
+                assertThat(
+                                line.get("ApproximateArrivalTimestamp")
+                                        .decimalValue()
+                                        .movePointRight(9)
+                                        .longValue())
                         .isEqualTo(record.arrivalEpochNanos / 1_000_000 * 1_000_000);
             }
         }
@@ -98,9 +110,10 @@ class ArchiveWriterTest {
         List<GeneratedRecord> records = allRecords(TRACES, TRAFFIC);
         long duplicates = records.stream().filter(r -> r.duplicate).count();
         long bad = records.stream().filter(GeneratedRecord::isBad).count();
-        long distinctSpans = records.stream().filter(r -> !r.duplicate).mapToLong(r -> r.spans.size()).sum();
+        long distinctSpans =
+                records.stream().filter(r -> !r.duplicate).mapToLong(r -> r.spans.size()).sum();
         TraceGenerator generator = new TraceGenerator(TRACES);
-        generator.traces().forEachRemaining(trace -> { });
+        generator.traces().forEachRemaining(trace -> {});
 
         ArchiveManifest manifest = write(temp.resolve("m"), false, 100_000);
 
@@ -108,37 +121,58 @@ class ArchiveWriterTest {
         assertThat(manifest.tally.duplicateRecords()).isEqualTo(duplicates).isPositive();
         assertThat(manifest.tally.badRecords()).isEqualTo(bad).isPositive();
         assertThat(manifest.tally.expectedDeadLetters()).isEqualTo(bad);
-        assertThat(manifest.tally.distinctSpans()).isEqualTo(distinctSpans).isEqualTo(generator.stats().spans());
+        assertThat(manifest.tally.distinctSpans())
+                .isEqualTo(distinctSpans)
+                .isEqualTo(generator.stats().spans());
         assertThat(manifest.tally.traces()).isEqualTo(400);
-        assertThat(manifest.plainJsonLineRecords + manifest.kinesisRecords).isEqualTo(records.size());
-        assertThat(manifest.files).containsExactlyInAnyOrder("spans-00000.jsonl", "spans-00000.kinesis.jsonl");
+        assertThat(manifest.plainJsonLineRecords + manifest.kinesisRecords)
+                .isEqualTo(records.size());
+        assertThat(manifest.files)
+                .containsExactlyInAnyOrder("spans-00000.jsonl", "spans-00000.kinesis.jsonl");
         JsonNode json = JSON.readTree(manifest.toJson(generator.stats()));
         assertThat(json.get("bad_records").asLong()).isEqualTo(bad);
-        assertThat(json.get("expected_insights").get("trace_errors").asLong()).isEqualTo(generator.stats().errorTraces());
+        assertThat(json.get("expected_insights").get("trace_errors").asLong())
+                .isEqualTo(generator.stats().errorTraces());
     }
 
     @Test
     void allKinesisModeWritesOnlyKinesisFilesAndMultiLineJsonIsCompacted() throws IOException {
-        ArchiveManifest manifest = ArchiveWriter.write(allRecords(TRACES, TRAFFIC).iterator(),
-                ArchiveOptions.to(temp.resolve("k")).plainJsonLines(false));
+        ArchiveManifest manifest =
+                ArchiveWriter.write(
+                        allRecords(TRACES, TRAFFIC).iterator(),
+                        ArchiveOptions.to(temp.resolve("k")).plainJsonLines(false));
         assertThat(manifest.files).allSatisfy(file -> assertThat(file).endsWith(".kinesis.jsonl"));
         assertThat(manifest.plainJsonLineRecords).isZero();
 
-        GeneratedRecord pretty = new GeneratedRecord("{\n  \"a\": 1\n}".getBytes(StandardCharsets.UTF_8), "k",
-                Encoding.NATIVE_SPAN, Compression.NONE, List.of(), false, 0, List.of(), null, 0, 0);
+        GeneratedRecord pretty =
+                new GeneratedRecord(
+                        "{\n  \"a\": 1\n}".getBytes(StandardCharsets.UTF_8),
+                        "k",
+                        Encoding.NATIVE_SPAN,
+                        Compression.NONE,
+                        List.of(),
+                        false,
+                        0,
+                        List.of(),
+                        null,
+                        0,
+                        0);
         ArchiveWriter.write(List.of(pretty).iterator(), ArchiveOptions.to(temp.resolve("p")));
-        assertThat(Files.readString(temp.resolve("p").resolve("spans-00000.jsonl"))).isEqualTo("{\"a\":1}\n");
+        assertThat(Files.readString(temp.resolve("p").resolve("spans-00000.jsonl")))
+                .isEqualTo("{\"a\":1}\n");
     }
 
     private ArchiveManifest write(Path dir, boolean gzip, int recordsPerFile) throws IOException {
-        return ArchiveWriter.write(TrafficShaper.of(new TraceGenerator(TRACES), TRAFFIC),
+        return ArchiveWriter.write(
+                TrafficShaper.of(new TraceGenerator(TRACES), TRAFFIC),
                 ArchiveOptions.to(dir).gzip(gzip).recordsPerFile(recordsPerFile));
     }
 
     private static List<String> readLines(Path file, boolean gzip) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             List<String> lines = new ArrayList<>();
             reader.lines().forEach(lines::add);
             return lines;

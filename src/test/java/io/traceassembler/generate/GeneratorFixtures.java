@@ -23,8 +23,25 @@ final class GeneratorFixtures {
 
     /** Every field of a span, for equality checks (GeneratedSpan has no equals). */
     static String describe(GeneratedSpan s) {
-        return s.traceId + '/' + s.spanId + '/' + s.parentSpanId + '/' + s.serviceName + '/' + s.operationName + '/'
-                + s.kind + '/' + s.startEpochNanos + '/' + s.endEpochNanos + '/' + s.status + '/' + s.tags;
+        return s.traceId
+                + '/'
+                + s.spanId
+                + '/'
+                + s.parentSpanId
+                + '/'
+                + s.serviceName
+                + '/'
+                + s.operationName
+                + '/'
+                + s.kind
+                + '/'
+                + s.startEpochNanos
+                + '/'
+                + s.endEpochNanos
+                + '/'
+                + s.status
+                + '/'
+                + s.tags;
     }
 
     static List<String> describeAll(List<List<GeneratedSpan>> traces) {

@@ -1,10 +1,5 @@
 package io.traceassembler.generate;
 
-import static io.traceassembler.generate.GeneratorFixtures.allRecords;
-import static io.traceassembler.generate.GeneratorFixtures.allTraces;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
 import io.traceassembler.ingest.format.KplDeaggregator;
@@ -13,6 +8,12 @@ import io.traceassembler.model.SpanFormat;
 
 import com.google.protobuf.ByteString;
 import io.jaegertracing.api_v2.Model;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import zipkin2.codec.SpanBytesDecoder;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,29 +21,37 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import zipkin2.codec.SpanBytesDecoder;
+
+import static io.traceassembler.generate.GeneratorFixtures.allRecords;
+import static io.traceassembler.generate.GeneratorFixtures.allTraces;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The generator's new protobuf encodings ({@code zipkin_proto}, {@code jaeger_proto}): their records decode,
- * through the job's {@link SpanDecoder} with format auto, to exactly the generated spans, with every
- * compression and in KPL aggregates. Expected spans are computed from the generated ones, not by the decoder.
+ * The generator's new protobuf encodings ({@code zipkin_proto}, {@code jaeger_proto}): their
+ * records decode, through the job's {@link SpanDecoder} with format auto, to exactly the generated
+ * spans, with every compression and in KPL aggregates. Expected spans are computed from the
+ * generated ones, not by the decoder.
  */
 class RecordEncoderTest {
-    private static final GeneratorOptions TRACES = GeneratorOptions.defaults().seed(17).traces(60).errorRatio(0.3);
+    private static final GeneratorOptions TRACES =
+            GeneratorOptions.defaults().seed(17).traces(60).errorRatio(0.3);
 
     /**
-     * What the decoder should make of a generated span: times rounded down to microseconds; the Zipkin
-     * library lower-cases span names.
+     * What the decoder should make of a generated span: times rounded down to microseconds; the
+     * Zipkin library lower-cases span names.
      */
     static Span expected(GeneratedSpan g, Encoding encoding) {
         boolean zipkin = encoding == Encoding.ZIPKIN_JSON || encoding == Encoding.ZIPKIN_PROTO;
-        return new Span(g.traceId, g.spanId, g.parentSpanId, g.serviceName,
+        return new Span(
+                g.traceId,
+                g.spanId,
+                g.parentSpanId,
+                g.serviceName,
                 zipkin ? g.operationName.toLowerCase(Locale.ROOT) : g.operationName,
-                Math.floorDiv(g.startEpochNanos, 1000L), Math.floorDiv(g.endEpochNanos, 1000L), g.isError());
+                Math.floorDiv(g.startEpochNanos, 1000L),
+                Math.floorDiv(g.endEpochNanos, 1000L),
+                g.isError());
     }
 
     static List<Span> expected(List<GeneratedSpan> spans, Encoding encoding) {
@@ -87,12 +96,17 @@ class RecordEncoderTest {
         List<GeneratedSpan> spans = allSpans();
         assertThat(spans.stream().filter(GeneratedSpan::isError)).as("errors occur").isNotEmpty();
         for (int from = 0; from < spans.size(); from += 37) {
-            List<GeneratedSpan> batch = spans.subList(from, Math.min(spans.size(), from + 37)); // several traces
-            byte[] record = RecordEncoder.compress(RecordEncoder.encode(batch, Encoding.ZIPKIN_PROTO), compression);
+            List<GeneratedSpan> batch =
+                    spans.subList(from, Math.min(spans.size(), from + 37)); // several traces
+            byte[] record =
+                    RecordEncoder.compress(
+                            RecordEncoder.encode(batch, Encoding.ZIPKIN_PROTO), compression);
             for (SpanFormat format : List.of(SpanFormat.AUTO, SpanFormat.ZIPKIN_PROTO)) {
                 Decoded decoded = decode(format, record);
                 assertThat(decoded.rejects).as("%s", format).isEmpty();
-                assertThat(decoded.spans).as("%s", format).containsExactlyElementsOf(expected(batch, Encoding.ZIPKIN_PROTO));
+                assertThat(decoded.spans)
+                        .as("%s", format)
+                        .containsExactlyElementsOf(expected(batch, Encoding.ZIPKIN_PROTO));
             }
         }
     }
@@ -101,12 +115,16 @@ class RecordEncoderTest {
     @MethodSource("compressions")
     void jaegerProtoRecordsDecodeToExactlyTheGeneratedSpan(Compression compression) {
         for (GeneratedSpan span : allSpans()) {
-            byte[] record = RecordEncoder.compress(RecordEncoder.encode(List.of(span), Encoding.JAEGER_PROTO),
-                    compression);
+            byte[] record =
+                    RecordEncoder.compress(
+                            RecordEncoder.encode(List.of(span), Encoding.JAEGER_PROTO),
+                            compression);
             for (SpanFormat format : List.of(SpanFormat.AUTO, SpanFormat.JAEGER_PROTO)) {
                 Decoded decoded = decode(format, record);
                 assertThat(decoded.rejects).as("%s %s", span, format).isEmpty();
-                assertThat(decoded.spans).as("%s %s", span, format).containsExactly(expected(span, Encoding.JAEGER_PROTO));
+                assertThat(decoded.spans)
+                        .as("%s %s", span, format)
+                        .containsExactly(expected(span, Encoding.JAEGER_PROTO));
             }
         }
     }
@@ -120,47 +138,68 @@ class RecordEncoderTest {
         List<zipkin2.Span> fromJson = SpanBytesDecoder.JSON_V2.decodeList(json);
         assertThat(fromJson).hasSize(50);
         assertThat(SpanBytesDecoder.PROTO3.decodeList(proto)).isEqualTo(fromJson);
-        assertThat(decode(SpanFormat.AUTO, proto).spans).isEqualTo(decode(SpanFormat.AUTO, json).spans);
+        assertThat(decode(SpanFormat.AUTO, proto).spans)
+                .isEqualTo(decode(SpanFormat.AUTO, json).spans);
     }
 
     @Test
     void aJaegerRecordIsOneSpanWithItsProcessAsTheExporterWritesIt() throws Exception {
         List<GeneratedSpan> spans = allSpans();
-        GeneratedSpan child = spans.stream().filter(s -> s.parentSpanId != null && s.isError()
-                && !"internal".equals(s.kind)).findFirst().orElseThrow();
-        Model.Span jaeger = Model.Span.parseFrom(RecordEncoder.encode(List.of(child), Encoding.JAEGER_PROTO));
+        GeneratedSpan child =
+                spans.stream()
+                        .filter(
+                                s ->
+                                        s.parentSpanId != null
+                                                && s.isError()
+                                                && !"internal".equals(s.kind))
+                        .findFirst()
+                        .orElseThrow();
+        Model.Span jaeger =
+                Model.Span.parseFrom(RecordEncoder.encode(List.of(child), Encoding.JAEGER_PROTO));
 
         assertThat(jaeger.getTraceId().size()).isEqualTo(16);
         assertThat(jaeger.getSpanId().size()).isEqualTo(8);
         assertThat(hex(jaeger.getTraceId())).isEqualTo(child.traceId);
         assertThat(hex(jaeger.getSpanId())).isEqualTo(child.spanId);
-        assertThat(jaeger.getReferencesList()).singleElement().satisfies(ref -> {
-            assertThat(ref.getRefType()).isEqualTo(Model.SpanRefType.CHILD_OF);
-            assertThat(hex(ref.getTraceId())).isEqualTo(child.traceId);
-            assertThat(hex(ref.getSpanId())).isEqualTo(child.parentSpanId);
-        });
+        assertThat(jaeger.getReferencesList())
+                .singleElement()
+                .satisfies(
+                        ref -> {
+                            assertThat(ref.getRefType()).isEqualTo(Model.SpanRefType.CHILD_OF);
+                            assertThat(hex(ref.getTraceId())).isEqualTo(child.traceId);
+                            assertThat(hex(ref.getSpanId())).isEqualTo(child.parentSpanId);
+                        });
         assertThat(jaeger.getProcess().getServiceName()).isEqualTo(child.serviceName);
         assertThat(jaeger.getOperationName()).isEqualTo(child.operationName);
-        long startNanos = jaeger.getStartTime().getSeconds() * 1_000_000_000L + jaeger.getStartTime().getNanos();
-        long durationNanos = jaeger.getDuration().getSeconds() * 1_000_000_000L + jaeger.getDuration().getNanos();
+        long startNanos =
+                jaeger.getStartTime().getSeconds() * 1_000_000_000L
+                        + jaeger.getStartTime().getNanos();
+        long durationNanos =
+                jaeger.getDuration().getSeconds() * 1_000_000_000L
+                        + jaeger.getDuration().getNanos();
         assertThat(startNanos).isEqualTo(child.startEpochNanos);
         assertThat(startNanos + durationNanos).isEqualTo(child.endEpochNanos);
-        Map<String, Model.KeyValue> tags = jaeger.getTagsList().stream()
-                .collect(Collectors.toMap(Model.KeyValue::getKey, tag -> tag));
+        Map<String, Model.KeyValue> tags =
+                jaeger.getTagsList().stream()
+                        .collect(Collectors.toMap(Model.KeyValue::getKey, tag -> tag));
         assertThat(tags.get("span.kind").getVStr()).isEqualTo(child.kind);
         assertThat(tags.get("error").getVType()).isEqualTo(Model.ValueType.BOOL);
         assertThat(tags.get("error").getVBool()).isTrue();
         assertThat(tags.get("otel.status_code").getVStr()).isEqualTo("ERROR");
-        assertThat(child.tags).containsEntry("error", "true"); // the generator's tag, carried as the bool above
-        child.tags.forEach((key, value) -> {
-            if (!"error".equals(key)) {
-                assertThat(tags.get(key).getVStr()).as(key).isEqualTo(value);
-            }
-        });
-        assertThat(jaeger.getTagsList()).hasSize(child.tags.size() + 2); // + span.kind, otel.status_code
+        assertThat(child.tags)
+                .containsEntry("error", "true"); // the generator's tag, carried as the bool above
+        child.tags.forEach(
+                (key, value) -> {
+                    if (!"error".equals(key)) {
+                        assertThat(tags.get(key).getVStr()).as(key).isEqualTo(value);
+                    }
+                });
+        assertThat(jaeger.getTagsList())
+                .hasSize(child.tags.size() + 2); // + span.kind, otel.status_code
 
         GeneratedSpan root = spans.get(0);
-        Model.Span jaegerRoot = Model.Span.parseFrom(RecordEncoder.encode(List.of(root), Encoding.JAEGER_PROTO));
+        Model.Span jaegerRoot =
+                Model.Span.parseFrom(RecordEncoder.encode(List.of(root), Encoding.JAEGER_PROTO));
         assertThat(root.parentSpanId).isNull();
         assertThat(jaegerRoot.getReferencesList()).isEmpty();
 
@@ -173,21 +212,27 @@ class RecordEncoderTest {
     void kplAggregatesOfTheNewEncodingsDecodeToExactlyTheirSpans(Compression compression) {
         List<GeneratedSpan> spans = allSpans();
         for (int from = 0; from + 9 <= spans.size(); from += 9) {
-            // Six one-span Jaeger records and a Zipkin proto batch of three, each with its trace id as key.
+            // Six one-span Jaeger records and a Zipkin proto batch of three, each with its trace id
+            // as key.
             List<byte[]> records = new ArrayList<>();
             List<String> keys = new ArrayList<>();
             for (GeneratedSpan span : spans.subList(from, from + 6)) {
-                records.add(RecordEncoder.compress(RecordEncoder.encode(List.of(span), Encoding.JAEGER_PROTO),
-                        compression));
+                records.add(
+                        RecordEncoder.compress(
+                                RecordEncoder.encode(List.of(span), Encoding.JAEGER_PROTO),
+                                compression));
                 keys.add(span.traceId);
             }
             List<GeneratedSpan> batch = spans.subList(from + 6, from + 9);
-            records.add(RecordEncoder.compress(RecordEncoder.encode(batch, Encoding.ZIPKIN_PROTO), compression));
+            records.add(
+                    RecordEncoder.compress(
+                            RecordEncoder.encode(batch, Encoding.ZIPKIN_PROTO), compression));
             keys.add(batch.get(0).traceId);
             byte[] aggregate = RecordEncoder.kplAggregate(records, keys);
 
             assertThat(aggregate).startsWith(KplDeaggregator.KPL_MAGIC);
-            List<Span> expected = new ArrayList<>(expected(spans.subList(from, from + 6), Encoding.JAEGER_PROTO));
+            List<Span> expected =
+                    new ArrayList<>(expected(spans.subList(from, from + 6), Encoding.JAEGER_PROTO));
             expected.addAll(expected(batch, Encoding.ZIPKIN_PROTO));
             Decoded decoded = decode(SpanFormat.AUTO, aggregate);
             assertThat(decoded.rejects).isEmpty();
@@ -195,15 +240,23 @@ class RecordEncoderTest {
         }
     }
 
-    /** The default mix, shaped with KPL aggregates, duplicates and late spans: every record decodes exactly. */
+    /**
+     * The default mix, shaped with KPL aggregates, duplicates and late spans: every record decodes
+     * exactly.
+     */
     @Test
     void everyRecordOfTheDefaultMixDecodesToExactlyItsSpans() {
-        TrafficOptions traffic = TrafficOptions.defaults().seed(17).kplRatio(0.2).duplicateRatio(0.03)
-                .lateRatio(0.01);
+        TrafficOptions traffic =
+                TrafficOptions.defaults()
+                        .seed(17)
+                        .kplRatio(0.2)
+                        .duplicateRatio(0.03)
+                        .lateRatio(0.01);
         Map<Encoding, Integer> userRecords = new EnumMap<>(Encoding.class);
         int kplWithJaeger = 0;
         for (GeneratedRecord record : allRecords(TRACES.copy().traces(400), traffic)) {
-            List<GeneratedRecord> users = record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
+            List<GeneratedRecord> users =
+                    record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
             List<Span> expected = new ArrayList<>();
             for (GeneratedRecord user : users) {
                 expected.addAll(expected(user.spans, user.encoding));
@@ -217,7 +270,9 @@ class RecordEncoderTest {
             Decoded decoded = decode(SpanFormat.AUTO, record.data);
             assertThat(decoded.rejects).as("%s", record).isEmpty();
             // OTLP groups spans by resource, so the order within a record may change.
-            assertThat(decoded.spans).as("%s", record).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(decoded.spans)
+                    .as("%s", record)
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
         assertThat(userRecords).containsKeys(Encoding.values());
         assertThat(kplWithJaeger).as("jaeger records inside KPL aggregates").isPositive();
@@ -229,8 +284,12 @@ class RecordEncoderTest {
         double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
         assertThat(weights.get(Encoding.ZIPKIN_PROTO) / total).isEqualTo(0.1);
         assertThat(weights.get(Encoding.JAEGER_PROTO) / total).isEqualTo(0.1);
-        assertThat(weights.get(Encoding.OTLP_PROTO)).isEqualTo(weights.values().stream()
-                .mapToDouble(Double::doubleValue).max().orElseThrow());
+        assertThat(weights.get(Encoding.OTLP_PROTO))
+                .isEqualTo(
+                        weights.values().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .max()
+                                .orElseThrow());
     }
 
     @Test
@@ -239,7 +298,8 @@ class RecordEncoderTest {
                 .isEqualTo(ByteString.fromHex("00f067aa0ba902b7"));
         assertThat(RecordEncoder.idBytes("4bf92f3577b34da6a3ce929d0e0e4736"))
                 .isEqualTo(ByteString.fromHex("4bf92f3577b34da6a3ce929d0e0e4736"));
-        assertThatThrownBy(() -> RecordEncoder.idBytes("not-hex")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RecordEncoder.idBytes("not-hex"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String hex(ByteString bytes) {

@@ -1,22 +1,28 @@
 package io.traceassembler.generate;
 
-import static io.traceassembler.generate.GeneratorFixtures.allTraces;
-import static io.traceassembler.generate.GeneratorFixtures.describeAll;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static io.traceassembler.generate.GeneratorFixtures.allTraces;
+import static io.traceassembler.generate.GeneratorFixtures.describeAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class TraceGeneratorTest {
 
     @Test
     void sameSeedGivesSameTracesAndAnotherSeedDifferentOnes() {
-        GeneratorOptions options = GeneratorOptions.defaults().seed(7).traces(300).bigTraceRatio(0.01).bigTraceSpans(500);
+        GeneratorOptions options =
+                GeneratorOptions.defaults()
+                        .seed(7)
+                        .traces(300)
+                        .bigTraceRatio(0.01)
+                        .bigTraceSpans(500);
 
         List<String> first = describeAll(allTraces(options));
         List<String> second = describeAll(allTraces(options));
@@ -28,8 +34,15 @@ class TraceGeneratorTest {
 
     @Test
     void everyTraceIsAValidTreeWithChildrenInsideTheirParents() {
-        GeneratorOptions options = GeneratorOptions.defaults().seed(3).traces(1_000)
-                .errorRatio(0.2).slowRatio(0.1).fanOutRatio(0.5).bigTraceRatio(0.005).bigTraceSpans(2_000);
+        GeneratorOptions options =
+                GeneratorOptions.defaults()
+                        .seed(3)
+                        .traces(1_000)
+                        .errorRatio(0.2)
+                        .slowRatio(0.1)
+                        .fanOutRatio(0.5)
+                        .bigTraceRatio(0.005)
+                        .bigTraceSpans(2_000);
         Set<String> traceIds = new HashSet<>();
 
         for (List<GeneratedSpan> trace : allTraces(options)) {
@@ -40,7 +53,9 @@ class TraceGeneratorTest {
             for (GeneratedSpan span : trace) {
                 assertThat(byId.put(span.spanId, span)).as("span ids are unique").isNull();
             }
-            assertThat(trace.stream().filter(span -> span.parentSpanId == null)).as("one root").hasSize(1);
+            assertThat(trace.stream().filter(span -> span.parentSpanId == null))
+                    .as("one root")
+                    .hasSize(1);
             assertThat(trace.get(0).parentSpanId).as("root comes first").isNull();
             for (GeneratedSpan span : trace) {
                 assertThat(span.traceId).isEqualTo(traceId);
@@ -60,8 +75,13 @@ class TraceGeneratorTest {
 
     @Test
     void ratiosAreRoughlyHonouredOver2000Traces() {
-        GeneratorOptions options = GeneratorOptions.defaults().seed(11).traces(2_000)
-                .errorRatio(0.10).slowRatio(0.05).fanOutRatio(0.30);
+        GeneratorOptions options =
+                GeneratorOptions.defaults()
+                        .seed(11)
+                        .traces(2_000)
+                        .errorRatio(0.10)
+                        .slowRatio(0.05)
+                        .fanOutRatio(0.30);
         TraceGenerator generator = new TraceGenerator(options);
         int slow = 0;
         int errors = 0;
@@ -88,7 +108,8 @@ class TraceGeneratorTest {
     void topologySpansTenToFifteenServicesAndWideTracesTouchMoreThanFive() {
         Set<String> services = new HashSet<>();
         int maxServices = 0;
-        for (List<GeneratedSpan> trace : allTraces(GeneratorOptions.defaults().seed(5).traces(500).fanOutRatio(0.5))) {
+        for (List<GeneratedSpan> trace :
+                allTraces(GeneratorOptions.defaults().seed(5).traces(500).fanOutRatio(0.5))) {
             trace.forEach(span -> services.add(span.serviceName));
             maxServices = Math.max(maxServices, TraceFacts.of(trace).serviceCount);
         }
@@ -98,21 +119,30 @@ class TraceGeneratorTest {
 
     @Test
     void bigTracesHaveExactlyTheConfiguredSpanCount() {
-        GeneratorOptions options = GeneratorOptions.defaults().seed(1).traces(3).bigTraceRatio(1.0).bigTraceSpans(5_003);
+        GeneratorOptions options =
+                GeneratorOptions.defaults()
+                        .seed(1)
+                        .traces(3)
+                        .bigTraceRatio(1.0)
+                        .bigTraceSpans(5_003);
 
         List<List<GeneratedSpan>> traces = allTraces(options);
 
-        assertThat(traces).allSatisfy(trace -> {
-            assertThat(trace).hasSize(5_003);
-            assertThat(TraceFacts.of(trace).isSlow()).isFalse();
-        });
+        assertThat(traces)
+                .allSatisfy(
+                        trace -> {
+                            assertThat(trace).hasSize(5_003);
+                            assertThat(TraceFacts.of(trace).isSlow()).isFalse();
+                        });
     }
 
     @Test
     void slowTracesLastLongerThanFiveSecondsAndOthersDoNot() {
-        for (List<GeneratedSpan> trace : allTraces(GeneratorOptions.defaults().seed(9).traces(200).slowRatio(0.5))) {
+        for (List<GeneratedSpan> trace :
+                allTraces(GeneratorOptions.defaults().seed(9).traces(200).slowRatio(0.5))) {
             TraceFacts facts = TraceFacts.of(trace);
-            boolean markedSlow = trace.stream().anyMatch(span -> "true".equals(span.tags.get("slow")));
+            boolean markedSlow =
+                    trace.stream().anyMatch(span -> "true".equals(span.tags.get("slow")));
             assertThat(facts.isSlow()).isEqualTo(markedSlow);
             assertThat(facts.durationMs).isLessThan(25_000);
         }
@@ -120,14 +150,16 @@ class TraceGeneratorTest {
 
     @Test
     void tracesStartInOrderAtTheConfiguredRate() {
-        GeneratorOptions options = GeneratorOptions.defaults().seed(2).traces(1_000).tracesPerSecond(50);
+        GeneratorOptions options =
+                GeneratorOptions.defaults().seed(2).traces(1_000).tracesPerSecond(50);
         List<List<GeneratedSpan>> traces = allTraces(options);
 
         long first = traces.get(0).get(0).startEpochNanos;
         long last = traces.get(traces.size() - 1).get(0).startEpochNanos;
         assertThat(first).isEqualTo(GeneratorOptions.DEFAULT_START_EPOCH_MILLIS * 1_000_000L);
         for (int i = 1; i < traces.size(); i++) {
-            assertThat(traces.get(i).get(0).startEpochNanos).isGreaterThanOrEqualTo(traces.get(i - 1).get(0).startEpochNanos);
+            assertThat(traces.get(i).get(0).startEpochNanos)
+                    .isGreaterThanOrEqualTo(traces.get(i - 1).get(0).startEpochNanos);
         }
         assertThat((last - first) / 1e9).isCloseTo(999 / 50.0, within(2.0));
     }

@@ -1,8 +1,6 @@
 package io.traceassembler.generate;
 
-import static io.traceassembler.generate.GeneratorFixtures.allRecords;
-import static io.traceassembler.generate.GeneratorFixtures.describe;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,15 +10,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static io.traceassembler.generate.GeneratorFixtures.allRecords;
+import static io.traceassembler.generate.GeneratorFixtures.describe;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TrafficShaperTest {
     private static final long MS = 1_000_000L;
 
-    private static final GeneratorOptions TRACES = GeneratorOptions.defaults().seed(21).traces(1_000)
-            .bigTraceRatio(0.002).bigTraceSpans(1_500);
-    private static final TrafficOptions FAULTY = TrafficOptions.defaults().seed(21)
-            .duplicateRatio(0.05).lateRatio(0.01).lateDelayMillis(60_000).kplRatio(0.1).badRatio(0.02);
+    private static final GeneratorOptions TRACES =
+            GeneratorOptions.defaults()
+                    .seed(21)
+                    .traces(1_000)
+                    .bigTraceRatio(0.002)
+                    .bigTraceSpans(1_500);
+    private static final TrafficOptions FAULTY =
+            TrafficOptions.defaults()
+                    .seed(21)
+                    .duplicateRatio(0.05)
+                    .lateRatio(0.01)
+                    .lateDelayMillis(60_000)
+                    .kplRatio(0.1)
+                    .badRatio(0.02);
 
     @Test
     void everySpanIsDeliveredExactlyOnceOutsideDuplicates() {
@@ -58,12 +69,19 @@ class TrafficShaperTest {
             assertThat(record.arrivalEpochNanos).isGreaterThanOrEqualTo(previous);
             previous = record.arrivalEpochNanos;
             for (GeneratedSpan span : record.spans) {
-                assertThat(record.arrivalEpochNanos).as("exporters send finished spans").isGreaterThanOrEqualTo(span.endEpochNanos);
+                assertThat(record.arrivalEpochNanos)
+                        .as("exporters send finished spans")
+                        .isGreaterThanOrEqualTo(span.endEpochNanos);
             }
             if (record.lateSpans > 0 && !record.duplicate) {
                 lateSpans += record.lateSpans;
-                long lateOnes = record.spans.stream()
-                        .filter(span -> record.arrivalEpochNanos >= span.endEpochNanos + 60_000 * MS).count();
+                long lateOnes =
+                        record.spans.stream()
+                                .filter(
+                                        span ->
+                                                record.arrivalEpochNanos
+                                                        >= span.endEpochNanos + 60_000 * MS)
+                                .count();
                 assertThat(lateOnes).isGreaterThanOrEqualTo(record.lateSpans);
             }
         }
@@ -89,20 +107,25 @@ class TrafficShaperTest {
         Set<Compression> compressions = EnumSet.noneOf(Compression.class);
         int multiTraceRecords = 0;
         for (GeneratedRecord record : allRecords(TRACES, FAULTY)) {
-            List<GeneratedRecord> userRecords = record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
+            List<GeneratedRecord> userRecords =
+                    record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
             for (GeneratedRecord user : userRecords) {
                 if (user.isBad()) {
                     continue;
                 }
                 encodings.add(user.encoding);
                 compressions.add(user.compression);
-                if (user.encoding == Encoding.NATIVE_SPAN || user.encoding == Encoding.NATIVE_KINESIS_RECORD
+                if (user.encoding == Encoding.NATIVE_SPAN
+                        || user.encoding == Encoding.NATIVE_KINESIS_RECORD
                         || user.encoding == Encoding.JAEGER_PROTO) {
                     assertThat(user.spans).hasSize(1);
                 } else {
                     assertThat(user.spans).hasSizeBetween(1, 50);
                 }
-                multiTraceRecords += user.spans.stream().map(span -> span.traceId).distinct().count() > 1 ? 1 : 0;
+                multiTraceRecords +=
+                        user.spans.stream().map(span -> span.traceId).distinct().count() > 1
+                                ? 1
+                                : 0;
                 assertThat(user.partitionKey).isEqualTo(user.spans.get(0).traceId);
             }
         }
@@ -121,7 +144,9 @@ class TrafficShaperTest {
             String key = Arrays.toString(record.data);
             if (record.duplicate) {
                 duplicates++;
-                assertThat(firstArrival).as("a duplicate re-sends an earlier record").containsKey(key);
+                assertThat(firstArrival)
+                        .as("a duplicate re-sends an earlier record")
+                        .containsKey(key);
                 assertThat(record.arrivalEpochNanos).isGreaterThan(firstArrival.get(key));
             } else if (!record.isBad()) {
                 firstArrival.putIfAbsent(key, record.arrivalEpochNanos);
@@ -135,7 +160,8 @@ class TrafficShaperTest {
             }
             kpl += record.isKplAggregate() ? 1 : 0;
             if (record.isKplAggregate()) {
-                assertThat(record.data).startsWith((byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2);
+                assertThat(record.data)
+                        .startsWith((byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2);
             }
         }
         assertThat(duplicates).isPositive();

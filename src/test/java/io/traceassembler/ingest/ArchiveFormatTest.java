@@ -8,6 +8,7 @@ import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.core.fs.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,30 +29,40 @@ class ArchiveFormatTest {
     @Test
     void readsJsonLinesWithLineNumbersAndSkipsBlankLines() throws Exception {
         java.nio.file.Path file = dir.resolve("spans.jsonl");
-        Files.write(file, "{\"a\":1}\r\n\n  \n[{\"b\":2}]\n{\"c\":3}".getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                file, "{\"a\":1}\r\n\n  \n[{\"b\":2}]\n{\"c\":3}".getBytes(StandardCharsets.UTF_8));
 
         List<RawRecord> records = readAll(file, null);
 
-        assertThat(records).extracting(r -> new String(r.data, StandardCharsets.UTF_8))
+        assertThat(records)
+                .extracting(r -> new String(r.data, StandardCharsets.UTF_8))
                 .containsExactly("{\"a\":1}", "[{\"b\":2}]", "{\"c\":3}");
-        assertThat(records).extracting(r -> r.position).containsExactly("line 1", "line 4", "line 5");
-        assertThat(records).allSatisfy(r -> {
-            assertThat(r.origin).endsWith("spans.jsonl");
-            assertThat(r.rejectReason).isNull();
-        });
+        assertThat(records)
+                .extracting(r -> r.position)
+                .containsExactly("line 1", "line 4", "line 5");
+        assertThat(records)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.origin).endsWith("spans.jsonl");
+                            assertThat(r.rejectReason).isNull();
+                        });
     }
 
     @Test
     void unwrapsGzippedKinesisEnvelopesAndRejectsBrokenOnes() throws Exception {
         byte[] protobufLike = {0x0a, 0x03, 0x01, 0x02, (byte) 0xff};
-        String good = "{\"SequenceNumber\": \"4960\", \"ApproximateArrivalTimestamp\": 1767607200.123, \"Data\": \""
-                + Base64.getEncoder().encodeToString(protobufLike) + "\", \"PartitionKey\": \"t1\"}";
+        String good =
+                "{\"SequenceNumber\": \"4960\", \"ApproximateArrivalTimestamp\": 1767607200.123, \"Data\": \""
+                        + Base64.getEncoder().encodeToString(protobufLike)
+                        + "\", \"PartitionKey\": \"t1\"}";
         String noData = "{\"SequenceNumber\": \"4961\", \"PartitionKey\": \"t1\"}";
         String notBase64 = "{\"SequenceNumber\": \"4962\", \"Data\": \"%%%\"}";
         String notJson = "{\"SequenceNumber\": ";
         java.nio.file.Path file = dir.resolve("shard-0.kinesis.jsonl.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(String.join("\n", good, noData, notBase64, notJson).getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    String.join("\n", good, noData, notBase64, notJson)
+                            .getBytes(StandardCharsets.UTF_8));
         }
 
         List<RawRecord> records = readAll(file, null);
@@ -60,9 +71,12 @@ class ArchiveFormatTest {
         assertThat(records.get(0).data).isEqualTo(protobufLike);
         assertThat(records.get(0).position).isEqualTo("line 1, sequence number 4960");
         assertThat(records.get(0).rejectReason).isNull();
-        assertThat(records.get(1).rejectReason).isEqualTo("Kinesis record envelope has no string field 'Data'");
-        assertThat(records.get(2).rejectReason).startsWith("Kinesis record envelope 'Data' is not base64");
-        assertThat(records.get(3).rejectReason).startsWith("Kinesis record envelope is not valid JSON");
+        assertThat(records.get(1).rejectReason)
+                .isEqualTo("Kinesis record envelope has no string field 'Data'");
+        assertThat(records.get(2).rejectReason)
+                .startsWith("Kinesis record envelope 'Data' is not base64");
+        assertThat(records.get(3).rejectReason)
+                .startsWith("Kinesis record envelope is not valid JSON");
         assertThat(new String(records.get(3).data, StandardCharsets.UTF_8)).isEqualTo(notJson);
     }
 
@@ -75,10 +89,12 @@ class ArchiveFormatTest {
         }
         Files.write(file, lines.toString().getBytes(StandardCharsets.UTF_8));
 
-        List<RawRecord> restored = readAll(file, new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, 1000));
+        List<RawRecord> restored =
+                readAll(file, new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, 1000));
 
         assertThat(restored).hasSize(200);
-        assertThat(new String(restored.get(0).data, StandardCharsets.UTF_8)).isEqualTo("{\"n\":1000}");
+        assertThat(new String(restored.get(0).data, StandardCharsets.UTF_8))
+                .isEqualTo("{\"n\":1000}");
         assertThat(restored.get(0).position).isEqualTo("line 1001");
     }
 
@@ -95,13 +111,22 @@ class ArchiveFormatTest {
 
     private static List<RawRecord> readAll(java.nio.file.Path file, CheckpointedPosition position)
             throws IOException {
-        FileSourceSplit split = new FileSourceSplit("0", new Path(file.toUri()), 0, Files.size(file),
-                Files.getLastModifiedTime(file).toMillis(), Files.size(file), new String[0], position);
+        FileSourceSplit split =
+                new FileSourceSplit(
+                        "0",
+                        new Path(file.toUri()),
+                        0,
+                        Files.size(file),
+                        Files.getLastModifiedTime(file).toMillis(),
+                        Files.size(file),
+                        new String[0],
+                        position);
         ArchiveFormat format = new ArchiveFormat();
         List<RawRecord> records = new ArrayList<>();
-        try (BulkFormat.Reader<RawRecord> reader = position == null
-                ? format.createReader(new Configuration(), split)
-                : format.restoreReader(new Configuration(), split)) {
+        try (BulkFormat.Reader<RawRecord> reader =
+                position == null
+                        ? format.createReader(new Configuration(), split)
+                        : format.restoreReader(new Configuration(), split)) {
             BulkFormat.RecordIterator<RawRecord> batch;
             while ((batch = reader.readBatch()) != null) {
                 RecordAndPosition<RawRecord> next;

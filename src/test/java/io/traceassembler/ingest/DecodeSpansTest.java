@@ -1,17 +1,18 @@
 package io.traceassembler.ingest;
 
+import io.traceassembler.generate.Compression;
+import io.traceassembler.generate.Encoding;
+import io.traceassembler.generate.GeneratedSpan;
+import io.traceassembler.generate.RecordEncoder;
 import io.traceassembler.model.DeadLetter;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 
-import io.traceassembler.generate.Compression;
-import io.traceassembler.generate.Encoding;
-import io.traceassembler.generate.GeneratedSpan;
-import io.traceassembler.generate.RecordEncoder;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,16 +26,23 @@ class DecodeSpansTest {
     @Test
     void sendsSpansToTheMainOutputAndRejectsToDeadLetters() throws Exception {
         List<GeneratedSpan> spans = SpanDecoderTest.sampleSpans();
-        byte[] good = RecordEncoder.compress(RecordEncoder.encode(spans, Encoding.OTLP_PROTO), Compression.GZIP);
+        byte[] good =
+                RecordEncoder.compress(
+                        RecordEncoder.encode(spans, Encoding.OTLP_PROTO), Compression.GZIP);
         byte[] garbage = "definitely not a span".getBytes(StandardCharsets.UTF_8);
-        byte[] oneBadSpan = ("[{\"trace_id\": \"t\", \"span_id\": \"ok\", \"start_time\": \"2026-01-05T10:00:00\","
-                + " \"duration_ms\": 1.5}, {\"span_id\": \"orphan\"}]").getBytes(StandardCharsets.UTF_8);
+        byte[] oneBadSpan =
+                ("[{\"trace_id\": \"t\", \"span_id\": \"ok\", \"start_time\": \"2026-01-05T10:00:00\","
+                                + " \"duration_ms\": 1.5}, {\"span_id\": \"orphan\"}]")
+                        .getBytes(StandardCharsets.UTF_8);
 
         try (OneInputStreamOperatorTestHarness<RawRecord, Span> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(new DecodeSpans(SpanFormat.AUTO))) {
-            harness.processElement(new RawRecord(good, "trace-spans", "shardId-000000000000", "4961"), 10L);
-            harness.processElement(new RawRecord(garbage, "trace-spans", "shardId-000000000001", "4962"), 11L);
-            harness.processElement(new RawRecord(oneBadSpan, "archive/spans.jsonl", null, "7"), 12L);
+            harness.processElement(
+                    new RawRecord(good, "trace-spans", "shardId-000000000000", "4961"), 10L);
+            harness.processElement(
+                    new RawRecord(garbage, "trace-spans", "shardId-000000000001", "4962"), 11L);
+            harness.processElement(
+                    new RawRecord(oneBadSpan, "archive/spans.jsonl", null, "7"), 12L);
 
             List<Span> decoded = harness.extractOutputValues();
             assertThat(decoded).hasSize(spans.size() + 1);
@@ -44,9 +52,10 @@ class DecodeSpansTest {
             assertThat(decoded.get(spans.size()).endMicros - decoded.get(spans.size()).startMicros)
                     .isEqualTo(1500);
 
-            List<DeadLetter> deadLetters = harness.getSideOutput(DecodeSpans.DEAD_LETTERS).stream()
-                    .map(StreamRecord::getValue)
-                    .collect(Collectors.toList());
+            List<DeadLetter> deadLetters =
+                    harness.getSideOutput(DecodeSpans.DEAD_LETTERS).stream()
+                            .map(StreamRecord::getValue)
+                            .collect(Collectors.toList());
             assertThat(deadLetters).hasSize(2);
 
             DeadLetter garbageLetter = deadLetters.get(0);
@@ -68,12 +77,14 @@ class DecodeSpansTest {
     @Test
     void recordWithoutDataIsADeadLetter() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, Span> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(new DecodeSpans(SpanFormat.NATIVE_JSON))) {
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new DecodeSpans(SpanFormat.NATIVE_JSON))) {
             harness.processElement(new RawRecord(null, "s", "p", "1"), 1L);
             assertThat(harness.extractOutputValues()).isEmpty();
             assertThat(harness.getSideOutput(DecodeSpans.DEAD_LETTERS))
                     .singleElement()
-                    .satisfies(r -> assertThat(r.getValue().reason).isEqualTo("record has no data"));
+                    .satisfies(
+                            r -> assertThat(r.getValue().reason).isEqualTo("record has no data"));
         }
     }
 }

@@ -22,12 +22,13 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Promise 2, end to end: a replay (STREAMING, as the live job assembles) in a forked JVM with {@code -Xmx1g} of
- * an archive with a 200,000-span trace (records of 1,000 spans), a flood of 100,000 single-span records on one
- * trace id, a trace that never goes quiet (a span every 2 s for 40 minutes) and 500 ordinary traces exits 0;
- * the huge and flooded traces come out {@code truncated: true} with their full span counts, the never-ending one
- * with every span, the ordinary ones exact. The peak heap is read from the GC log. The replay is
- * also run with {@code --set DeadLetters.include.record=false}: its dead letter carries no record bytes.
+ * Promise 2, end to end: a replay (STREAMING, as the live job assembles) in a forked JVM with
+ * {@code -Xmx1g} of an archive with a 200,000-span trace (records of 1,000 spans), a flood of
+ * 100,000 single-span records on one trace id, a trace that never goes quiet (a span every 2 s for
+ * 40 minutes) and 500 ordinary traces exits 0; the huge and flooded traces come out {@code
+ * truncated: true} with their full span counts, the never-ending one with every span, the ordinary
+ * ones exact. The peak heap is read from the GC log. The replay is also run with {@code --set
+ * DeadLetters.include.record=false}: its dead letter carries no record bytes.
  */
 class BoundedMemoryITCase {
     static final long T0 = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
@@ -56,17 +57,34 @@ class BoundedMemoryITCase {
         command.add("-Xmx1g");
         command.add("-Xlog:gc:file=" + gcLog);
         // The project's JVM options file (java @argfile), as every script uses it.
-        command.add("@" + System.getProperty("trace-assembler.jvm-args-file", "scripts/flink-jvm.args"));
+        command.add(
+                "@"
+                        + System.getProperty(
+                                "trace-assembler.jvm-args-file", "scripts/flink-jvm.args"));
         command.add("-Dtrace-assembler.exit=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.traceassembler.TraceAssemblerJob");
-        command.addAll(List.of("replay", "--input", input.getParent().toString(), "--output", output.toString(),
-                "--streaming", "--parallelism", "2", "--session-gap", "10 s",
-                "--set", "DeadLetters.include.record=false"));
+        command.addAll(
+                List.of(
+                        "replay",
+                        "--input",
+                        input.getParent().toString(),
+                        "--output",
+                        output.toString(),
+                        "--streaming",
+                        "--parallelism",
+                        "2",
+                        "--session-gap",
+                        "10 s",
+                        "--set",
+                        "DeadLetters.include.record=false"));
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("replay.log").toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("replay.log").toFile())
+                        .start();
         boolean exited = process.waitFor(170, TimeUnit.SECONDS);
         if (!exited) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -91,10 +109,13 @@ class BoundedMemoryITCase {
         JsonNode endless = last.get(ENDLESS);
         assertThat(endless.get("span_count").asInt()).isEqualTo(ENDLESS_SPANS);
         assertThat(endless.get("truncated").asBoolean()).isFalse();
-        // Replay reads far faster than event time passes: the watermark jumps over several max.trace.duration
-        // boundaries at once, so the number of revisions varies (HugeTracesTest pins them with explicit watermarks).
+        // Replay reads far faster than event time passes: the watermark jumps over several
+        // max.trace.duration
+        // boundaries at once, so the number of revisions varies (HugeTracesTest pins them with
+        // explicit watermarks).
         assertThat(endless.get("revision").asInt()).isPositive();
-        assertThat(endless.get("duration_ms").asDouble()).isEqualTo((ENDLESS_SPANS - 1) * 2_000.0 + 10);
+        assertThat(endless.get("duration_ms").asDouble())
+                .isEqualTo((ENDLESS_SPANS - 1) * 2_000.0 + 10);
         for (int i = 0; i < NORMAL_TRACES; i++) {
             JsonNode normal = last.get(normalId(i));
             assertThat(normal.get("span_count").asInt()).as(normalId(i)).isEqualTo(3);
@@ -120,10 +141,16 @@ class BoundedMemoryITCase {
         }
         assertThat(collections).as("GC log lines").isPositive();
         assertThat(peakMiB).isLessThanOrEqualTo(1024);
-        System.out.printf(Locale.ROOT, "[reliability] bounded memory: replay of %d spans (%.0f MB archive) with -Xmx1g exited"
-                + " 0 in %.1f s; peak heap before GC %d MiB, max committed %d MiB, %d collections%n",
-                HUGE_SPANS + FLOOD_SPANS + ENDLESS_SPANS + 3 * NORMAL_TRACES, Files.size(input) / 1e6, seconds, peakMiB,
-                committedMiB, collections);
+        System.out.printf(
+                Locale.ROOT,
+                "[reliability] bounded memory: replay of %d spans (%.0f MB archive) with -Xmx1g exited"
+                        + " 0 in %.1f s; peak heap before GC %d MiB, max committed %d MiB, %d collections%n",
+                HUGE_SPANS + FLOOD_SPANS + ENDLESS_SPANS + 3 * NORMAL_TRACES,
+                Files.size(input) / 1e6,
+                seconds,
+                peakMiB,
+                committedMiB,
+                collections);
     }
 
     private static String normalId(int i) {
@@ -141,8 +168,15 @@ class BoundedMemoryITCase {
             if (batch.length() > 1) {
                 batch.append(',');
             }
-            batch.append(span(HUGE, "h" + i, i == 0 ? null : "h0", "svc-" + (i % 5), start, start + 5,
-                    i % 100 == 0 ? "error" : "ok"));
+            batch.append(
+                    span(
+                            HUGE,
+                            "h" + i,
+                            i == 0 ? null : "h0",
+                            "svc-" + (i % 5),
+                            start,
+                            start + 5,
+                            i % 100 == 0 ? "error" : "ok"));
             if ((i + 1) % 1_000 == 0) {
                 add(order, lines, start + 5, batch.append(']').toString());
                 batch = new StringBuilder("[");
@@ -151,20 +185,61 @@ class BoundedMemoryITCase {
         // The flood: 100,000 single-span records on one trace id within 30 s.
         for (int i = 0; i < FLOOD_SPANS; i++) {
             long start = T0 + 2_000 + i * 30_000L / FLOOD_SPANS;
-            add(order, lines, start + 3, span(FLOOD, "f" + i, i == 0 ? null : "f0", "flood", start, start + 3, "ok"));
+            add(
+                    order,
+                    lines,
+                    start + 3,
+                    span(FLOOD, "f" + i, i == 0 ? null : "f0", "flood", start, start + 3, "ok"));
         }
         // Never quiet: a span every 2 s for 40 minutes (max.trace.duration is 10 minutes).
         for (int i = 0; i < ENDLESS_SPANS; i++) {
             long start = T0 + i * 2_000L;
-            add(order, lines, start + 10, span(ENDLESS, "e" + i, i == 0 ? null : "e0", "chatty", start, start + 10, "ok"));
+            add(
+                    order,
+                    lines,
+                    start + 10,
+                    span(
+                            ENDLESS,
+                            "e" + i,
+                            i == 0 ? null : "e0",
+                            "chatty",
+                            start,
+                            start + 10,
+                            "ok"));
         }
         // Ordinary traces spread over the 40 minutes: root and two children.
         for (int i = 0; i < NORMAL_TRACES; i++) {
             long start = T0 + i * 4_700L;
             String id = normalId(i);
-            add(order, lines, start + 50, span(id, id.substring(16) + "0", null, "api", start, start + 50, "ok"));
-            add(order, lines, start + 40, span(id, id.substring(16) + "1", id.substring(16) + "0", "db", start + 10, start + 40, "ok"));
-            add(order, lines, start + 30, span(id, id.substring(16) + "2", id.substring(16) + "0", "cache", start + 5, start + 30, "ok"));
+            add(
+                    order,
+                    lines,
+                    start + 50,
+                    span(id, id.substring(16) + "0", null, "api", start, start + 50, "ok"));
+            add(
+                    order,
+                    lines,
+                    start + 40,
+                    span(
+                            id,
+                            id.substring(16) + "1",
+                            id.substring(16) + "0",
+                            "db",
+                            start + 10,
+                            start + 40,
+                            "ok"));
+            add(
+                    order,
+                    lines,
+                    start + 30,
+                    span(
+                            id,
+                            id.substring(16) + "2",
+                            id.substring(16) + "0",
+                            "cache",
+                            start + 5,
+                            start + 30,
+                            "ok"));
         }
         add(order, lines, T0 + 600_000, SECRET);
         order.sort(Comparator.comparingLong((long[] o) -> o[0]).thenComparingLong(o -> o[1]));
@@ -181,12 +256,31 @@ class BoundedMemoryITCase {
         lines.add(line);
     }
 
-    private static String span(String traceId, String spanId, String parent, String service, long start, long end,
+    private static String span(
+            String traceId,
+            String spanId,
+            String parent,
+            String service,
+            long start,
+            long end,
             String status) {
-        return "{\"trace_id\":\"" + traceId + "\",\"span_id\":\"" + spanId + "\",\"parent_span_id\":"
-                + (parent == null ? "null" : "\"" + parent + "\"") + ",\"operation_name\":\"op\",\"service_name\":\""
-                + service + "\",\"span_kind\":\"server\",\"start_time\":" + start + ",\"end_time\":" + end
-                + ",\"duration_ms\":" + (end - start) + ",\"status\":\"" + status + "\"}";
+        return "{\"trace_id\":\""
+                + traceId
+                + "\",\"span_id\":\""
+                + spanId
+                + "\",\"parent_span_id\":"
+                + (parent == null ? "null" : "\"" + parent + "\"")
+                + ",\"operation_name\":\"op\",\"service_name\":\""
+                + service
+                + "\",\"span_kind\":\"server\",\"start_time\":"
+                + start
+                + ",\"end_time\":"
+                + end
+                + ",\"duration_ms\":"
+                + (end - start)
+                + ",\"status\":\""
+                + status
+                + "\"}";
     }
 
     private static String tail(String log) {

@@ -1,13 +1,14 @@
 package io.traceassembler.reliability;
 
-import io.traceassembler.model.TraceSummary;
 import io.traceassembler.assemble.AssemblerHarness;
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,22 +39,42 @@ class HugeTracesTest {
         List<TraceSummary> out = new ArrayList<>();
         List<Long> emittedAtWatermark = new ArrayList<>();
         try (AssemblerHarness harness =
-                new AssemblerHarness(new KeyedProcessOperator<>(
-                        new TraceAssembler(config.traceAssembly)))) {
+                new AssemblerHarness(
+                        new KeyedProcessOperator<>(new TraceAssembler(config.traceAssembly)))) {
             harness.open();
-            // 200,000 flood spans over 20 minutes of event time (one every 6 ms), a normal 3-span trace
-            // every minute, the watermark following the data (5 s out of orderness) every 1,000 spans.
+            // 200,000 flood spans over 20 minutes of event time (one every 6 ms), a normal 3-span
+            // trace
+            // every minute, the watermark following the data (5 s out of orderness) every 1,000
+            // spans.
             int flood = 200_000;
             int normal = 0;
             for (int i = 0; i < flood; i++) {
                 long end = T0 + i * 6L;
-                harness.processElement(new Span("flood", "f" + i, i == 0 ? null : "f0", "svc-" + (i % 3), "op",
-                        (end - 1) * 1000, end * 1000, i % 1000 == 0), end);
+                harness.processElement(
+                        new Span(
+                                "flood",
+                                "f" + i,
+                                i == 0 ? null : "f0",
+                                "svc-" + (i % 3),
+                                "op",
+                                (end - 1) * 1000,
+                                end * 1000,
+                                i % 1000 == 0),
+                        end);
                 if (i % 10_000 == 5_000) {
                     String id = "normal-" + normal++;
                     for (int s = 0; s < 3; s++) {
-                        harness.processElement(new Span(id, "n" + s, s == 0 ? null : "n0", "svc", "op",
-                                (end - 500) * 1000, (end + s) * 1000, false), end + s);
+                        harness.processElement(
+                                new Span(
+                                        id,
+                                        "n" + s,
+                                        s == 0 ? null : "n0",
+                                        "svc",
+                                        "op",
+                                        (end - 500) * 1000,
+                                        (end + s) * 1000,
+                                        false),
+                                end + s);
                     }
                 }
                 if (i % 1_000 == 999) {
@@ -72,11 +93,13 @@ class HugeTracesTest {
                     floodRevisions.add(s);
                     floodEmits.add(emittedAtWatermark.get(i));
                 } else {
-                    // A normal trace: emitted once, complete, as soon as the watermark passed end + gap.
+                    // A normal trace: emitted once, complete, as soon as the watermark passed end +
+                    // gap.
                     assertThat(s.spanCount).as(s.traceId).isEqualTo(3);
                     assertThat(s.revision).as(s.traceId).isEqualTo(1);
                     long dueAt = s.endMicros / 1000 + 10_000;
-                    assertThat(emittedAtWatermark.get(i)).as("%s emitted at its gap, not after the flood", s.traceId)
+                    assertThat(emittedAtWatermark.get(i))
+                            .as("%s emitted at its gap, not after the flood", s.traceId)
                             .isBetween(dueAt, dueAt + 6_000 + 5_000);
                 }
             }
@@ -84,7 +107,9 @@ class HugeTracesTest {
 
             // The never-ending flood: forced emits every 5 min of event time, revisions 1, 2, 3...,
             // non-decreasing counts, truncated at the cap, the final one counting every span.
-            assertThat(floodRevisions.size()).as("forced emits at 5, 10, 15 min and the final one").isGreaterThanOrEqualTo(4);
+            assertThat(floodRevisions.size())
+                    .as("forced emits at 5, 10, 15 min and the final one")
+                    .isGreaterThanOrEqualTo(4);
             for (int r = 0; r < floodRevisions.size(); r++) {
                 TraceSummary s = floodRevisions.get(r);
                 assertThat(s.revision).isEqualTo(r + 1);
@@ -93,9 +118,12 @@ class HugeTracesTest {
                 }
                 if (r < floodRevisions.size() - 1) {
                     long forcedAt = T0 + (r + 1) * 300_000L;
-                    assertThat(floodEmits.get(r)).as("forced emit %d", r + 1).isBetween(forcedAt, forcedAt + 6_000);
+                    assertThat(floodEmits.get(r))
+                            .as("forced emit %d", r + 1)
+                            .isBetween(forcedAt, forcedAt + 6_000);
                     // Every span up to the watermark is counted (those beyond it may be too).
-                    assertThat(s.spanCount).isGreaterThanOrEqualTo((int) ((floodEmits.get(r) - T0) / 6));
+                    assertThat(s.spanCount)
+                            .isGreaterThanOrEqualTo((int) ((floodEmits.get(r) - T0) / 6));
                 }
             }
             TraceSummary last = floodRevisions.get(floodRevisions.size() - 1);
@@ -105,14 +133,18 @@ class HugeTracesTest {
             assertThat(last.services).containsExactly("svc-0", "svc-1", "svc-2");
             assertThat(last.startMicros).isEqualTo((T0 - 1) * 1000);
             assertThat(last.endMicros).isEqualTo((T0 + (flood - 1) * 6L) * 1000);
-            System.out.printf("[reliability] flood: %d spans, %d revisions, last truncated=%s span_count=%d; %d normal "
-                    + "traces each emitted within its gap%n", flood, floodRevisions.size(), last.truncated,
-                    last.spanCount, normal);
+            System.out.printf(
+                    "[reliability] flood: %d spans, %d revisions, last truncated=%s span_count=%d; %d normal "
+                            + "traces each emitted within its gap%n",
+                    flood, floodRevisions.size(), last.truncated, last.spanCount, normal);
         }
     }
 
-    private static void drain(AssemblerHarness harness,
-            List<TraceSummary> out, List<Long> emittedAt, long watermark) {
+    private static void drain(
+            AssemblerHarness harness,
+            List<TraceSummary> out,
+            List<Long> emittedAt,
+            long watermark) {
         List<TraceSummary> values = harness.extractOutputValues();
         for (int i = out.size(); i < values.size(); i++) {
             out.add(values.get(i));

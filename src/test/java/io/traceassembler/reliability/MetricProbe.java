@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Keeps the metrics the job registers, by name (e.g. {@code cloudWatchDatumsDropped}, {@code numRestarts}),
- * so a test reads them as they change (found through META-INF/services). Configure with {@link #configure(org.apache.flink.configuration.Configuration)}.
+ * Keeps the metrics the job registers, by name (e.g. {@code cloudWatchDatumsDropped}, {@code
+ * numRestarts}), so a test reads them as they change (found through META-INF/services). Configure
+ * with {@link #configure(org.apache.flink.configuration.Configuration)}.
  */
 public final class MetricProbe implements MetricReporter, MetricReporterFactory {
     static final Map<String, List<Metric>> METRICS = new ConcurrentHashMap<>();
@@ -25,17 +26,33 @@ public final class MetricProbe implements MetricReporter, MetricReporterFactory 
         conf.setString("metrics.reporter.probe.factory.class", MetricProbe.class.getName());
     }
 
+    /**
+     * A cluster configuration with only this reporter, e.g. for {@code MiniClusters.twoSlots(...)}.
+     */
+    static org.apache.flink.configuration.Configuration configuration() {
+        org.apache.flink.configuration.Configuration conf =
+                new org.apache.flink.configuration.Configuration();
+        configure(conf);
+        return conf;
+    }
+
     /** The sum of every registered counter with this name (all subtasks, current attempt). */
     static long counter(String name) {
-        return METRICS.getOrDefault(name, List.of()).stream().filter(m -> m instanceof Counter)
-                .mapToLong(m -> ((Counter) m).getCount()).sum();
+        return METRICS.getOrDefault(name, List.of()).stream()
+                .filter(m -> m instanceof Counter)
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
     }
 
     /** The largest value of the registered numeric gauges with this name. */
     static long gaugeMax(String name) {
-        return METRICS.getOrDefault(name, List.of()).stream().filter(m -> m instanceof Gauge)
-                .map(m -> ((Gauge<?>) m).getValue()).filter(v -> v instanceof Number)
-                .mapToLong(v -> ((Number) v).longValue()).max().orElse(0);
+        return METRICS.getOrDefault(name, List.of()).stream()
+                .filter(m -> m instanceof Gauge)
+                .map(m -> ((Gauge<?>) m).getValue())
+                .filter(v -> v instanceof Number)
+                .mapToLong(v -> ((Number) v).longValue())
+                .max()
+                .orElse(0);
     }
 
     @Override

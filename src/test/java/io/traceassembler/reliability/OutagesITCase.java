@@ -1,26 +1,26 @@
 package io.traceassembler.reliability;
 
+import io.traceassembler.LiveSinks;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
-import io.traceassembler.ingest.KinesisSpanSource;
-import io.traceassembler.model.RawRecord;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.local.Emulators;
-import io.traceassembler.LiveSinks;
+import io.traceassembler.model.RawRecord;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -36,73 +36,74 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.traceassembler.reliability.LiveHarness.eventually;
+import static io.traceassembler.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Promise 5: the live job rides out outages of its dependencies. One job on the emulators, restart
  * strategy {@code none} (so any failure would end it), traffic in waves, one outage per wave:
+ *
  * <ol>
- *   <li>DynamoDB throttling: a WireMock proxy in front of dynalite answers the first
- *       {@value #THROTTLED_CALLS} BatchWriteItem calls with {@code ProvisionedThroughputExceededException};
- *   <li>CloudWatch failing (HTTP 500) for the whole wave: datums are retried, then dropped and counted;
+ *   <li>DynamoDB throttling: a WireMock proxy in front of dynalite answers the first {@value
+ *       #THROTTLED_CALLS} BatchWriteItem calls with {@code ProvisionedThroughputExceededException};
+ *   <li>CloudWatch failing (HTTP 500) for the whole wave: datums are retried, then dropped and
+ *       counted;
  *   <li>DynamoDB unavailable for {@value #DYNAMODB_OUTAGE_S} s (dynalite frozen with SIGSTOP);
  *   <li>Kinesis unavailable for {@value #KINESIS_OUTAGE_S} s (kinesis-local frozen with SIGSTOP).
  * </ol>
- * After each, every trace of the wave is in the table with the independently computed values, and the job
- * is still running without a restart.
+ *
+ * After each, every trace of the wave is in the table with the independently computed values, and
+ * the job is still running without a restart.
  */
 class OutagesITCase {
     static final int THROTTLED_CALLS = 12;
     static final int DYNAMODB_OUTAGE_S = 30;
     static final int KINESIS_OUTAGE_S = 20;
     static final int CLOUDWATCH_ATTEMPTS = 3;
-    static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
-            + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
+    static final String THROTTLED =
+            "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+                    + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(probe())
-                    .build());
-
-    private static Configuration probe() {
-        Configuration conf = new Configuration();
-        MetricProbe.configure(conf);
-        return conf;
-    }
+    static final MiniClusterExtension MINI_CLUSTER =
+            MiniClusters.twoSlots(MetricProbe.configuration());
 
     @Test
     void theJobRidesOutThrottlingAndOutagesOfDynamoDbCloudWatchAndKinesis() throws Exception {
-        try (LocalEmulators local = LocalEmulators.all().start();
-                CloudWatchStub cloudWatch = CloudWatchStub.start();
-                AwsAdmin kinesisAdmin = new AwsAdmin(LiveHarness.REGION, local.kinesisEndpoint());
-                AwsAdmin dynamoDbAdmin = new AwsAdmin(LiveHarness.REGION, local.dynamoDbEndpoint())) {
+        try (LocalEmulators local = LiveHarness.startEmulators();
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
             Emulators emulators = local.emulators();
-            kinesisAdmin.createStream(LiveHarness.SPAN_STREAM, 1);
-            dynamoDbAdmin.createTraceTable(LiveHarness.TABLE);
-            KinesisClient kinesis = kinesisAdmin.kinesis();
-            WireMockServer dynamoDbProxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            AwsAdmin dynamoDbAdmin = local.dynamoDbAdmin();
+            KinesisClient kinesis = local.kinesisAdmin().kinesis();
+            WireMockServer dynamoDbProxy =
+                    new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             dynamoDbProxy.start();
             try {
-                dynamoDbProxy.stubFor(any(anyUrl()).atPriority(10)
-                        .willReturn(aResponse().proxiedFrom(local.dynamoDbEndpoint())));
-                TraceAssemblerConfig config = LiveHarness.config(local.kinesisEndpoint(),
-                        "http://127.0.0.1:" + dynamoDbProxy.port(), cloudWatch);
+                dynamoDbProxy.stubFor(
+                        any(anyUrl())
+                                .atPriority(10)
+                                .willReturn(aResponse().proxiedFrom(local.dynamoDbEndpoint())));
+                // The job writes to DynamoDB through the proxy.
+                TraceAssemblerConfig config =
+                        TraceAssemblerConfig.from(
+                                LiveHarness.properties(local, cloudWatch)
+                                        .set(
+                                                "TraceStore",
+                                                "aws.endpoint",
+                                                "http://127.0.0.1:" + dynamoDbProxy.port()));
 
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                env.setParallelism(2);
-                env.enableCheckpointing(1_000);
                 Configuration none = new Configuration();
                 none.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-                env.configure(none);
-                env.getConfig().disableGenericTypes();
-                DataStream<RawRecord> records = env.addSource(KinesisSpanSource.create(config.spanSource))
-                        .name("kinesis-span-source").uid(KinesisSpanSource.UID);
-                LiveSinks.attach(TracePipeline.build(records, config), config, Duration.ofSeconds(1),
-                        cw -> cw.maxAttempts(CLOUDWATCH_ATTEMPTS).backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
+                StreamExecutionEnvironment env =
+                        StreamExecutionEnvironment.getExecutionEnvironment();
+                DataStream<RawRecord> records = LiveHarness.kinesisRecords(env, config, none);
+                LiveSinks.attach(
+                        TracePipeline.build(records, config),
+                        config,
+                        Duration.ofSeconds(1),
+                        cw ->
+                                cw.maxAttempts(CLOUDWATCH_ATTEMPTS)
+                                        .backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
                 JobClient job = env.executeAsync("outages-it");
                 LiveHarness.Waves waves = new LiveHarness.Waves(9100L);
                 try {
@@ -110,19 +111,28 @@ class OutagesITCase {
                     throttleBatchWrites(dynamoDbProxy, THROTTLED_CALLS);
                     long t0 = System.nanoTime();
                     Map<String, List<GeneratedSpan>> wave = waves.put(kinesis, 60);
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(90))
+                            .untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     long throttled = batchWrites(dynamoDbProxy, 400);
                     long accepted = batchWrites(dynamoDbProxy, 200);
-                    // Concurrent calls may both match a scenario state before it moves on: at least N, about N.
-                    assertThat(throttled).as("throttled BatchWriteItem calls").isBetween((long) THROTTLED_CALLS,
-                            THROTTLED_CALLS + 4L);
+                    // Concurrent calls may both match a scenario state before it moves on: at least
+                    // N, about N.
+                    assertThat(throttled)
+                            .as("throttled BatchWriteItem calls")
+                            .isBetween((long) THROTTLED_CALLS, THROTTLED_CALLS + 4L);
                     assertThat(accepted).as("BatchWriteItem calls that went through").isPositive();
-                    System.out.printf("[reliability] throttling: %d BatchWriteItem calls throttled, %d accepted; all %d"
-                            + " traces of the wave stored %.1f s after the put%n", throttled, accepted, wave.size(),
-                            seconds(t0));
+                    System.out.printf(
+                            "[reliability] throttling: %d BatchWriteItem calls throttled, %d accepted; all %d"
+                                    + " traces of the wave stored %.1f s after the put%n",
+                            throttled, accepted, wave.size(), seconds(t0));
                     // The wave's metrics reached CloudWatch before the next phase fails it.
-                    eventually(30, () -> assertThat(LiveHarness.tracesAssembled(cloudWatch.datums()))
-                            .isEqualTo(waves.all.size()));
+                    within(Duration.ofSeconds(30))
+                            .untilAsserted(
+                                    () ->
+                                            assertThat(
+                                                            LiveHarness.tracesAssembled(
+                                                                    cloudWatch.datums()))
+                                                    .isEqualTo(waves.all.size()));
                     assertRunningWithoutRestart(job);
 
                     // ---- 2. CloudWatch failing ----
@@ -131,22 +141,44 @@ class OutagesITCase {
                     t0 = System.nanoTime();
                     Map<String, List<GeneratedSpan>> failingWave = waves.put(kinesis, 60);
                     wave = failingWave;
-                    eventually(60, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    within(Duration.ofSeconds(60))
+                            .untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
                     double storedAfter = seconds(t0);
-                    // Every datum of the wave is tried CLOUDWATCH_ATTEMPTS times, then dropped and counted.
-                    eventually(60, () -> {
-                        long dropped = MetricProbe.counter("cloudWatchDatumsDropped");
-                        assertThat(dropped).isPositive();
-                        assertThat(cloudWatch.datums().size() - datumsBefore).isEqualTo(dropped * CLOUDWATCH_ATTEMPTS);
-                        assertThat(LiveHarness.tracesAssembled(cloudWatch.datums().subList(datumsBefore,
-                                cloudWatch.datums().size()))).isEqualTo(failingWave.size() * CLOUDWATCH_ATTEMPTS);
-                    });
+                    // Every datum of the wave is tried CLOUDWATCH_ATTEMPTS times, then dropped and
+                    // counted.
+                    within(Duration.ofSeconds(60))
+                            .untilAsserted(
+                                    () -> {
+                                        long dropped =
+                                                MetricProbe.counter("cloudWatchDatumsDropped");
+                                        assertThat(dropped).isPositive();
+                                        assertThat(cloudWatch.datums().size() - datumsBefore)
+                                                .isEqualTo(dropped * CLOUDWATCH_ATTEMPTS);
+                                        assertThat(
+                                                        LiveHarness.tracesAssembled(
+                                                                cloudWatch
+                                                                        .datums()
+                                                                        .subList(
+                                                                                datumsBefore,
+                                                                                cloudWatch
+                                                                                        .datums()
+                                                                                        .size())))
+                                                .isEqualTo(
+                                                        failingWave.size() * CLOUDWATCH_ATTEMPTS);
+                                    });
                     long dropped = MetricProbe.counter("cloudWatchDatumsDropped");
                     Thread.sleep(2_000);
-                    assertThat(MetricProbe.counter("cloudWatchDatumsDropped")).as("no more drops").isEqualTo(dropped);
-                    System.out.printf("[reliability] CloudWatch 500: all %d traces stored %.1f s after the put; %d datums"
-                            + " dropped (counted), each after %d attempts; %d PutMetricData datums attempted%n",
-                            wave.size(), storedAfter, dropped, CLOUDWATCH_ATTEMPTS, cloudWatch.datums().size() - datumsBefore);
+                    assertThat(MetricProbe.counter("cloudWatchDatumsDropped"))
+                            .as("no more drops")
+                            .isEqualTo(dropped);
+                    System.out.printf(
+                            "[reliability] CloudWatch 500: all %d traces stored %.1f s after the put; %d datums"
+                                    + " dropped (counted), each after %d attempts; %d PutMetricData datums attempted%n",
+                            wave.size(),
+                            storedAfter,
+                            dropped,
+                            CLOUDWATCH_ATTEMPTS,
+                            cloudWatch.datums().size() - datumsBefore);
                     assertRunningWithoutRestart(job);
                     cloudWatch.respondWith(200);
 
@@ -156,17 +188,21 @@ class OutagesITCase {
                     long outageStart = System.nanoTime();
                     try {
                         wave = waves.put(kinesis, 60);
-                        Thread.sleep(DYNAMODB_OUTAGE_S * 1000L - (System.nanoTime() - outageStart) / 1_000_000);
+                        Thread.sleep(
+                                DYNAMODB_OUTAGE_S * 1000L
+                                        - (System.nanoTime() - outageStart) / 1_000_000);
                         assertRunningWithoutRestart(job);
                     } finally {
                         emulators.resumeDynamoDb();
                     }
                     double outage = seconds(outageStart);
                     t0 = System.nanoTime();
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
-                    System.out.printf("[reliability] DynamoDB frozen %.1f s with %d traces arriving: all %d traces stored"
-                            + " %.1f s after it came back (%d before the outage)%n", outage, wave.size(),
-                            waves.all.size(), seconds(t0), storedBefore);
+                    within(Duration.ofSeconds(90))
+                            .untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    System.out.printf(
+                            "[reliability] DynamoDB frozen %.1f s with %d traces arriving: all %d traces stored"
+                                    + " %.1f s after it came back (%d before the outage)%n",
+                            outage, wave.size(), waves.all.size(), seconds(t0), storedBefore);
                     assertRunningWithoutRestart(job);
 
                     // ---- 4. Kinesis unavailable ----
@@ -181,9 +217,12 @@ class OutagesITCase {
                     outage = seconds(outageStart);
                     t0 = System.nanoTime();
                     wave = waves.put(kinesis, 60);
-                    eventually(90, () -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
-                    System.out.printf("[reliability] Kinesis frozen %.1f s: the consumer resumed; all %d traces of the next"
-                            + " wave stored %.1f s after the put%n", outage, wave.size(), seconds(t0));
+                    within(Duration.ofSeconds(90))
+                            .untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
+                    System.out.printf(
+                            "[reliability] Kinesis frozen %.1f s: the consumer resumed; all %d traces of the next"
+                                    + " wave stored %.1f s after the put%n",
+                            outage, wave.size(), seconds(t0));
                     assertRunningWithoutRestart(job);
                 } finally {
                     job.cancel().get(30, TimeUnit.SECONDS);
@@ -194,24 +233,37 @@ class OutagesITCase {
         }
     }
 
-    /** The first {@code calls} BatchWriteItem requests are answered as throttled; later ones pass to dynalite. */
+    /**
+     * The first {@code calls} BatchWriteItem requests are answered as throttled; later ones pass to
+     * dynalite.
+     */
     private static void throttleBatchWrites(WireMockServer proxy, int calls) {
         String state = Scenario.STARTED;
         for (int i = 0; i < calls; i++) {
             String next = "throttled-" + (i + 1);
-            proxy.stubFor(post(anyUrl()).atPriority(1)
-                    .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.BatchWriteItem"))
-                    .inScenario("throttle").whenScenarioStateIs(state).willSetStateTo(next)
-                    .willReturn(aResponse().withStatus(400)
-                            .withHeader("Content-Type", "application/x-amz-json-1.0")
-                            .withBody(THROTTLED)));
+            proxy.stubFor(
+                    post(anyUrl())
+                            .atPriority(1)
+                            .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.BatchWriteItem"))
+                            .inScenario("throttle")
+                            .whenScenarioStateIs(state)
+                            .willSetStateTo(next)
+                            .willReturn(
+                                    aResponse()
+                                            .withStatus(400)
+                                            .withHeader(
+                                                    "Content-Type", "application/x-amz-json-1.0")
+                                            .withBody(THROTTLED)));
             state = next;
         }
     }
 
     private static long batchWrites(WireMockServer proxy, int status) {
         return proxy.getAllServeEvents().stream()
-                .filter(e -> "DynamoDB_20120810.BatchWriteItem".equals(e.getRequest().getHeader("X-Amz-Target")))
+                .filter(
+                        e ->
+                                "DynamoDB_20120810.BatchWriteItem"
+                                        .equals(e.getRequest().getHeader("X-Amz-Target")))
                 .filter(e -> e.getResponse().getStatus() == status)
                 .count();
     }
@@ -224,5 +276,4 @@ class OutagesITCase {
     private static double seconds(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1e9;
     }
-
 }

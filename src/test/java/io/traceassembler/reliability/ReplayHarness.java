@@ -2,14 +2,15 @@ package io.traceassembler.reliability;
 
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.GeneratedSpan;
-import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
+import io.traceassembler.testing.ExpectedTrace;
+
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -27,28 +28,53 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Shared by the reliability tests: the replay entry points, output reading and independent expectations. */
+/**
+ * Shared by the reliability tests: the replay entry points, output reading and independent
+ * expectations.
+ */
 final class ReplayHarness {
-    /** Dead letters of 16 MiB records hold base64 strings beyond Jackson's default 20 MB string limit. */
-    static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE).build())
-            .build());
+    /**
+     * Dead letters of 16 MiB records hold base64 strings beyond Jackson's default 20 MB string
+     * limit.
+     */
+    static final ObjectMapper MAPPER =
+            new ObjectMapper(
+                    com.fasterxml.jackson.core.JsonFactory.builder()
+                            .streamReadConstraints(
+                                    com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                            .maxStringLength(Integer.MAX_VALUE)
+                                            .build())
+                            .build());
 
     private ReplayHarness() {}
 
-    /** {@code TraceAssemblerJob.execute(args)}: the CLI path, exit code (package-private, hence reflection). */
+    /**
+     * {@code TraceAssemblerJob.execute(args)}: the CLI path, exit code (package-private, hence
+     * reflection).
+     */
     static int cli(String... args) throws Exception {
-        Method execute = Class.forName("io.traceassembler.TraceAssemblerJob").getDeclaredMethod("execute", String[].class);
+        Method execute =
+                Class.forName("io.traceassembler.TraceAssemblerJob")
+                        .getDeclaredMethod("execute", String[].class);
         execute.setAccessible(true);
         return (Integer) execute.invoke(null, (Object) args);
     }
 
     /** {@code ReplayCommand.build(env, config, inputs, output)}: the replay job graph. */
-    static void buildReplay(StreamExecutionEnvironment env, TraceAssemblerConfig config, List<Path> inputs, Path output)
+    static void buildReplay(
+            StreamExecutionEnvironment env,
+            TraceAssemblerConfig config,
+            List<Path> inputs,
+            Path output)
             throws Exception {
-        Method build = Class.forName("io.traceassembler.ReplayCommand").getDeclaredMethod("build",
-                StreamExecutionEnvironment.class, TraceAssemblerConfig.class, List.class, Path.class);
+        Method build =
+                Class.forName("io.traceassembler.ReplayCommand")
+                        .getDeclaredMethod(
+                                "build",
+                                StreamExecutionEnvironment.class,
+                                TraceAssemblerConfig.class,
+                                List.class,
+                                Path.class);
         build.setAccessible(true);
         try {
             build.invoke(null, env, config, inputs, output);
@@ -70,7 +96,8 @@ final class ReplayHarness {
             return nodes;
         }
         try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
-            for (java.nio.file.Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+            for (java.nio.file.Path file :
+                    files.filter(Files::isRegularFile).collect(Collectors.toList())) {
                 String name = file.getFileName().toString();
                 if (name.startsWith(".") || name.startsWith("_")) {
                     continue;
@@ -85,20 +112,28 @@ final class ReplayHarness {
 
     /** Summaries by trace id, failing on a second summary of one trace. */
     static Map<String, JsonNode> uniqueById(List<JsonNode> summaries) {
-        return summaries.stream().collect(Collectors.toMap(n -> n.get("trace_id").asText(), n -> n, (a, b) -> {
-            throw new AssertionError("two summaries for trace " + a.get("trace_id"));
-        }));
+        return summaries.stream()
+                .collect(
+                        Collectors.toMap(
+                                n -> n.get("trace_id").asText(),
+                                n -> n,
+                                (a, b) -> {
+                                    throw new AssertionError(
+                                            "two summaries for trace " + a.get("trace_id"));
+                                }));
     }
 
     /**
-     * What the store holds after these writes in this order: per trace id the highest revision, and of equal
-     * revisions the one written last (a job restored from a checkpoint re-emits a revision it had already
-     * emitted before the failure, now with every span).
+     * What the store holds after these writes in this order: per trace id the highest revision, and
+     * of equal revisions the one written last (a job restored from a checkpoint re-emits a revision
+     * it had already emitted before the failure, now with every span).
      */
     static Map<String, JsonNode> lastRevisionById(List<JsonNode> summaries) {
         Map<String, JsonNode> last = new HashMap<>();
         for (JsonNode n : summaries) {
-            last.merge(n.get("trace_id").asText(), n,
+            last.merge(
+                    n.get("trace_id").asText(),
+                    n,
                     (a, b) -> a.get("revision").asInt() > b.get("revision").asInt() ? a : b);
         }
         return last;
@@ -108,7 +143,9 @@ final class ReplayHarness {
         return Base64.getDecoder().decode(deadLetter.get("record_base64").asText());
     }
 
-    /** Compares a summary line with the contract's values computed from the generated spans alone. */
+    /**
+     * Compares a summary line with the contract's values computed from the generated spans alone.
+     */
     static void assertSummary(JsonNode actual, List<GeneratedSpan> spans) {
         ExpectedTrace e = new ExpectedTrace(spans);
         String id = e.traceId;
@@ -121,12 +158,15 @@ final class ReplayHarness {
         assertThat(actualServices).as(id).containsExactlyElementsOf(e.services);
         assertThat(actual.get("start_epoch_ms").asLong()).as(id).isEqualTo(e.startEpochMillis());
         assertThat(actual.get("end_epoch_ms").asLong()).as(id).isEqualTo(e.endEpochMillis());
-        assertThat(actual.get("duration_ms").decimalValue()).as(id)
+        assertThat(actual.get("duration_ms").decimalValue())
+                .as(id)
                 .isEqualByComparingTo(BigDecimal.valueOf(e.endMicros - e.startMicros, 3));
         assertThat(actual.get("has_root").asBoolean()).as(id).isTrue();
         assertThat(actual.get("root_service").asText()).as(id).isEqualTo(e.rootService);
         // The Zipkin library lower-cases span names.
-        assertThat(actual.get("root_operation").asText()).as(id).isEqualToIgnoringCase(e.rootOperation);
+        assertThat(actual.get("root_operation").asText())
+                .as(id)
+                .isEqualToIgnoringCase(e.rootOperation);
         assertThat(actual.get("orphan_span_count").asInt()).as(id).isZero();
         assertThat(actual.get("truncated").asBoolean()).as(id).isFalse();
     }

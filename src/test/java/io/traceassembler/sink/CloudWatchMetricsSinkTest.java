@@ -1,5 +1,8 @@
 package io.traceassembler.sink;
 
+import io.traceassembler.config.AwsEndpoint;
+import io.traceassembler.local.CloudWatchStub;
+
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
@@ -10,9 +13,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-
-import io.traceassembler.config.AwsEndpoint;
-import io.traceassembler.local.CloudWatchStub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -30,20 +30,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CloudWatch sink against {@link CloudWatchStub} (WireMock speaking Smithy RPC v2 CBOR, what SDK 2.57 sends). */
+/**
+ * The CloudWatch sink against {@link CloudWatchStub} (WireMock speaking Smithy RPC v2 CBOR, what
+ * SDK 2.57 sends).
+ */
 class CloudWatchMetricsSinkTest {
     private static final String NAMESPACE = "Test/Insights";
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(1)
+                            .build());
 
     private CloudWatchStub cloudWatch;
 
@@ -59,7 +64,8 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void batchesAtMostAThousandDatumsPerCall() throws Exception {
-        JobExecutionResult result = run(datums(2500), sink().maxTimeInBuffer(Duration.ofSeconds(30)).build());
+        JobExecutionResult result =
+                run(datums(2500), sink().maxTimeInBuffer(Duration.ofSeconds(30)).build());
 
         List<JsonNode> bodies = requestBodies();
         assertThat(bodies.size()).isEqualTo(3);
@@ -81,7 +87,9 @@ class CloudWatchMetricsSinkTest {
         assertThat(datum.get("Dimensions").get(1).get("Value").asText()).isEqualTo("error");
         for (JsonNode b : bodies) {
             for (JsonNode d : b.get("MetricData")) { // datum i carries value i + 1
-                int index = Integer.parseInt(d.get("Dimensions").get(0).get("Value").asText().substring(4));
+                int index =
+                        Integer.parseInt(
+                                d.get("Dimensions").get(0).get("Value").asText().substring(4));
                 assertThat(d.get("Values").get(0).asDouble()).isEqualTo(index + 1.0);
             }
         }
@@ -118,8 +126,8 @@ class CloudWatchMetricsSinkTest {
 
         List<JsonNode> bodies = requestBodies();
         assertThat(bodies.size()).isEqualTo(2);
-        assertThat(receivedIndexes(List.of(bodies.get(1)))).containsExactlyInAnyOrderElementsOf(
-                receivedIndexes(List.of(bodies.get(0))));
+        assertThat(receivedIndexes(List.of(bodies.get(1))))
+                .containsExactlyInAnyOrderElementsOf(receivedIndexes(List.of(bodies.get(0))));
         assertThat(receivedIndexes(List.of(bodies.get(1)))).hasSize(40);
         assertThat(counter(result, CloudWatchMetricsSinkWriter.DROPPED_COUNTER)).isZero();
         assertThat(counter(result, CloudWatchMetricsSinkWriter.SENT_COUNTER)).isEqualTo(40);
@@ -131,10 +139,12 @@ class CloudWatchMetricsSinkTest {
 
         JobExecutionResult result = run(datums(1200), sink().maxAttempts(3).build());
 
-        // Every datum was tried exactly three times, then dropped; the job still finished. (The writer's
+        // Every datum was tried exactly three times, then dropped; the job still finished. (The
+        // writer's
         // congestion control shrinks batches after failures, so the number of calls varies.)
-        Map<Integer, Long> attemptsPerDatum = receivedIndexes(requestBodies()).stream()
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        Map<Integer, Long> attemptsPerDatum =
+                receivedIndexes(requestBodies()).stream()
+                        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(attemptsPerDatum).hasSize(1200);
         assertThat(new HashSet<>(attemptsPerDatum.values())).containsExactly(3L);
         assertThat(counter(result, CloudWatchMetricsSinkWriter.DROPPED_COUNTER)).isEqualTo(1200);
@@ -164,14 +174,27 @@ class CloudWatchMetricsSinkTest {
 
     @Test
     void retryPolicyBacksOffExponentiallyUpToItsCap() {
-        CloudWatchMetricsSink.RetryPolicy policy = new CloudWatchMetricsSink.RetryPolicy(5, 1000, 8000, 30_000);
-        assertThat(List.of(policy.backoffMs(1), policy.backoffMs(2), policy.backoffMs(3), policy.backoffMs(4),
-                policy.backoffMs(5), policy.backoffMs(40))).containsExactly(1000L, 2000L, 4000L, 8000L, 8000L, 8000L);
-        assertThat(CloudWatchMetricsSinkWriter.isRetryable(
-                CloudWatchException.builder().statusCode(503).build())).isTrue();
-        assertThat(CloudWatchMetricsSinkWriter.isRetryable(
-                CloudWatchException.builder().statusCode(400).build())).isFalse();
-        assertThat(CloudWatchMetricsSinkWriter.isRetryable(new IOException("connection refused"))).isTrue();
+        CloudWatchMetricsSink.RetryPolicy policy =
+                new CloudWatchMetricsSink.RetryPolicy(5, 1000, 8000, 30_000);
+        assertThat(
+                        List.of(
+                                policy.backoffMs(1),
+                                policy.backoffMs(2),
+                                policy.backoffMs(3),
+                                policy.backoffMs(4),
+                                policy.backoffMs(5),
+                                policy.backoffMs(40)))
+                .containsExactly(1000L, 2000L, 4000L, 8000L, 8000L, 8000L);
+        assertThat(
+                        CloudWatchMetricsSinkWriter.isRetryable(
+                                CloudWatchException.builder().statusCode(503).build()))
+                .isTrue();
+        assertThat(
+                        CloudWatchMetricsSinkWriter.isRetryable(
+                                CloudWatchException.builder().statusCode(400).build()))
+                .isFalse();
+        assertThat(CloudWatchMetricsSinkWriter.isRetryable(new IOException("connection refused")))
+                .isTrue();
     }
 
     @Test
@@ -201,7 +224,8 @@ class CloudWatchMetricsSinkTest {
                 .maxTimeInBuffer(Duration.ofMillis(200));
     }
 
-    private static JobExecutionResult run(List<MetricDatumRecord> datums, CloudWatchMetricsSink sink) throws Exception {
+    private static JobExecutionResult run(
+            List<MetricDatumRecord> datums, CloudWatchMetricsSink sink) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.getConfig().disableGenericTypes();
@@ -217,7 +241,9 @@ class CloudWatchMetricsSinkTest {
         return datums;
     }
 
-    /** Datum {@code i} carries its index in its value and its ServiceName, to check what arrived. */
+    /**
+     * Datum {@code i} carries its index in its value and its ServiceName, to check what arrived.
+     */
     private static MetricDatumRecord datum(int i) {
         MetricDatumRecord d = new MetricDatumRecord();
         d.metricName = "trace_errors";
@@ -239,7 +265,9 @@ class CloudWatchMetricsSinkTest {
         List<Integer> indexes = new ArrayList<>();
         for (JsonNode body : bodies) {
             for (JsonNode datum : body.get("MetricData")) {
-                indexes.add(Integer.parseInt(datum.get("Dimensions").get(0).get("Value").asText().substring(4)));
+                indexes.add(
+                        Integer.parseInt(
+                                datum.get("Dimensions").get(0).get("Value").asText().substring(4)));
             }
         }
         return indexes;

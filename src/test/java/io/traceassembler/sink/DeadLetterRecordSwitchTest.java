@@ -14,13 +14,14 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code DeadLetters.include.record}: true (the default) renders the record as base64 and text; false renders
- * reason, origin and size only, in the dead-letter stream's records and in replay's {@code dead-letters/} lines
- * (both go through {@link JsonLines#deadLetter(DeadLetter, boolean)}).
+ * {@code DeadLetters.include.record}: true (the default) renders the record as base64 and text;
+ * false renders reason, origin and size only, in the dead-letter stream's records and in replay's
+ * {@code dead-letters/} lines (both go through {@link JsonLines#deadLetter(DeadLetter, boolean)}).
  */
 class DeadLetterRecordSwitchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "{\"trace_id\":\"t1\",\"tags\":{\"authorization\":\"Bearer s3cr3t-token\"}";
+    private static final String SECRET =
+            "{\"trace_id\":\"t1\",\"tags\":{\"authorization\":\"Bearer s3cr3t-token\"}";
 
     private static DeadLetter deadLetter() {
         DeadLetter d = new DeadLetter();
@@ -37,13 +38,18 @@ class DeadLetterRecordSwitchTest {
         for (String a : assignments) {
             groups.set(a);
         }
-        return new DeadLetterStreamSink.DeadLetterJson(TraceAssemblerConfig.from(groups).deadLetters.includeRecord);
+        return new DeadLetterStreamSink.DeadLetterJson(
+                TraceAssemblerConfig.from(groups).deadLetters.includeRecord);
     }
 
     @Test
     void byDefaultTheRecordIsIncluded() throws Exception {
-        for (String line : new String[] {JsonLines.deadLetter(deadLetter()), JsonLines.deadLetter(deadLetter(), true),
-                new String(streamSchema().serialize(deadLetter()), StandardCharsets.UTF_8)}) {
+        for (String line :
+                new String[] {
+                    JsonLines.deadLetter(deadLetter()),
+                    JsonLines.deadLetter(deadLetter(), true),
+                    new String(streamSchema().serialize(deadLetter()), StandardCharsets.UTF_8)
+                }) {
             JsonNode node = JSON.readTree(line);
             assertThat(node.get("reason").asText()).isEqualTo("JSON is cut short");
             assertThat(node.get("origin").asText()).isEqualTo("trace-spans");
@@ -56,9 +62,14 @@ class DeadLetterRecordSwitchTest {
 
     @Test
     void withIncludeRecordFalseOnlyReasonOriginAndSizeAreWritten() throws Exception {
-        for (String line : new String[] {JsonLines.deadLetter(deadLetter(), false),
-                new String(streamSchema("DeadLetters.include.record=false").serialize(deadLetter()),
-                        StandardCharsets.UTF_8)}) {
+        for (String line :
+                new String[] {
+                    JsonLines.deadLetter(deadLetter(), false),
+                    new String(
+                            streamSchema("DeadLetters.include.record=false")
+                                    .serialize(deadLetter()),
+                            StandardCharsets.UTF_8)
+                }) {
             JsonNode node = JSON.readTree(line);
             assertThat(node.get("reason").asText()).isEqualTo("JSON is cut short");
             assertThat(node.get("origin").asText()).isEqualTo("trace-spans");
@@ -67,8 +78,12 @@ class DeadLetterRecordSwitchTest {
             assertThat(node.get("record_bytes").asInt()).isEqualTo(SECRET.length());
             assertThat(node.has("record_base64")).isFalse();
             assertThat(node.has("record_text")).isFalse();
-            assertThat(line).doesNotContain("s3cr3t").doesNotContain(
-                    Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)).substring(0, 12));
+            assertThat(line)
+                    .doesNotContain("s3cr3t")
+                    .doesNotContain(
+                            Base64.getEncoder()
+                                    .encodeToString(SECRET.getBytes(StandardCharsets.UTF_8))
+                                    .substring(0, 12));
         }
     }
 }

@@ -11,6 +11,7 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,12 @@ class InsightMetricAggregatorTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new InsightMetricAggregator(Duration.ofMinutes(1))),
-                InsightMetricAggregator::seriesKey, Types.STRING);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new InsightMetricAggregator(Duration.ofMinutes(1))),
+                        InsightMetricAggregator::seriesKey,
+                        Types.STRING);
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);
         harness.open();
@@ -49,8 +53,11 @@ class InsightMetricAggregatorTest {
     void typesCrossingOperatorsArePojos() {
         ExecutionConfig config = new ExecutionConfig();
         config.disableGenericTypes();
-        for (Class<?> type : List.of(MetricPoint.class, MetricDatumRecord.class,
-                InsightMetricAggregator.MinuteAggregate.class)) {
+        for (Class<?> type :
+                List.of(
+                        MetricPoint.class,
+                        MetricDatumRecord.class,
+                        InsightMetricAggregator.MinuteAggregate.class)) {
             TypeInformation<?> info = TypeInformation.of(type);
             assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
             info.createSerializer(config.getSerializerConfig()); // throws on any Kryo field
@@ -72,15 +79,20 @@ class InsightMetricAggregatorTest {
         harness.setProcessingTime(60_000);
         List<MetricDatumRecord> out = harness.extractOutputValues();
         assertThat(out).hasSize(4);
-        assertThat(summaries(out)).containsExactlyInAnyOrder(
-                "trace_errors Severity=error,ServiceName=api @" + T0 + " sum=2.0",
-                "trace_errors Severity=error,ServiceName=api @" + (T0 + MINUTE) + " sum=1.0",
-                "trace_errors Severity=error,ServiceName=db @" + T0 + " sum=1.0",
-                "slow_trace Severity=warning,ServiceName=api @" + T0 + " sum=1.0");
-        assertThat(out).allSatisfy(d -> {
-            assertThat(d.unit).isEqualTo("Count");
-            assertThat(d.counts).containsExactly(1.0);
-        });
+        assertThat(summaries(out))
+                .containsExactlyInAnyOrder(
+                        "trace_errors Severity=error,ServiceName=api @" + T0 + " sum=2.0",
+                        "trace_errors Severity=error,ServiceName=api @"
+                                + (T0 + MINUTE)
+                                + " sum=1.0",
+                        "trace_errors Severity=error,ServiceName=db @" + T0 + " sum=1.0",
+                        "slow_trace Severity=warning,ServiceName=api @" + T0 + " sum=1.0");
+        assertThat(out)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.unit).isEqualTo("Count");
+                            assertThat(d.counts).containsExactly(1.0);
+                        });
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
@@ -93,7 +105,12 @@ class InsightMetricAggregatorTest {
         assertThat(harness.extractOutputValues()).hasSize(1);
 
         harness.setProcessingTime(61_000);
-        process(insight("trace_errors", "error", "api", T0 + 10)); // same event minute, after its emission
+        process(
+                insight(
+                        "trace_errors",
+                        "error",
+                        "api",
+                        T0 + 10)); // same event minute, after its emission
         harness.setProcessingTime(119_999);
         assertThat(harness.extractOutputValues()).hasSize(1);
         harness.setProcessingTime(120_000);
@@ -110,25 +127,40 @@ class InsightMetricAggregatorTest {
             durations.add(i * 1.7); // 1.7 .. 1700 ms: three decades
         }
         for (double d : durations) {
-            process(MetricPoint.of("TraceDuration", "Milliseconds", MetricPoint.Aggregation.DISTRIBUTION, d,
-                    T0 + 5, "ServiceName", "api"));
+            process(
+                    MetricPoint.of(
+                            "TraceDuration",
+                            "Milliseconds",
+                            MetricPoint.Aggregation.DISTRIBUTION,
+                            d,
+                            T0 + 5,
+                            "ServiceName",
+                            "api"));
         }
         harness.setProcessingTime(MINUTE);
         List<MetricDatumRecord> out = harness.extractOutputValues();
 
-        assertThat(out).allSatisfy(d -> {
-            assertThat(d.values.length).isLessThanOrEqualTo(MetricDatumRecord.MAX_VALUES).isEqualTo(d.counts.length);
-            assertThat(d.timestampMillis).isEqualTo(T0);
-            assertThat(d.dimension("ServiceName")).isEqualTo("api");
-        });
+        assertThat(out)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.values.length)
+                                    .isLessThanOrEqualTo(MetricDatumRecord.MAX_VALUES)
+                                    .isEqualTo(d.counts.length);
+                            assertThat(d.timestampMillis).isEqualTo(T0);
+                            assertThat(d.dimension("ServiceName")).isEqualTo("api");
+                        });
         assertThat(out.size()).as("split into datums of <= 150 values").isGreaterThan(1);
-        assertThat(out.stream().mapToDouble(MetricDatumRecord::sampleCount).sum()).isEqualTo(1000.0);
+        assertThat(out.stream().mapToDouble(MetricDatumRecord::sampleCount).sum())
+                .isEqualTo(1000.0);
         double exactSum = durations.stream().mapToDouble(Double::doubleValue).sum();
-        assertThat(out.stream().mapToDouble(MetricDatumRecord::sum).sum()).isCloseTo(exactSum, within(exactSum * 0.01));
+        assertThat(out.stream().mapToDouble(MetricDatumRecord::sum).sum())
+                .isCloseTo(exactSum, within(exactSum * 0.01));
 
         for (double p : new double[] {0.5, 0.9, 0.99}) {
             double exact = durations.get((int) Math.ceil(p * durations.size()) - 1);
-            assertThat(percentile(out, p)).as("p%s", p * 100).isCloseTo(exact, within(exact * 0.011));
+            assertThat(percentile(out, p))
+                    .as("p%s", p * 100)
+                    .isCloseTo(exact, within(exact * 0.011));
         }
     }
 
@@ -136,7 +168,9 @@ class InsightMetricAggregatorTest {
     void bucketsAreWithinOnePercent() {
         for (double v = 0.001; v < 1e7; v *= 1.013) {
             double bucketed = DurationBuckets.valueOf(DurationBuckets.bucketOf(v));
-            assertThat(Math.abs(bucketed - v) / v).as("%s -> %s", v, bucketed).isLessThanOrEqualTo(0.0105); // half a bucket (0.995%) + 4-digit rounding
+            assertThat(Math.abs(bucketed - v) / v)
+                    .as("%s -> %s", v, bucketed)
+                    .isLessThanOrEqualTo(0.0105); // half a bucket (0.995%) + 4-digit rounding
         }
         assertThat(DurationBuckets.valueOf(DurationBuckets.bucketOf(0))).isZero();
         assertThat(DurationBuckets.valueOf(DurationBuckets.bucketOf(-3))).isZero();
@@ -144,27 +178,44 @@ class InsightMetricAggregatorTest {
 
     @Test
     void traceSummariesYieldTheContractMetrics() {
-        TraceSummary summary = TraceItemsTest.fullSummary(); // root api, insights slow_trace + trace_errors
+        TraceSummary summary =
+                TraceItemsTest.fullSummary(); // root api, insights slow_trace + trace_errors
         summary.revision = 1;
         List<MetricPoint> points = new ArrayList<>();
         new TraceMetricPoints().flatMap(summary, collector(points));
-        assertThat(points).extracting(MetricPoint::seriesKey).containsExactlyInAnyOrder(
-                "TracesAssembled|Count|SUM",
-                "TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=api");
-        assertThat(points).allSatisfy(p -> assertThat(p.timestampMillis).isEqualTo(summary.endEpochMillis()));
-        assertThat(points.stream().filter(p -> p.metricName.equals("TraceDuration")).findFirst().get().value)
+        assertThat(points)
+                .extracting(MetricPoint::seriesKey)
+                .containsExactlyInAnyOrder(
+                        "TracesAssembled|Count|SUM",
+                        "TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=api");
+        assertThat(points)
+                .allSatisfy(p -> assertThat(p.timestampMillis).isEqualTo(summary.endEpochMillis()));
+        assertThat(
+                        points.stream()
+                                .filter(p -> p.metricName.equals("TraceDuration"))
+                                .findFirst()
+                                .get()
+                                .value)
                 .isEqualTo(1234.567);
 
         TraceSummary noRoot = TraceItemsTest.minimalSummary();
         points.clear();
         new TraceMetricPoints().flatMap(noRoot, collector(points));
-        assertThat(points).extracting(MetricPoint::seriesKey)
+        assertThat(points)
+                .extracting(MetricPoint::seriesKey)
                 .contains("TraceDuration|Milliseconds|DISTRIBUTION|ServiceName=unknown");
 
-        Insight slow = new Insight(summary.traceId, InsightType.SLOW_TRACE, "api", "slow", summary.endEpochMillis());
+        Insight slow =
+                new Insight(
+                        summary.traceId,
+                        InsightType.SLOW_TRACE,
+                        "api",
+                        "slow",
+                        summary.endEpochMillis());
         assertThat(TraceMetricPoints.insightCount(slow).seriesKey())
                 .isEqualTo("slow_trace|Count|SUM|ServiceName=api|Severity=warning");
-        assertThat(TraceMetricPoints.insightCount(slow).timestampMillis).isEqualTo(summary.endEpochMillis());
+        assertThat(TraceMetricPoints.insightCount(slow).timestampMillis)
+                .isEqualTo(summary.endEpochMillis());
         Insight noService = new Insight("t", InsightType.TRACE_ERRORS, null, "errors", 1L);
         assertThat(TraceMetricPoints.insightCount(noService).seriesKey())
                 .isEqualTo("trace_errors|Count|SUM|ServiceName=unknown|Severity=error");
@@ -180,20 +231,41 @@ class InsightMetricAggregatorTest {
     }
 
     private static MetricPoint insight(String type, String severity, String service, long at) {
-        return MetricPoint.of(type, "Count", MetricPoint.Aggregation.SUM, 1, at,
-                "Severity", severity, "ServiceName", service);
+        return MetricPoint.of(
+                type,
+                "Count",
+                MetricPoint.Aggregation.SUM,
+                1,
+                at,
+                "Severity",
+                severity,
+                "ServiceName",
+                service);
     }
 
     private static List<String> summaries(List<MetricDatumRecord> datums) {
-        return datums.stream().map(d -> {
-            StringBuilder s = new StringBuilder(d.metricName).append(' ');
-            // Print in the order callers passed them to compare easily: Severity first.
-            s.append("Severity=").append(d.dimension("Severity")).append(",ServiceName=").append(d.dimension("ServiceName"));
-            return s.append(" @").append(d.timestampMillis).append(" sum=").append(d.sum()).toString();
-        }).collect(Collectors.toList());
+        return datums.stream()
+                .map(
+                        d -> {
+                            StringBuilder s = new StringBuilder(d.metricName).append(' ');
+                            // Print in the order callers passed them to compare easily: Severity
+                            // first.
+                            s.append("Severity=")
+                                    .append(d.dimension("Severity"))
+                                    .append(",ServiceName=")
+                                    .append(d.dimension("ServiceName"));
+                            return s.append(" @")
+                                    .append(d.timestampMillis)
+                                    .append(" sum=")
+                                    .append(d.sum())
+                                    .toString();
+                        })
+                .collect(Collectors.toList());
     }
 
-    /** Nearest-rank percentile over the values/counts of all datums, as CloudWatch would compute it. */
+    /**
+     * Nearest-rank percentile over the values/counts of all datums, as CloudWatch would compute it.
+     */
     private static double percentile(List<MetricDatumRecord> datums, double p) {
         List<double[]> pairs = new ArrayList<>();
         double total = 0;

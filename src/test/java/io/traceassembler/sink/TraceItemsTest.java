@@ -16,7 +16,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TraceItemsTest {
-    private static final long START_MICROS = Instant.parse("2026-01-05T10:00:00.123Z").toEpochMilli() * 1000 + 456;
+    private static final long START_MICROS =
+            Instant.parse("2026-01-05T10:00:00.123Z").toEpochMilli() * 1000 + 456;
 
     static TraceSummary fullSummary() {
         TraceSummary s = new TraceSummary();
@@ -74,11 +75,51 @@ class TraceItemsTest {
     }
 
     @Test
+    void analysisFieldsAsDynamoDbAttributesAndJson() {
+        TraceSummary s = fullSummary();
+        s.rootCauseService = "db";
+        s.rootCauseOperation = "INSERT orders";
+        s.rootCauseSpanId = "00f067aa0ba902b7";
+        s.criticalPathMicros = new java.util.HashMap<>(Map.of("api", 234_567L, "db", 1_000_000L));
+        s.bottleneckService = "db";
+        s.bottleneckOperation = "INSERT orders";
+        s.bottleneckShare = 0.81; // 1,000,000 / 1,234,567 = 0.8100...
+
+        Map<String, AttributeValue> item = TraceItems.toItem(s, 30);
+        assertThat(item.get("root_cause_service").s()).isEqualTo("db");
+        assertThat(item.get("root_cause_operation").s()).isEqualTo("INSERT orders");
+        assertThat(item.get("root_cause_span_id").s()).isEqualTo("00f067aa0ba902b7");
+        assertThat(item.get("critical_path").m()).containsOnlyKeys("api", "db");
+        assertThat(item.get("critical_path").m().get("api").n()).isEqualTo("234.567");
+        assertThat(item.get("critical_path").m().get("db").n()).isEqualTo("1000");
+        assertThat(item.get("bottleneck_service").s()).isEqualTo("db");
+        assertThat(item.get("bottleneck_operation").s()).isEqualTo("INSERT orders");
+        assertThat(item.get("bottleneck_share").n()).isEqualTo("0.81");
+
+        assertThat(TraceItems.toJsonLine(s, 30))
+                .contains("\"root_cause_service\":\"db\"")
+                .contains("\"critical_path\":{\"api\":234.567,\"db\":1000}")
+                .contains("\"bottleneck_share\":0.81");
+        // Without errors and without a single root, none of them.
+        assertThat(TraceItems.toItem(minimalSummary(), 1))
+                .doesNotContainKeys(
+                        "root_cause_service",
+                        "critical_path",
+                        "bottleneck_service",
+                        "bottleneck_share");
+    }
+
+    @Test
     void absentFieldsAreOmittedNotEmpty() {
         Map<String, AttributeValue> item = TraceItems.toItem(minimalSummary(), 1);
 
-        assertThat(item).doesNotContainKeys("services", "root_service", "root_operation", "insights",
-                "primary_insight");
+        assertThat(item)
+                .doesNotContainKeys(
+                        "services",
+                        "root_service",
+                        "root_operation",
+                        "insights",
+                        "primary_insight");
         assertThat(item.get("service_count").n()).isEqualTo("0");
         assertThat(item.get("has_root").bool()).isFalse();
         assertThat(item.get("truncated").bool()).isTrue();
@@ -90,11 +131,15 @@ class TraceItemsTest {
     @Test
     void durationIsPlainMillisecondsToTheMicrosecond() {
         TraceSummary s = minimalSummary();
-        long[][] cases = {{1_234_567, 0}, {1, 0}, {1_000, 0}, {10_000_000_000L, 0}, {0, 0}, {120, 0}};
+        long[][] cases = {
+            {1_234_567, 0}, {1, 0}, {1_000, 0}, {10_000_000_000L, 0}, {0, 0}, {120, 0}
+        };
         String[] expected = {"1234.567", "0.001", "1", "10000000", "0", "0.12"};
         for (int i = 0; i < cases.length; i++) {
             s.endMicros = s.startMicros + cases[i][0];
-            assertThat(TraceItems.durationMillis(s)).as("%d µs", cases[i][0]).isEqualTo(expected[i]);
+            assertThat(TraceItems.durationMillis(s))
+                    .as("%d µs", cases[i][0])
+                    .isEqualTo(expected[i]);
         }
     }
 

@@ -1,14 +1,15 @@
 package io.traceassembler.sink;
 
-import io.traceassembler.model.TraceSummary;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.local.AwsAdmin;
+import io.traceassembler.model.TraceSummary;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MiniClusters;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,18 +32,15 @@ class TraceStoreSinkITCase {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     private TraceAssemblerConfig.TraceStore traceStore(String table) {
-        return TraceAssemblerConfig.from(PropertyGroups.empty()
-                        .set("TraceStore", "table.name", table)
-                        .set("TraceStore", "aws.region", "us-east-1")
-                        .set("TraceStore", "aws.endpoint", EMULATORS.dynamoDbEndpoint())
-                        .set("TraceStore", "retention.days", "7"))
+        return TraceAssemblerConfig.from(
+                        PropertyGroups.empty()
+                                .set("TraceStore", "table.name", table)
+                                .set("TraceStore", "aws.region", "us-east-1")
+                                .set("TraceStore", "aws.endpoint", EMULATORS.dynamoDbEndpoint())
+                                .set("TraceStore", "retention.days", "7"))
                 .traceStore;
     }
 
@@ -52,9 +50,12 @@ class TraceStoreSinkITCase {
         try (AwsAdmin admin = new AwsAdmin(config.aws.region, config.aws.endpoint)) {
             admin.createTraceTable(config.tableName);
             admin.createTraceTable(config.tableName); // idempotent
-            TableDescription table = admin.dynamoDb().describeTable(r -> r.tableName(config.tableName)).table();
-            assertThat(table.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
-                    .containsExactlyInAnyOrder(AwsAdmin.INDEX_BY_ROOT_SERVICE, AwsAdmin.INDEX_BY_INSIGHT);
+            TableDescription table =
+                    admin.dynamoDb().describeTable(r -> r.tableName(config.tableName)).table();
+            assertThat(table.globalSecondaryIndexes())
+                    .extracting(GlobalSecondaryIndexDescription::indexName)
+                    .containsExactlyInAnyOrder(
+                            AwsAdmin.INDEX_BY_ROOT_SERVICE, AwsAdmin.INDEX_BY_INSIGHT);
 
             TraceStoreSink.verifyTableExists(config);
 
@@ -66,28 +67,42 @@ class TraceStoreSinkITCase {
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
-            // No disableGenericTypes(): TraceSummary's List fields are generic (Kryo) types in Flink 1.20.
+            // No disableGenericTypes(): TraceSummary's List fields are generic (Kryo) types in
+            // Flink 1.20.
             env.fromData(TraceSummary.class, firstRevision, minimal, full)
                     .sinkTo(TraceStoreSink.create(config));
             env.execute("trace-store-sink-it");
 
             List<Map<String, AttributeValue>> items =
                     admin.dynamoDb().scan(r -> r.tableName(config.tableName)).items();
-            Map<String, Map<String, AttributeValue>> byId = items.stream()
-                    .collect(Collectors.toMap(i -> i.get("trace_id").s(), Function.identity()));
+            Map<String, Map<String, AttributeValue>> byId =
+                    items.stream()
+                            .collect(
+                                    Collectors.toMap(
+                                            i -> i.get("trace_id").s(), Function.identity()));
             assertThat(byId).containsOnlyKeys("trace-1", "trace-2");
             assertThat(byId.get("trace-1")).isEqualTo(TraceItems.toItem(full, 7));
             assertThat(byId.get("trace-1").get("revision").n()).isEqualTo("3");
             assertThat(byId.get("trace-1").get("span_count").n()).isEqualTo("7");
             assertThat(byId.get("trace-2")).isEqualTo(TraceItems.toItem(minimal, 7));
-            assertThat(byId.get("trace-2")).doesNotContainKeys("services", "insights", "primary_insight");
+            assertThat(byId.get("trace-2"))
+                    .doesNotContainKeys("services", "insights", "primary_insight");
 
             // The sparse GSI holds only traces with an insight.
-            List<Map<String, AttributeValue>> errors = admin.dynamoDb().query(r -> r.tableName(config.tableName)
-                    .indexName(AwsAdmin.INDEX_BY_INSIGHT)
-                    .keyConditionExpression("primary_insight = :i")
-                    .expressionAttributeValues(Map.of(":i", AttributeValue.builder().s("trace_errors").build())))
-                    .items();
+            List<Map<String, AttributeValue>> errors =
+                    admin.dynamoDb()
+                            .query(
+                                    r ->
+                                            r.tableName(config.tableName)
+                                                    .indexName(AwsAdmin.INDEX_BY_INSIGHT)
+                                                    .keyConditionExpression("primary_insight = :i")
+                                                    .expressionAttributeValues(
+                                                            Map.of(
+                                                                    ":i",
+                                                                    AttributeValue.builder()
+                                                                            .s("trace_errors")
+                                                                            .build())))
+                            .items();
             assertThat(errors).extracting(i -> i.get("trace_id").s()).containsExactly("trace-1");
         }
     }
@@ -97,8 +112,9 @@ class TraceStoreSinkITCase {
         TraceAssemblerConfig.TraceStore config = traceStore("no-such-table");
         assertThatThrownBy(() -> TraceStoreSink.verifyTableExists(config))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("DynamoDB table 'no-such-table' not found in region us-east-1 at endpoint "
-                        + EMULATORS.dynamoDbEndpoint())
+                .hasMessageContaining(
+                        "DynamoDB table 'no-such-table' not found in region us-east-1 at endpoint "
+                                + EMULATORS.dynamoDbEndpoint())
                 .hasMessageContaining("create it (terraform/ does) or set TraceStore.table.name");
     }
 }

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The contract's summary of a generated trace, computed from the generated spans alone, independently
- * of the job's code: what the integration tests compare the job's output with. Times are the spans'
- * nanoseconds rounded down to microseconds, as every encoding carries them.
+ * The contract's summary of a generated trace, computed from the generated spans alone,
+ * independently of the job's code: what the integration tests compare the job's output with. Times
+ * are the spans' nanoseconds rounded down to microseconds, as every encoding carries them.
  */
 public final class ExpectedTrace {
     public static final double DEFAULT_SLOW_TRACE_THRESHOLD_MS = 5_000;

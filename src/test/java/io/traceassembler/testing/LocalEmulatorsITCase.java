@@ -15,13 +15,17 @@ class LocalEmulatorsITCase {
     void startsBothEmulatorsAndLeavesNoProcessBehind() throws Exception {
         List<ProcessHandle> started = new ArrayList<>();
         try (LocalEmulators emulators = LocalEmulators.all().start();
-             AwsAdmin kinesis = new AwsAdmin("us-east-1", emulators.kinesisEndpoint());
-             AwsAdmin dynamoDb = new AwsAdmin("us-east-1", emulators.dynamoDbEndpoint())) {
+                AwsAdmin kinesis = new AwsAdmin("us-east-1", emulators.kinesisEndpoint());
+                AwsAdmin dynamoDb = new AwsAdmin("us-east-1", emulators.dynamoDbEndpoint())) {
             ProcessHandle.current().children().forEach(started::add);
 
             kinesis.createStream("spans", 2);
-            assertThat(kinesis.kinesis().describeStreamSummary(r -> r.streamName("spans"))
-                    .streamDescriptionSummary().streamStatus()).isEqualTo(StreamStatus.ACTIVE);
+            assertThat(
+                            kinesis.kinesis()
+                                    .describeStreamSummary(r -> r.streamName("spans"))
+                                    .streamDescriptionSummary()
+                                    .streamStatus())
+                    .isEqualTo(StreamStatus.ACTIVE);
 
             dynamoDb.createTraceTable("traces");
             assertThat(dynamoDb.dynamoDb().listTables().tableNames()).containsExactly("traces");

@@ -38,8 +38,12 @@ class CountingSink<T> extends RichSinkFunction<T> {
     public void close() {
         if (accumulator != null) {
             LongCounter counter = new LongCounter(count);
-            getRuntimeContext().addAccumulator(accumulator + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                    counter);
+            getRuntimeContext()
+                    .addAccumulator(
+                            accumulator
+                                    + "-"
+                                    + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                            counter);
         }
     }
 
@@ -62,10 +66,14 @@ class CountingSink<T> extends RichSinkFunction<T> {
         @Override
         public void close() {
             int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-            getRuntimeContext().addAccumulator(PipelineBenchmark.SUMMARIES_ACCUMULATOR + "-" + subtask,
-                    new LongCounter(summaries));
-            getRuntimeContext().addAccumulator(PipelineBenchmark.SUMMARY_SPANS_ACCUMULATOR + "-" + subtask,
-                    new LongCounter(spans));
+            getRuntimeContext()
+                    .addAccumulator(
+                            PipelineBenchmark.SUMMARIES_ACCUMULATOR + "-" + subtask,
+                            new LongCounter(summaries));
+            getRuntimeContext()
+                    .addAccumulator(
+                            PipelineBenchmark.SUMMARY_SPANS_ACCUMULATOR + "-" + subtask,
+                            new LongCounter(spans));
         }
     }
 }

@@ -7,9 +7,9 @@ import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.TraceGenerator;
 import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
-import io.traceassembler.model.Span;
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
+import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decoder throughput per encoding (and compression): the primary score is records/s, the secondary
- * {@code spans} score spans/s. The records are the span generator's (realistic batches of its traffic
- * shaper), decoded with format AUTO as the live job does.
+ * {@code spans} score spans/s. The records are the span generator's (realistic batches of its
+ * traffic shaper), decoded with format AUTO as the live job does.
  *
  * <pre>scripts/bench.sh --jmh DecoderBenchmark</pre>
  */
@@ -44,11 +44,20 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g"})
 public class DecoderBenchmark {
 
-    @Param({"NATIVE_SPAN", "NATIVE_KINESIS_RECORD", "OTLP_PROTO", "OTLP_JSON", "ZIPKIN_JSON", "ZIPKIN_PROTO",
-            "JAEGER_PROTO"})
+    @Param({
+        "NATIVE_SPAN",
+        "NATIVE_KINESIS_RECORD",
+        "OTLP_PROTO",
+        "OTLP_JSON",
+        "ZIPKIN_JSON",
+        "ZIPKIN_PROTO",
+        "JAEGER_PROTO"
+    })
     public Encoding encoding;
 
     @Param({"NONE", "GZIP"})
@@ -63,9 +72,11 @@ public class DecoderBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         GeneratorOptions generator = GeneratorOptions.defaults().seed(1).traces(2_000);
-        TrafficOptions traffic = TrafficOptions.defaults().seed(2)
-                .encodingWeights(Map.of(encoding, 1.0))
-                .compressionWeights(Map.of(compression, 1.0));
+        TrafficOptions traffic =
+                TrafficOptions.defaults()
+                        .seed(2)
+                        .encodingWeights(Map.of(encoding, 1.0))
+                        .compressionWeights(Map.of(compression, 1.0));
         TrafficShaper shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
         List<byte[]> data = new ArrayList<>();
         while (shaper.hasNext()) {
@@ -80,14 +91,23 @@ public class DecoderBenchmark {
             decoder.decode(record, out);
         }
         if (out.spans != spans || out.rejects != 0) {
-            throw new IllegalStateException("decoded " + out.spans + " spans and " + out.rejects + " rejects, expected "
-                    + spans + " spans");
+            throw new IllegalStateException(
+                    "decoded "
+                            + out.spans
+                            + " spans and "
+                            + out.rejects
+                            + " rejects, expected "
+                            + spans
+                            + " spans");
         }
-        System.out.printf("%n%s/%s: %d records, %d spans, %.1f spans per record%n", encoding, compression,
-                records.length, spans, spans / (double) records.length);
+        System.out.printf(
+                "%n%s/%s: %d records, %d spans, %.1f spans per record%n",
+                encoding, compression, records.length, spans, spans / (double) records.length);
     }
 
-    /** Reported by JMH as a rate of its own: spans/s (the benchmark's primary score is records/s). */
+    /**
+     * Reported by JMH as a rate of its own: spans/s (the benchmark's primary score is records/s).
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class SpansDecoded {

@@ -1,9 +1,8 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
-import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.analyze.TraceAnalysis;
-import io.traceassembler.model.TraceSummary;
+import io.traceassembler.assemble.AssemblySpan;
 import io.traceassembler.assemble.TraceWatermarks;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.OptionConverters;
@@ -12,9 +11,7 @@ import io.traceassembler.ingest.DecodeSpans;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -23,12 +20,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -40,6 +37,8 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,16 +62,19 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * End-to-end throughput of the replay pipeline on a local MiniCluster, in one JVM, one variant after
- * another with the same parallelism and discarding (counting) sinks, all in STREAMING mode with
- * watermarks and event-time timers as the live job runs on Managed Flink:
+ * End-to-end throughput of the replay pipeline on a local MiniCluster, in one JVM, one variant
+ * after another with the same parallelism and discarding (counting) sinks, all in STREAMING mode
+ * with watermarks and event-time timers as the live job runs on Managed Flink:
+ *
  * <ol>
  *   <li>{@code full}: read, decode, watermarks, assemble, analyse on the heap state backend;
  *   <li>{@code full-rocksdb}: the same on RocksDB (what Managed Flink always uses);
- *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after decoding;
- *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a session
- *       window (30 s gap) and summarised by a ProcessWindowFunction when it fires;
+ *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after
+ *       decoding;
+ *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a
+ *       session window (30 s gap) and summarised by a ProcessWindowFunction when it fires;
  * </ol>
+ *
  * Throughput is spans in the archive / the job's net runtime (from submission to finish, as the
  * JobManager reports it; MiniCluster start-up excluded). Then {@link StateSize} measures the state
  * bytes per open trace. The last line printed is the RESULT line of {@code scripts/bench.sh}.
@@ -84,10 +86,14 @@ import java.util.concurrent.Callable;
  * scripts/trace-assembler bench --help
  * </pre>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "End-to-end throughput of the replay pipeline on a local MiniCluster, one variant after "
-                + "another; the last line is the RESULT line. Usually started by scripts/bench.sh, which "
-                + "generates the archive.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "End-to-end throughput of the replay pipeline on a local MiniCluster, one variant after "
+                        + "another; the last line is the RESULT line. Usually started by scripts/bench.sh, which "
+                        + "generates the archive.")
 public final class PipelineBenchmark implements Callable<Integer> {
 
     static final String SPANS_ACCUMULATOR = "bench-spans";
@@ -99,58 +105,98 @@ public final class PipelineBenchmark implements Callable<Integer> {
             io.traceassembler.config.PropertyGroups.empty();
 
     private static final Set<String> VARIANTS =
-            Set.of("full", "full-rocksdb", "decode-only", "decode-shuffle", "naive", "naive-rocksdb");
+            Set.of(
+                    "full",
+                    "full-rocksdb",
+                    "decode-only",
+                    "decode-shuffle",
+                    "naive",
+                    "naive-rocksdb");
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--archive", paramLabel = "DIR", required = true,
-            description = "The archive to read (a folder, read recursively; scripts/bench.sh generates it).")
+    @Option(
+            names = "--archive",
+            paramLabel = "DIR",
+            required = true,
+            description =
+                    "The archive to read (a folder, read recursively; scripts/bench.sh generates it).")
     String archive;
 
-    @Option(names = "--manifest", paramLabel = "FILE",
-            description = "The generator's manifest: its span_deliveries is the span count of the archive.")
+    @Option(
+            names = "--manifest",
+            paramLabel = "FILE",
+            description =
+                    "The generator's manifest: its span_deliveries is the span count of the archive.")
     File manifest;
 
-    @Option(names = "--spans", paramLabel = "N", converter = OptionConverters.NonNegativeLong.class,
+    @Option(
+            names = "--spans",
+            paramLabel = "N",
+            converter = OptionConverters.NonNegativeLong.class,
             description = "Span count of the archive, instead of --manifest.")
     Long archiveSpans;
 
-    @Option(names = "--parallelism", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            converter = OptionConverters.PositiveInt.class,
             description = "Job parallelism (default ${DEFAULT-VALUE}).")
     int parallelism = 2;
 
-    @Option(names = "--variants", paramLabel = "LIST", split = ",",
-            description = "Comma-separated variants: full, full-rocksdb, decode-only, decode-shuffle, naive, "
-                    + "naive-rocksdb (default ${DEFAULT-VALUE}).")
-    List<String> variants = new ArrayList<>(List.of("full", "full-rocksdb", "decode-only", "naive", "naive-rocksdb"));
+    @Option(
+            names = "--variants",
+            paramLabel = "LIST",
+            split = ",",
+            description =
+                    "Comma-separated variants: full, full-rocksdb, decode-only, decode-shuffle, naive, "
+                            + "naive-rocksdb (default ${DEFAULT-VALUE}).")
+    List<String> variants =
+            new ArrayList<>(
+                    List.of("full", "full-rocksdb", "decode-only", "naive", "naive-rocksdb"));
 
-    @Option(names = "--state-traces", paramLabel = "N", converter = OptionConverters.NonNegativeInt.class,
-            description = "Open traces for the state-size measurement; 0 skips it (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--state-traces",
+            paramLabel = "N",
+            converter = OptionConverters.NonNegativeInt.class,
+            description =
+                    "Open traces for the state-size measurement; 0 skips it (default ${DEFAULT-VALUE}).")
     int stateTraces = 100_000;
 
-    @Option(names = "--repeat", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            converter = OptionConverters.PositiveInt.class,
             description = "Runs per variant, the best is reported (default ${DEFAULT-VALUE}).")
     int repeat = 1;
 
-    @Option(names = "--warmup", paramLabel = "N", converter = OptionConverters.NonNegativeInt.class,
-            description = "Untimed warm-up runs of the full pipeline, plus one of each other variant before "
-                    + "its measurement when N > 0 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            converter = OptionConverters.NonNegativeInt.class,
+            description =
+                    "Untimed warm-up runs of the full pipeline, plus one of each other variant before "
+                            + "its measurement when N > 0 (default ${DEFAULT-VALUE}).")
     int warmups = 8;
 
-    @Option(names = "--set", paramLabel = "Group.key=value", split = ",",
-            description = "Configuration overrides for experiments, comma-separated or repeated, e.g. "
-                    + "--set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s.")
+    @Option(
+            names = "--set",
+            paramLabel = "Group.key=value",
+            split = ",",
+            description =
+                    "Configuration overrides for experiments, comma-separated or repeated, e.g. "
+                            + "--set TraceAssembly.allowed.lateness=0s,TraceAssembly.session.gap=10s.")
     List<String> settings = new ArrayList<>();
 
     PipelineBenchmark() {}
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new PipelineBenchmark());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            e.printStackTrace();
-            return 1;
-        });
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    e.printStackTrace();
+                    return 1;
+                });
         // Also after a failure: the MiniCluster and RocksDB leave non-daemon threads behind.
         System.exit(cli.execute(args));
     }
@@ -159,43 +205,64 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String variant : variants) {
             if (!VARIANTS.contains(variant)) {
-                throw new ParameterException(spec.commandLine(),
-                        "--variants: unknown variant '" + variant + "'; expected some of " + new TreeSet<>(VARIANTS));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--variants: unknown variant '"
+                                + variant
+                                + "'; expected some of "
+                                + new TreeSet<>(VARIANTS));
             }
         }
         for (String assignment : settings) {
             String[] kv = assignment.split("=", 2);
             int dot = kv[0].indexOf('.');
             if (kv.length < 2 || dot <= 0) {
-                throw new ParameterException(spec.commandLine(),
+                throw new ParameterException(
+                        spec.commandLine(),
                         "--set: expected Group.key=value, got '" + assignment + "'");
             }
             overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
         }
         long spans = spansInArchive();
 
-        System.out.printf(Locale.ROOT, "bench: archive %s, %,d spans, parallelism %d, %d cores, max heap %d MB%n",
-                archive, spans, parallelism, Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                Locale.ROOT,
+                "bench: archive %s, %,d spans, parallelism %d, %d cores, max heap %d MB%n",
+                archive,
+                spans,
+                parallelism,
+                Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
         for (int i = 0; i < warmups; i++) {
-            // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured runs.
+            // Untimed: lets the JIT compile the hot paths (decode, assemble) before the measured
+            // runs.
             long jit = jitMillis();
             Run run = run("full", archive, parallelism);
-            System.out.printf(Locale.ROOT, "bench: warm-up (full, heap, untimed) %.2f s net, JIT %.1f s, load %s%n",
-                    run.seconds, (jitMillis() - jit) / 1000.0, load());
+            System.out.printf(
+                    Locale.ROOT,
+                    "bench: warm-up (full, heap, untimed) %.2f s net, JIT %.1f s, load %s%n",
+                    run.seconds,
+                    (jitMillis() - jit) / 1000.0,
+                    load());
         }
 
         Map<String, Double> rates = new LinkedHashMap<>();
         long peakHeapMb = 0;
         for (String variant : variants) {
             if (warmups > 0 && !variant.equals("full")) {
-                // Each other variant gets one untimed run of its own first: its own code (windows, RocksDB)
-                // compiled too, so that no variant is measured while the JIT is still at work on it.
+                // Each other variant gets one untimed run of its own first: its own code (windows,
+                // RocksDB)
+                // compiled too, so that no variant is measured while the JIT is still at work on
+                // it.
                 long jit = jitMillis();
                 Run run = run(variant, archive, parallelism);
-                System.out.printf(Locale.ROOT, "bench: warm-up (%s, untimed) %.2f s net, JIT %.1f s%n",
-                        variant, run.seconds, (jitMillis() - jit) / 1000.0);
+                System.out.printf(
+                        Locale.ROOT,
+                        "bench: warm-up (%s, untimed) %.2f s net, JIT %.1f s%n",
+                        variant,
+                        run.seconds,
+                        (jitMillis() - jit) / 1000.0);
             }
             double best = 0;
             for (int i = 0; i < repeat; i++) {
@@ -206,16 +273,31 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 Run run = run(variant, archive, parallelism);
                 long peak = peakHeapMb();
                 double rate = spans / run.seconds;
-                // GC and JIT time of the whole run (wall), for reading the figure: both take CPU from the job.
-                System.out.printf(Locale.ROOT,
+                // GC and JIT time of the whole run (wall), for reading the figure: both take CPU
+                // from the job.
+                System.out.printf(
+                        Locale.ROOT,
                         "bench: %-14s %,10.0f spans/s  %6.2f s net (%6.2f s wall)  decoded %,d  "
                                 + "summaries %,d (spans %,d)  peak heap %d MB  GC %.2f s  JIT %.1f s  load %s%n",
-                        variant, rate, run.seconds, run.wallSeconds, run.spans, run.summaries, run.summarySpans,
-                        peak, (gcMillis() - gc) / 1000.0, (jitMillis() - jit) / 1000.0, load());
+                        variant,
+                        rate,
+                        run.seconds,
+                        run.wallSeconds,
+                        run.spans,
+                        run.summaries,
+                        run.summarySpans,
+                        peak,
+                        (gcMillis() - gc) / 1000.0,
+                        (jitMillis() - jit) / 1000.0,
+                        load());
                 long seen = variant.startsWith("decode-") ? run.spans : run.summarySpans;
                 if (seen != spans) {
-                    System.out.printf(Locale.ROOT, "bench: WARNING %s accounted for %,d spans, the manifest says %,d%n",
-                            variant, seen, spans);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "bench: WARNING %s accounted for %,d spans, the manifest says %,d%n",
+                            variant,
+                            seen,
+                            spans);
                 }
                 best = Math.max(best, rate);
                 if (variant.equals("full")) {
@@ -225,7 +307,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             rates.put(variant, best);
         }
 
-        StateSize.Result state = stateTraces > 0 ? StateSize.measure(stateTraces, parallelism) : StateSize.Result.NONE;
+        StateSize.Result state =
+                stateTraces > 0
+                        ? StateSize.measure(stateTraces, parallelism)
+                        : StateSize.Result.NONE;
         System.out.println("bench: " + state);
 
         double full = rates.getOrDefault("full", 0.0);
@@ -234,17 +319,26 @@ public final class PipelineBenchmark implements Callable<Integer> {
         double naive = rates.getOrDefault("naive", 0.0);
         double naiveRocks = rates.getOrDefault("naive-rocksdb", 0.0);
         if (decode > 0 && full > 0) {
-            System.out.printf(Locale.ROOT, "bench: full/decode-only %.2f (target >= 0.6)%n", full / decode);
+            System.out.printf(
+                    Locale.ROOT, "bench: full/decode-only %.2f (target >= 0.6)%n", full / decode);
         }
         if (naiveRocks > 0 && rocks > 0) {
-            System.out.printf(Locale.ROOT, "bench: full-rocksdb/naive-rocksdb %.2f (target >= 1.5)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "bench: full-rocksdb/naive-rocksdb %.2f (target >= 1.5)%n",
                     rocks / naiveRocks);
         }
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "RESULT spans_per_s=%d rocksdb_spans_per_s=%d decode_only_spans_per_s=%d naive_spans_per_s=%d "
                         + "naive_rocksdb_spans_per_s=%d peak_heap_mb=%d state_bytes_per_open_trace=%d%n",
-                Math.round(full), Math.round(rocks), Math.round(decode), Math.round(naive), Math.round(naiveRocks),
-                peakHeapMb, Math.round(state.heapBytesPerTrace));
+                Math.round(full),
+                Math.round(rocks),
+                Math.round(decode),
+                Math.round(naive),
+                Math.round(naiveRocks),
+                peakHeapMb,
+                Math.round(state.heapBytesPerTrace));
         System.out.flush();
         return 0;
     }
@@ -259,9 +353,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /**
-     * One MiniCluster for every job of the benchmark, as a task manager runs job after job: a new cluster
-     * per job would load Flink's RPC system into a new class loader each time, and the JIT would compile
-     * it again while the next job is being measured (seen: 1.5-3 s of compilation in every run).
+     * One MiniCluster for every job of the benchmark, as a task manager runs job after job: a new
+     * cluster per job would load Flink's RPC system into a new class loader each time, and the JIT
+     * would compile it again while the next job is being measured (seen: 1.5-3 s of compilation in
+     * every run).
      */
     private static MiniCluster cluster;
 
@@ -269,13 +364,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (cluster == null) {
             Configuration conf = new Configuration();
             clusterSettings(conf);
-            // Any free port for the REST endpoint: a fixed 8081 fails whenever another Flink on the machine has it.
+            // Any free port for the REST endpoint: a fixed 8081 fails whenever another Flink on the
+            // machine has it.
             conf.set(RestOptions.BIND_PORT, "0");
-            cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                    .setConfiguration(conf)
-                    .setNumTaskManagers(1)
-                    .setNumSlotsPerTaskManager(parallelism)
-                    .build());
+            cluster =
+                    new MiniCluster(
+                            new MiniClusterConfiguration.Builder()
+                                    .setConfiguration(conf)
+                                    .setNumTaskManagers(1)
+                                    .setNumSlotsPerTaskManager(parallelism)
+                                    .build());
             cluster.start();
         }
         return cluster;
@@ -296,57 +394,86 @@ public final class PipelineBenchmark implements Callable<Integer> {
         DataStream<RawRecord> records = source(env, archive);
         switch (variant) {
             case "full":
-            case "full-rocksdb": {
-                TracePipeline.Outputs outputs = TracePipeline.build(records, config);
-                outputs.summaries.addSink(new CountingSink.Summaries()).name("discard-summaries");
-                outputs.insights.addSink(new CountingSink<>()).name("discard-insights");
-                outputs.deadLetters.addSink(new CountingSink<>()).name("discard-dead-letters");
-                outputs.lateSpans.addSink(new CountingSink<>()).name("discard-late-spans");
-                break;
-            }
-            case "decode-only": {
-                DataStream<Span> spans = records.process(new DecodeSpans(config.spanSource.format))
-                        .name("decode-spans");
-                spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
-                ((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>) spans)
-                        .getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
-                break;
-            }
-            case "decode-shuffle": {
-                // Decode, watermarks and the keyBy to the assembler's subtasks (as TracePipeline.assemble), spans
-                // discarded there: what the shuffle alone costs on top of decode-only (not in the RESULT line).
-                DataStream<AssemblySpan> spans = records.process(new DecodeSpans(config.spanSource.format))
-                        .name("decode-spans")
-                        .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                        .map(AssemblySpan::of, AssemblySpan.TYPE)
-                        .keyBy(span -> span.traceId, TraceId.TYPE)
-                        .process(new KeyedProcessFunction<TraceId, AssemblySpan, AssemblySpan>() {
-                            @Override
-                            public void processElement(AssemblySpan span, Context ctx, Collector<AssemblySpan> out) {
-                                out.collect(span);
-                            }
-                        })
-                        .name("shuffled");
-                spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
-                break;
-            }
+            case "full-rocksdb":
+                {
+                    TracePipeline.Outputs outputs = TracePipeline.build(records, config);
+                    outputs.summaries
+                            .addSink(new CountingSink.Summaries())
+                            .name("discard-summaries");
+                    outputs.insights.addSink(new CountingSink<>()).name("discard-insights");
+                    outputs.deadLetters.addSink(new CountingSink<>()).name("discard-dead-letters");
+                    outputs.lateSpans.addSink(new CountingSink<>()).name("discard-late-spans");
+                    break;
+                }
+            case "decode-only":
+                {
+                    DataStream<Span> spans =
+                            records.process(new DecodeSpans(config.spanSource.format))
+                                    .name("decode-spans");
+                    spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
+                    ((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>)
+                                    spans)
+                            .getSideOutput(DecodeSpans.DEAD_LETTERS)
+                            .addSink(new CountingSink<>())
+                            .name("discard-dead");
+                    break;
+                }
+            case "decode-shuffle":
+                {
+                    // Decode, watermarks and the keyBy to the assembler's subtasks (as
+                    // TracePipeline.assemble), spans
+                    // discarded there: what the shuffle alone costs on top of decode-only (not in
+                    // the RESULT line).
+                    DataStream<AssemblySpan> spans =
+                            records.process(new DecodeSpans(config.spanSource.format))
+                                    .name("decode-spans")
+                                    .assignTimestampsAndWatermarks(
+                                            TraceWatermarks.forSpans(config.traceAssembly))
+                                    .map(AssemblySpan::of, AssemblySpan.TYPE)
+                                    .keyBy(span -> span.traceId, TraceId.TYPE)
+                                    .process(
+                                            new KeyedProcessFunction<
+                                                    TraceId, AssemblySpan, AssemblySpan>() {
+                                                @Override
+                                                public void processElement(
+                                                        AssemblySpan span,
+                                                        Context ctx,
+                                                        Collector<AssemblySpan> out) {
+                                                    out.collect(span);
+                                                }
+                                            })
+                                    .name("shuffled");
+                    spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
+                    break;
+                }
             case "naive":
-            case "naive-rocksdb": {
-                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span> spans =
-                        records.process(new DecodeSpans(config.spanSource.format)).name("decode-spans");
-                DataStream<TraceSummary> summaries = spans
-                        .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
-                        .keyBy(span -> span.traceId, Types.STRING)
-                        .window(EventTimeSessionWindows.withGap(config.traceAssembly.sessionGap))
-                        .process(new NaiveSummaries())
-                        .name("naive-window-summaries");
-                org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<TraceSummary> analyzed =
-                        TracePipeline.analyze(summaries, config);
-                analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
-                analyzed.getSideOutput(TraceAnalysis.INSIGHTS).addSink(new CountingSink<>()).name("discard-insights");
-                spans.getSideOutput(DecodeSpans.DEAD_LETTERS).addSink(new CountingSink<>()).name("discard-dead");
-                break;
-            }
+            case "naive-rocksdb":
+                {
+                    org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>
+                            spans =
+                                    records.process(new DecodeSpans(config.spanSource.format))
+                                            .name("decode-spans");
+                    DataStream<TraceSummary> summaries =
+                            spans.assignTimestampsAndWatermarks(
+                                            TraceWatermarks.forSpans(config.traceAssembly))
+                                    .keyBy(span -> span.traceId, Types.STRING)
+                                    .window(
+                                            EventTimeSessionWindows.withGap(
+                                                    config.traceAssembly.sessionGap))
+                                    .process(new NaiveSummaries())
+                                    .name("naive-window-summaries");
+                    org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<
+                                    TraceSummary>
+                            analyzed = TracePipeline.analyze(summaries, config);
+                    analyzed.addSink(new CountingSink.Summaries()).name("discard-summaries");
+                    analyzed.getSideOutput(TraceAnalysis.INSIGHTS)
+                            .addSink(new CountingSink<>())
+                            .name("discard-insights");
+                    spans.getSideOutput(DecodeSpans.DEAD_LETTERS)
+                            .addSink(new CountingSink<>())
+                            .name("discard-dead");
+                    break;
+                }
             default:
                 throw new IllegalArgumentException("unknown variant " + variant);
         }
@@ -375,9 +502,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** A local MiniCluster environment of its own, STREAMING, heap or RocksDB state. */
-    static StreamExecutionEnvironment environment(int parallelism, boolean rocksdb, Configuration conf) {
+    static StreamExecutionEnvironment environment(
+            int parallelism, boolean rocksdb, Configuration conf) {
         clusterSettings(conf);
-        return configure(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), rocksdb);
+        return configure(
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), rocksdb);
     }
 
     /** An environment for a job submitted to the benchmark's shared {@link #cluster}. */
@@ -387,7 +516,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return configure(env, rocksdb);
     }
 
-    private static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, boolean rocksdb) {
+    private static StreamExecutionEnvironment configure(
+            StreamExecutionEnvironment env, boolean rocksdb) {
         Configuration job = new Configuration();
         job.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
         job.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
@@ -399,27 +529,41 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /** Task manager settings: RocksDB's memory and working directory. */
     private static void clusterSettings(Configuration conf) {
-        // RocksDB's block cache and write buffers come from managed memory: 256 MB per slot-ish, as on a
+        // RocksDB's block cache and write buffers come from managed memory: 256 MB per slot-ish, as
+        // on a
         // small Managed Flink task manager (a KPU has 4 GB in all).
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-        conf.setString("state.backend.rocksdb.localdir",
+        conf.setString(
+                "state.backend.rocksdb.localdir",
                 new File(System.getProperty("java.io.tmpdir"), "bench-rocksdb").getAbsolutePath());
     }
 
     static DataStream<RawRecord> source(StreamExecutionEnvironment env, String archive) {
-        FileSource<RawRecord> source = FileSource.forBulkFileFormat(new ArchiveFormat(), new Path(archive))
-                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(
-                        path -> !path.getName().startsWith(".") && !path.getName().startsWith("_")))
-                .build();
+        FileSource<RawRecord> source =
+                FileSource.forBulkFileFormat(new ArchiveFormat(), new Path(archive))
+                        .setFileEnumerator(
+                                () ->
+                                        new NonSplittingRecursiveEnumerator(
+                                                path ->
+                                                        !path.getName().startsWith(".")
+                                                                && !path.getName().startsWith("_")))
+                        .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "span-archives");
     }
 
-    /** The seed's approach: every span of a session window kept, summarised when the window fires. */
-    static final class NaiveSummaries extends ProcessWindowFunction<Span, TraceSummary, String, TimeWindow> {
+    /**
+     * The seed's approach: every span of a session window kept, summarised when the window fires.
+     */
+    static final class NaiveSummaries
+            extends ProcessWindowFunction<Span, TraceSummary, String, TimeWindow> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void process(String traceId, Context context, Iterable<Span> spans, Collector<TraceSummary> out) {
+        public void process(
+                String traceId,
+                Context context,
+                Iterable<Span> spans,
+                Collector<TraceSummary> out) {
             TraceSummary summary = new TraceSummary();
             summary.traceId = traceId;
             summary.startMicros = Long.MAX_VALUE;
@@ -468,7 +612,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Sum of the heap pools' peaks since the last reset (an upper bound of the peak of their sum). */
+    /**
+     * Sum of the heap pools' peaks since the last reset (an upper bound of the peak of their sum).
+     */
     static long peakHeapMb() {
         long bytes = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -483,7 +629,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static long jitMillis() {
         var compilation = ManagementFactory.getCompilationMXBean();
         return compilation != null && compilation.isCompilationTimeMonitoringSupported()
-                ? compilation.getTotalCompilationTime() : 0;
+                ? compilation.getTotalCompilationTime()
+                : 0;
     }
 
     /** Time spent in garbage collections so far (all collectors). */
@@ -505,7 +652,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             return archiveSpans;
         }
         if (manifest == null) {
-            throw new ParameterException(spec.commandLine(), "--manifest FILE or --spans N is required");
+            throw new ParameterException(
+                    spec.commandLine(), "--manifest FILE or --spans N is required");
         }
         JsonNode json = new ObjectMapper().readTree(manifest);
         return json.get("span_deliveries").asLong();

@@ -1,7 +1,6 @@
 package io.traceassembler.bench;
 
 import io.traceassembler.TracePipeline;
-
 import io.traceassembler.assemble.TraceAssembler;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.Span;
@@ -25,16 +24,19 @@ import java.util.stream.Stream;
 /**
  * State bytes per open trace of {@link TraceAssembler}, heap and RocksDB.
  *
- * <p>Method: a job (source → keyBy trace id → TraceAssembler, no watermarks, so no trace ever closes)
- * receives N synthetic traces of S spans with realistic ids (32/16 hex characters, three services of
- * a pool of eight, 20-character operation names), then idles. A savepoint is taken: its completion
- * also proves every span before the barrier was processed. Then, with the job still running:
+ * <p>Method: a job (source → keyBy trace id → TraceAssembler, no watermarks, so no trace ever
+ * closes) receives N synthetic traces of S spans with realistic ids (32/16 hex characters, three
+ * services of a pool of eight, 20-character operation names), then idles. A savepoint is taken: its
+ * completion also proves every span before the barrier was processed. Then, with the job still
+ * running:
+ *
  * <ul>
- *   <li>heap backend: the used heap after full GCs, minus the same with a single open trace, / N: the
- *       resident bytes per open trace (objects, strings, hash map entries and all);
+ *   <li>heap backend: the used heap after full GCs, minus the same with a single open trace, / N:
+ *       the resident bytes per open trace (objects, strings, hash map entries and all);
  *   <li>both backends: the savepoint size (canonical format for heap, native for RocksDB: the SST
  *       files, as held on a task manager's local disk and in its block cache) / N.
  * </ul>
+ *
  * Measured for S = 1 and S = {@link #SPANS_PER_TRACE} (about the archive's mean of 18); per-span
  * bytes are the difference / (S - 1).
  */
@@ -59,11 +61,18 @@ final class StateSize {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "state per open trace of %d spans (%,d traces): heap resident %.0f B (+%.0f B per span), "
                             + "heap savepoint %.0f B (+%.0f B per span), RocksDB SST %.0f B (+%.0f B per span)",
-                    SPANS_PER_TRACE, traces, heapBytesPerTrace, heapBytesPerSpan, heapSavepointBytesPerTrace,
-                    heapSavepointBytesPerSpan, rocksdbBytesPerTrace, rocksdbBytesPerSpan);
+                    SPANS_PER_TRACE,
+                    traces,
+                    heapBytesPerTrace,
+                    heapBytesPerSpan,
+                    heapSavepointBytesPerTrace,
+                    heapSavepointBytesPerSpan,
+                    rocksdbBytesPerTrace,
+                    rocksdbBytesPerSpan);
         }
     }
 
@@ -74,16 +83,23 @@ final class StateSize {
         Measurement heapOne = measureOnce(traces, 1, parallelism, false);
         Measurement heapMany = measureOnce(traces, SPANS_PER_TRACE, parallelism, false);
         r.heapBytesPerTrace = (heapMany.heapBytes - heapBase.heapBytes) / (double) traces;
-        r.heapBytesPerSpan = (heapMany.heapBytes - heapOne.heapBytes) / (double) traces / (SPANS_PER_TRACE - 1);
-        r.heapSavepointBytesPerTrace = (heapMany.savepointBytes - heapBase.savepointBytes) / (double) traces;
+        r.heapBytesPerSpan =
+                (heapMany.heapBytes - heapOne.heapBytes) / (double) traces / (SPANS_PER_TRACE - 1);
+        r.heapSavepointBytesPerTrace =
+                (heapMany.savepointBytes - heapBase.savepointBytes) / (double) traces;
         r.heapSavepointBytesPerSpan =
-                (heapMany.savepointBytes - heapOne.savepointBytes) / (double) traces / (SPANS_PER_TRACE - 1);
+                (heapMany.savepointBytes - heapOne.savepointBytes)
+                        / (double) traces
+                        / (SPANS_PER_TRACE - 1);
         Measurement rocksBase = measureOnce(1, 1, parallelism, true);
         Measurement rocksOne = measureOnce(traces, 1, parallelism, true);
         Measurement rocksMany = measureOnce(traces, SPANS_PER_TRACE, parallelism, true);
-        r.rocksdbBytesPerTrace = (rocksMany.savepointBytes - rocksBase.savepointBytes) / (double) traces;
+        r.rocksdbBytesPerTrace =
+                (rocksMany.savepointBytes - rocksBase.savepointBytes) / (double) traces;
         r.rocksdbBytesPerSpan =
-                (rocksMany.savepointBytes - rocksOne.savepointBytes) / (double) traces / (SPANS_PER_TRACE - 1);
+                (rocksMany.savepointBytes - rocksOne.savepointBytes)
+                        / (double) traces
+                        / (SPANS_PER_TRACE - 1);
         return r;
     }
 
@@ -92,15 +108,22 @@ final class StateSize {
         long savepointBytes;
     }
 
-    static Measurement measureOnce(int traces, int spansPerTrace, int parallelism, boolean rocksdb) throws Exception {
+    static Measurement measureOnce(int traces, int spansPerTrace, int parallelism, boolean rocksdb)
+            throws Exception {
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
-        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        org.apache.flink.configuration.Configuration conf =
+                new org.apache.flink.configuration.Configuration();
         conf.setString("state.checkpoint-storage", "filesystem");
         conf.setString("state.checkpoints.dir", checkpoints.toUri().toString());
         StreamExecutionEnvironment env = PipelineBenchmark.environment(parallelism, rocksdb, conf);
         TraceAssemblerConfig config = TraceAssemblerConfig.defaults();
-        TracePipeline.assemble(env.addSource(new OpenTraces(traces, spansPerTrace), "open-traces",
-                        TypeInformation.of(Span.class)).setParallelism(1), config)
+        TracePipeline.assemble(
+                        env.addSource(
+                                        new OpenTraces(traces, spansPerTrace),
+                                        "open-traces",
+                                        TypeInformation.of(Span.class))
+                                .setParallelism(1),
+                        config)
                 .addSink(new CountingSink<>());
         EMITTED.set(0);
         long total = (long) traces * spansPerTrace;
@@ -113,8 +136,11 @@ final class StateSize {
             // The first attempts fail while a task is still starting (RocksDB opens slowly): retry.
             for (int attempt = 1; ; attempt++) {
                 try {
-                    job.triggerSavepoint(dir.toUri().toString(),
-                            rocksdb ? SavepointFormatType.NATIVE : SavepointFormatType.CANONICAL)
+                    job.triggerSavepoint(
+                                    dir.toUri().toString(),
+                                    rocksdb
+                                            ? SavepointFormatType.NATIVE
+                                            : SavepointFormatType.CANONICAL)
                             .get(10, TimeUnit.MINUTES);
                     break;
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -127,8 +153,14 @@ final class StateSize {
             Measurement m = new Measurement();
             m.savepointBytes = size(dir);
             m.heapBytes = usedHeapAfterGc();
-            System.out.printf(Locale.ROOT, "bench: state-size %s %,d traces x %d spans: savepoint %,d B, heap %,d MB%n",
-                    rocksdb ? "rocksdb" : "heap", traces, spansPerTrace, m.savepointBytes, m.heapBytes >> 20);
+            System.out.printf(
+                    Locale.ROOT,
+                    "bench: state-size %s %,d traces x %d spans: savepoint %,d B, heap %,d MB%n",
+                    rocksdb ? "rocksdb" : "heap",
+                    traces,
+                    spansPerTrace,
+                    m.savepointBytes,
+                    m.heapBytes >> 20);
             delete(dir);
             delete(checkpoints);
             return m;
@@ -165,13 +197,27 @@ final class StateSize {
         }
     }
 
-    /** Emits N traces of S spans, then idles until cancelled (no watermarks: nothing ever closes). */
+    /**
+     * Emits N traces of S spans, then idles until cancelled (no watermarks: nothing ever closes).
+     */
     static final class OpenTraces implements SourceFunction<Span> {
         private static final long serialVersionUID = 1L;
         private static final String[] SERVICES = {
-            "api-gateway", "checkout", "payments", "inventory", "shipping", "user-profile", "search", "pricing"};
+            "api-gateway",
+            "checkout",
+            "payments",
+            "inventory",
+            "shipping",
+            "user-profile",
+            "search",
+            "pricing"
+        };
         private static final String[] OPERATIONS = {
-            "GET /api/orders/{id}", "POST /api/checkout..", "SELECT order_lines..", "PUT /inventory/{sku}"};
+            "GET /api/orders/{id}",
+            "POST /api/checkout..",
+            "SELECT order_lines..",
+            "PUT /inventory/{sku}"
+        };
 
         private final int traces;
         private final int spansPerTrace;
@@ -194,8 +240,16 @@ final class StateSize {
                     for (int s = 0; s < spansPerTrace; s++) {
                         String spanId = hex(random.nextLong());
                         long spanStart = start + t * 1000L + s * 100L;
-                        ctx.collect(new Span(traceId, spanId, parent, SERVICES[(firstService + s % 3) % SERVICES.length],
-                                OPERATIONS[s % OPERATIONS.length], spanStart, spanStart + 5_000, s == 3));
+                        ctx.collect(
+                                new Span(
+                                        traceId,
+                                        spanId,
+                                        parent,
+                                        SERVICES[(firstService + s % 3) % SERVICES.length],
+                                        OPERATIONS[s % OPERATIONS.length],
+                                        spanStart,
+                                        spanStart + 5_000,
+                                        s == 3));
                         if (parent == null) {
                             parent = spanId;
                         }

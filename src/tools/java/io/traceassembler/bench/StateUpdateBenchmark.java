@@ -29,11 +29,13 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-span state update of {@link TraceAssembler} (processElement only, no watermark: nothing closes),
- * on the heap and the RocksDB state backend, in spans/s. Spans come as the job sees them: traces of
- * {@code spansPerTrace} spans, {@code interleave} traces in flight at once (spans of concurrent traces
- * interleaved), each new trace with fresh ids. With 64 interleaved traces the assembler's cache of recent
- * traces answers almost every lookup; with 16,384 (more than it holds) most go to the state. A trial opens a fresh operator; its state grows by about 10 M spans per minute of measuring.
+ * The per-span state update of {@link TraceAssembler} (processElement only, no watermark: nothing
+ * closes), on the heap and the RocksDB state backend, in spans/s. Spans come as the job sees them:
+ * traces of {@code spansPerTrace} spans, {@code interleave} traces in flight at once (spans of
+ * concurrent traces interleaved), each new trace with fresh ids. With 64 interleaved traces the
+ * assembler's cache of recent traces answers almost every lookup; with 16,384 (more than it holds)
+ * most go to the state. A trial opens a fresh operator; its state grows by about 10 M spans per
+ * minute of measuring.
  *
  * <pre>scripts/bench.sh --jmh StateUpdateBenchmark</pre>
  */
@@ -42,7 +44,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-// scripts/bench.sh --jmh prepends the project's JVM options file (-jvmArgsPrepend @scripts/flink-jvm.args).
+// scripts/bench.sh --jmh prepends the project's JVM options file (-jvmArgsPrepend
+// @scripts/flink-jvm.args).
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
 public class StateUpdateBenchmark {
 
@@ -64,17 +67,24 @@ public class StateUpdateBenchmark {
     private long sequence;
     private final StreamRecord<AssemblySpan> reusable = new StreamRecord<>(null);
 
-    private static final String[] SERVICES = {"gateway", "orders", "payments", "inventory", "users", "search"};
+    private static final String[] SERVICES = {
+        "gateway", "orders", "payments", "inventory", "users", "search"
+    };
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        // The operator as the job wires it (TracePipeline.assemble): on RocksDB with write-back of cached traces.
-        harness = new AssemblerHarness(new TraceAssemblerOperator(
-                new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
+        // The operator as the job wires it (TracePipeline.assemble): on RocksDB with write-back of
+        // cached traces.
+        harness =
+                new AssemblerHarness(
+                        new TraceAssemblerOperator(
+                                new TraceAssembler(TraceAssemblerConfig.defaults().traceAssembly)));
         if (backend.equals("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
-            // The harness's mock environment has almost no managed memory: RocksDB would get tiny write
-            // buffers and stall on flushes. Use RocksDB's own defaults (64 MB write buffers) instead.
+            // The harness's mock environment has almost no managed memory: RocksDB would get tiny
+            // write
+            // buffers and stall on flushes. Use RocksDB's own defaults (64 MB write buffers)
+            // instead.
             rocksdb.getMemoryConfiguration().setUseManagedMemory(false);
             harness.setStateBackend(rocksdb);
         } else {
@@ -106,8 +116,16 @@ public class StateUpdateBenchmark {
         int slot = random.nextInt(interleave);
         String spanId = hex(random.nextLong());
         long start = 1_735_689_600_000_000L + (sequence++) * 50;
-        Span span = new Span(traceIds[slot], spanId, lastSpan[slot], SERVICES[emitted[slot] % SERVICES.length],
-                "GET /api/orders/{id}", start, start + 2_000, false);
+        Span span =
+                new Span(
+                        traceIds[slot],
+                        spanId,
+                        lastSpan[slot],
+                        SERVICES[emitted[slot] % SERVICES.length],
+                        "GET /api/orders/{id}",
+                        start,
+                        start + 2_000,
+                        false);
         reusable.replace(AssemblySpan.of(span), start / 1000 + 2);
         harness.processElement(reusable);
         if (lastSpan[slot] == null) {

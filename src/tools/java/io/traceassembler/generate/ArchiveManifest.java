@@ -3,6 +3,7 @@ package io.traceassembler.generate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +13,20 @@ public final class ArchiveManifest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final Path outputDir;
+
     /** File names relative to {@link #outputDir}, in writing order. */
     public final List<String> files;
+
     public final long plainJsonLineRecords;
     public final long kinesisRecords;
     public final RecordTally tally;
 
-    ArchiveManifest(Path outputDir, List<String> files, long plainJsonLineRecords, long kinesisRecords, RecordTally tally) {
+    ArchiveManifest(
+            Path outputDir,
+            List<String> files,
+            long plainJsonLineRecords,
+            long kinesisRecords,
+            RecordTally tally) {
         this.outputDir = outputDir;
         this.files = List.copyOf(files);
         this.plainJsonLineRecords = plainJsonLineRecords;
@@ -27,8 +35,13 @@ public final class ArchiveManifest {
     }
 
     public String summaryLine() {
-        return files.size() + " files (" + plainJsonLineRecords + " records in *.jsonl, " + kinesisRecords
-                + " in *.kinesis.jsonl) in " + outputDir;
+        return files.size()
+                + " files ("
+                + plainJsonLineRecords
+                + " records in *.jsonl, "
+                + kinesisRecords
+                + " in *.kinesis.jsonl) in "
+                + outputDir;
     }
 
     /** The manifest as one JSON object, e.g. for {@code --manifest FILE}. */

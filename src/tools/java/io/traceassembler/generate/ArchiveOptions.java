@@ -39,8 +39,8 @@ public final class ArchiveOptions {
     }
 
     /**
-     * Whether uncompressed JSON records go to plain {@code *.jsonl} files (one record per line); otherwise every
-     * record goes to {@code *.kinesis.jsonl}.
+     * Whether uncompressed JSON records go to plain {@code *.jsonl} files (one record per line);
+     * otherwise every record goes to {@code *.kinesis.jsonl}.
      */
     public ArchiveOptions plainJsonLines(boolean value) {
         plainJsonLines = value;

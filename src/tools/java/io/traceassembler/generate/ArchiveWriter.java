@@ -3,12 +3,12 @@ package io.traceassembler.generate;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -16,13 +16,18 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes records as replay archives: uncompressed JSON records as lines of {@code *.jsonl}, all others as
- * {@code *.kinesis.jsonl} lines in the shape {@code aws kinesis get-records} prints. Files roll by record
- * count and may be gzipped whole. Output is a pure function of the records: same records, same bytes.
+ * Writes records as replay archives: uncompressed JSON records as lines of {@code *.jsonl}, all
+ * others as {@code *.kinesis.jsonl} lines in the shape {@code aws kinesis get-records} prints.
+ * Files roll by record count and may be gzipped whole. Output is a pure function of the records:
+ * same records, same bytes.
  */
 public final class ArchiveWriter implements RecordSink {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Kinesis sequence numbers are 56-digit decimals; ours count up behind a fixed shard-like prefix. */
+
+    /**
+     * Kinesis sequence numbers are 56-digit decimals; ours count up behind a fixed shard-like
+     * prefix.
+     */
     private static final String SEQUENCE_PREFIX = "49";
 
     private final ArchiveOptions options;
@@ -42,7 +47,8 @@ public final class ArchiveWriter implements RecordSink {
     }
 
     /** Writes all {@code records} and returns the manifest. */
-    public static ArchiveManifest write(Iterator<GeneratedRecord> records, ArchiveOptions options) throws IOException {
+    public static ArchiveManifest write(Iterator<GeneratedRecord> records, ArchiveOptions options)
+            throws IOException {
         ArchiveWriter writer = new ArchiveWriter(options);
         try (writer) {
             while (records.hasNext()) {
@@ -66,7 +72,8 @@ public final class ArchiveWriter implements RecordSink {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            try (OutputStream a = plainFiles.out; OutputStream b = kinesisFiles.out) {
+            try (OutputStream a = plainFiles.out;
+                    OutputStream b = kinesisFiles.out) {
                 // closing both, even if one fails
             }
         }
@@ -74,7 +81,12 @@ public final class ArchiveWriter implements RecordSink {
 
     /** The files and counts so far (complete after {@link #close()}). */
     public ArchiveManifest manifest() {
-        return new ArchiveManifest(options.outputDir(), files, plainFiles.totalRecords, kinesisFiles.totalRecords, tally);
+        return new ArchiveManifest(
+                options.outputDir(),
+                files,
+                plainFiles.totalRecords,
+                kinesisFiles.totalRecords,
+                tally);
     }
 
     @Override
@@ -94,7 +106,8 @@ public final class ArchiveWriter implements RecordSink {
 
     private byte[] kinesisLine(GeneratedRecord record) throws IOException {
         lineBuffer.reset();
-        try (JsonGenerator json = JSON.getFactory().createGenerator(lineBuffer, JsonEncoding.UTF8)) {
+        try (JsonGenerator json =
+                JSON.getFactory().createGenerator(lineBuffer, JsonEncoding.UTF8)) {
             json.writeStartObject();
             json.writeStringField("SequenceNumber", sequenceNumber(nextSequence++));
             json.writeFieldName("ApproximateArrivalTimestamp");
@@ -110,7 +123,9 @@ public final class ArchiveWriter implements RecordSink {
         return SEQUENCE_PREFIX + String.format("%054d", counter);
     }
 
-    /** Epoch seconds with millisecond decimals, as the AWS CLI prints ApproximateArrivalTimestamp. */
+    /**
+     * Epoch seconds with millisecond decimals, as the AWS CLI prints ApproximateArrivalTimestamp.
+     */
     static String epochSecondsWithMillis(long epochNanos) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         long millis = Math.floorMod(epochNanos, 1_000_000_000L) / 1_000_000L;
@@ -143,9 +158,15 @@ public final class ArchiveWriter implements RecordSink {
             if (out != null) {
                 out.close();
             }
-            String name = String.format("%s-%05d%s%s", options.filePrefix(), fileIndex++, suffix, options.gzip() ? ".gz" : "");
-            OutputStream file = new BufferedOutputStream(Files.newOutputStream(options.outputDir().resolve(name)), 1 << 16);
-            // GZIPOutputStream writes a zero modification time, so gzipped archives stay reproducible.
+            String name =
+                    String.format(
+                            "%s-%05d%s%s",
+                            options.filePrefix(), fileIndex++, suffix, options.gzip() ? ".gz" : "");
+            OutputStream file =
+                    new BufferedOutputStream(
+                            Files.newOutputStream(options.outputDir().resolve(name)), 1 << 16);
+            // GZIPOutputStream writes a zero modification time, so gzipped archives stay
+            // reproducible.
             out = options.gzip() ? new GZIPOutputStream(file, 1 << 16) : file;
             recordsInFile = 0;
             files.add(name);

@@ -1,8 +1,12 @@
 package io.traceassembler.generate;
 
-/** The undecodable records a {@link TrafficShaper} mixes in; each yields exactly one dead letter. */
+/**
+ * The undecodable records a {@link TrafficShaper} mixes in; each yields exactly one dead letter.
+ */
 public enum BadRecordKind {
-    /** Random bytes behind a zero byte, which no format accepts (a zero protobuf tag is invalid). */
+    /**
+     * Random bytes behind a zero byte, which no format accepts (a zero protobuf tag is invalid).
+     */
     GARBAGE,
     /** An OTLP protobuf request cut in half. */
     TRUNCATED_PROTOBUF,

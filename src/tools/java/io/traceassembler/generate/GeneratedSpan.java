@@ -7,18 +7,25 @@ import java.util.Map;
 public class GeneratedSpan {
     /** 32 lower-case hex characters. */
     public String traceId;
+
     /** 16 lower-case hex characters. */
     public String spanId;
+
     /** Null for a root span. */
     public String parentSpanId;
+
     public String operationName;
     public String serviceName;
+
     /** server, client, producer, consumer or internal. */
     public String kind = "internal";
+
     public long startEpochNanos;
     public long endEpochNanos;
+
     /** ok, error, timeout or cancelled. */
     public String status = "ok";
+
     public Map<String, String> tags = new LinkedHashMap<>();
 
     public GeneratedSpan() {}
@@ -50,8 +57,24 @@ public class GeneratedSpan {
 
     @Override
     public String toString() {
-        return "GeneratedSpan{trace=" + traceId + ", span=" + spanId + ", parent=" + parentSpanId + ", op="
-                + operationName + ", service=" + serviceName + ", kind=" + kind + ", start=" + startEpochNanos
-                + ", end=" + endEpochNanos + ", status=" + status + '}';
+        return "GeneratedSpan{trace="
+                + traceId
+                + ", span="
+                + spanId
+                + ", parent="
+                + parentSpanId
+                + ", op="
+                + operationName
+                + ", service="
+                + serviceName
+                + ", kind="
+                + kind
+                + ", start="
+                + startEpochNanos
+                + ", end="
+                + endEpochNanos
+                + ", status="
+                + status
+                + '}';
     }
 }

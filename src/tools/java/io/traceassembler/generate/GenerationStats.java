@@ -1,6 +1,8 @@
 package io.traceassembler.generate;
 
-/** Running totals of the traces a {@link TraceGenerator} has produced: the expected insight counts. */
+/**
+ * Running totals of the traces a {@link TraceGenerator} has produced: the expected insight counts.
+ */
 public final class GenerationStats {
     private long traces;
     private long spans;
@@ -44,7 +46,17 @@ public final class GenerationStats {
 
     @Override
     public String toString() {
-        return traces + " traces (" + spans + " spans; slow " + slowTraces + ", with errors " + errorTraces
-                + ", high service count " + highServiceCountTraces + ", big " + bigTraces + ")";
+        return traces
+                + " traces ("
+                + spans
+                + " spans; slow "
+                + slowTraces
+                + ", with errors "
+                + errorTraces
+                + ", high service count "
+                + highServiceCountTraces
+                + ", big "
+                + bigTraces
+                + ")";
     }
 }

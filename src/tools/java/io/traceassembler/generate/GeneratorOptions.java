@@ -3,12 +3,15 @@ package io.traceassembler.generate;
 import java.time.Instant;
 
 /**
- * Knobs of {@link TraceGenerator}. Fluent setters on a mutable object keep call sites short:
- * {@code GeneratorOptions.defaults().seed(7).traces(2_000).errorRatio(0.1)}.
+ * Knobs of {@link TraceGenerator}. Fluent setters on a mutable object keep call sites short: {@code
+ * GeneratorOptions.defaults().seed(7).traces(2_000).errorRatio(0.1)}.
  */
 public final class GeneratorOptions {
-    /** A fixed default start so that runs without {@code --start} are reproducible byte for byte. */
-    public static final long DEFAULT_START_EPOCH_MILLIS = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    /**
+     * A fixed default start so that runs without {@code --start} are reproducible byte for byte.
+     */
+    public static final long DEFAULT_START_EPOCH_MILLIS =
+            Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
 
     private long seed = 42L;
     private long traces = 1_000L;
@@ -64,7 +67,10 @@ public final class GeneratorOptions {
         return this;
     }
 
-    /** Fraction of (non-big) traces touching more than 5 services (the {@code high_service_count} threshold). */
+    /**
+     * Fraction of (non-big) traces touching more than 5 services (the {@code high_service_count}
+     * threshold).
+     */
     public GeneratorOptions fanOutRatio(double value) {
         fanOutRatio = requireRatio(value, "fanOutRatio");
         return this;

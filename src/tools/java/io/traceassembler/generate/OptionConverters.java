@@ -83,12 +83,16 @@ public final class OptionConverters {
             try {
                 return java.time.Instant.parse(value).toEpochMilli();
             } catch (RuntimeException e) {
-                throw new TypeConversionException("expected ISO-8601, epoch millis or 'now': " + value);
+                throw new TypeConversionException(
+                        "expected ISO-8601, epoch millis or 'now': " + value);
             }
         }
     }
 
-    /** Relative weights of enum constants (not a {@link Map}: picocli would split a map option's values itself). */
+    /**
+     * Relative weights of enum constants (not a {@link Map}: picocli would split a map option's
+     * values itself).
+     */
     public static final class Weights<E extends Enum<E>> {
         private final Map<E, Double> weights;
 
@@ -101,7 +105,10 @@ public final class OptionConverters {
         }
     }
 
-    /** {@code otlp_proto=4,zipkin_json,native_span}: weight 1 when omitted; names case- and dash-insensitive. */
+    /**
+     * {@code otlp_proto=4,zipkin_json,native_span}: weight 1 when omitted; names case- and
+     * dash-insensitive.
+     */
     public static final class EncodingWeights implements ITypeConverter<Weights<Encoding>> {
         @Override
         public Weights<Encoding> convert(String value) {
@@ -131,8 +138,17 @@ public final class OptionConverters {
             try {
                 constant = Enum.valueOf(type, name);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown " + kind + " '" + parts[0].trim() + "' in '" + list
-                        + "'; expected " + java.util.EnumSet.allOf(type).toString().toLowerCase(Locale.ROOT));
+                throw new TypeConversionException(
+                        "unknown "
+                                + kind
+                                + " '"
+                                + parts[0].trim()
+                                + "' in '"
+                                + list
+                                + "'; expected "
+                                + java.util.EnumSet.allOf(type)
+                                        .toString()
+                                        .toLowerCase(Locale.ROOT));
             }
             double weight = parts.length > 1 ? parseDouble(parts[1].trim()) : 1.0;
             if (!(weight >= 0)) {
@@ -142,7 +158,8 @@ public final class OptionConverters {
             total += weight;
         }
         if (!(total > 0)) {
-            throw new TypeConversionException("at least one " + kind + " needs a positive weight: '" + list + "'");
+            throw new TypeConversionException(
+                    "at least one " + kind + " needs a positive weight: '" + list + "'");
         }
         return new Weights<>(weights);
     }

@@ -1,5 +1,10 @@
 package io.traceassembler.generate;
 
+import io.traceassembler.ingest.format.KplDeaggregator;
+import io.traceassembler.model.HexIds;
+
+import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
@@ -22,21 +27,18 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.traceassembler.ingest.format.KplDeaggregator;
-import io.traceassembler.model.HexIds;
-import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.producer.protobuf.Messages;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesEncoder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,23 +52,26 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Encodes spans into stream records exactly as producers do, with the producers' own libraries where
- * they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code SpanBytesEncoder} (JSON v2 and
- * PROTO3), the {@code jaeger.api_v2} classes generated from Jaeger's {@code model.proto}, the KPL's
- * {@code AggregatedRecord} message; the seed's native JSON shapes with Jackson.
+ * Encodes spans into stream records exactly as producers do, with the producers' own libraries
+ * where they exist: the OpenTelemetry SDK's OTLP exporter marshalers, Zipkin's {@code
+ * SpanBytesEncoder} (JSON v2 and PROTO3), the {@code jaeger.api_v2} classes generated from Jaeger's
+ * {@code model.proto}, the KPL's {@code AggregatedRecord} message; the seed's native JSON shapes
+ * with Jackson.
  */
 public final class RecordEncoder {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter PYTHON_ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter PYTHON_ISO_SECONDS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-    private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("trace-assembler-generator");
+    private static final InstrumentationScopeInfo SCOPE =
+            InstrumentationScopeInfo.create("trace-assembler-generator");
 
     private RecordEncoder() {}
 
     /**
-     * One record holding these spans; for the native encodings a single span is an object, several an array.
-     * A {@link Encoding#JAEGER_PROTO} record holds exactly one span.
+     * One record holding these spans; for the native encodings a single span is an object, several
+     * an array. A {@link Encoding#JAEGER_PROTO} record holds exactly one span.
      */
     public static byte[] encode(List<GeneratedSpan> spans, Encoding encoding) {
         try {
@@ -112,13 +117,15 @@ public final class RecordEncoder {
                             ? gzipped
                             : java.util.Arrays.copyOf(gzipped, gzipped.length - 8);
                 case ZLIB:
-                    try (DeflaterOutputStream zlib = new DeflaterOutputStream(bytes, new Deflater())) {
+                    try (DeflaterOutputStream zlib =
+                            new DeflaterOutputStream(bytes, new Deflater())) {
                         zlib.write(data);
                     }
                     return bytes.toByteArray();
                 case DEFLATE:
                     try (DeflaterOutputStream deflate =
-                            new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+                            new DeflaterOutputStream(
+                                    bytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
                         deflate.write(data);
                     }
                     return bytes.toByteArray();
@@ -131,9 +138,9 @@ public final class RecordEncoder {
     }
 
     /**
-     * Aggregates user records as the Kinesis Producer Library does: magic, the KPL's own
-     * {@code AggregatedRecord} protobuf message (generated class shipped, shaded, in flink-connector-kinesis),
-     * then the MD5 of that message.
+     * Aggregates user records as the Kinesis Producer Library does: magic, the KPL's own {@code
+     * AggregatedRecord} protobuf message (generated class shipped, shaded, in
+     * flink-connector-kinesis), then the MD5 of that message.
      */
     public static byte[] kplAggregate(List<byte[]> records, List<String> partitionKeys) {
         if (records.size() != partitionKeys.size()) {
@@ -149,9 +156,12 @@ public final class RecordEncoder {
                 keyIndex.put(key, index);
                 aggregate.addPartitionKeyTable(key);
             }
-            aggregate.addRecords(Messages.Record.newBuilder()
-                    .setPartitionKeyIndex(index)
-                    .setData(org.apache.flink.kinesis.shaded.com.google.protobuf.ByteString.copyFrom(records.get(i))));
+            aggregate.addRecords(
+                    Messages.Record.newBuilder()
+                            .setPartitionKeyIndex(index)
+                            .setData(
+                                    org.apache.flink.kinesis.shaded.com.google.protobuf.ByteString
+                                            .copyFrom(records.get(i))));
         }
         byte[] message = aggregate.build().toByteArray();
         byte[] md5;
@@ -168,24 +178,35 @@ public final class RecordEncoder {
         return out;
     }
 
-    /** Python's {@code datetime.isoformat()} of a naive UTC time: microseconds only when non-zero. */
+    /**
+     * Python's {@code datetime.isoformat()} of a naive UTC time: microseconds only when non-zero.
+     */
     public static String pythonIsoFormat(long epochNanos) {
         long micros = Math.floorDiv(epochNanos, 1000L);
         long seconds = Math.floorDiv(micros, 1_000_000L);
         int microsOfSecond = (int) Math.floorMod(micros, 1_000_000L);
-        String text = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(PYTHON_ISO_SECONDS);
-        return microsOfSecond == 0 ? text : text + String.format(Locale.ROOT, ".%06d", microsOfSecond);
+        String text =
+                LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(PYTHON_ISO_SECONDS);
+        return microsOfSecond == 0
+                ? text
+                : text + String.format(Locale.ROOT, ".%06d", microsOfSecond);
     }
 
-    /** The seed's {@code duration_ms}: {@code (end - start).total_seconds() * 1000} on microsecond datetimes. */
+    /**
+     * The seed's {@code duration_ms}: {@code (end - start).total_seconds() * 1000} on microsecond
+     * datetimes.
+     */
     public static double pythonDurationMillis(GeneratedSpan span) {
-        long micros = Math.floorDiv(span.endEpochNanos, 1000L) - Math.floorDiv(span.startEpochNanos, 1000L);
+        long micros =
+                Math.floorDiv(span.endEpochNanos, 1000L)
+                        - Math.floorDiv(span.startEpochNanos, 1000L);
         return micros / 1e6 * 1000;
     }
 
     // ---------------------------------------------------------------- native JSON
 
-    private static byte[] encodeNative(List<GeneratedSpan> spans, Encoding encoding) throws IOException {
+    private static byte[] encodeNative(List<GeneratedSpan> spans, Encoding encoding)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             if (spans.size() != 1) {
@@ -227,7 +248,8 @@ public final class RecordEncoder {
     }
 
     /** The dict that the seed's {@code _send_span_to_kinesis} builds. */
-    private static void writeNativeKinesisRecord(JsonGenerator json, GeneratedSpan span) throws IOException {
+    private static void writeNativeKinesisRecord(JsonGenerator json, GeneratedSpan span)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("trace_id", span.traceId);
         json.writeStringField("span_id", span.spanId);
@@ -257,25 +279,30 @@ public final class RecordEncoder {
     private static List<zipkin2.Span> zipkinSpans(List<GeneratedSpan> spans) {
         List<zipkin2.Span> zipkinSpans = new ArrayList<>(spans.size());
         for (GeneratedSpan span : spans) {
-            // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a reporter would.
+            // Zipkin has microsecond times: derive the duration from the rounded-down ends, as a
+            // reporter would.
             long startMicros = Math.floorDiv(span.startEpochNanos, 1000L);
             long endMicros = Math.floorDiv(span.endEpochNanos, 1000L);
-            zipkin2.Span.Builder builder = zipkin2.Span.newBuilder()
-                    .traceId(span.traceId)
-                    .id(span.spanId)
-                    .parentId(span.parentSpanId)
-                    .name(span.operationName)
-                    .kind(zipkinKind(span.kind))
-                    .timestamp(startMicros)
-                    .duration(endMicros - startMicros)
-                    .localEndpoint(Endpoint.newBuilder().serviceName(span.serviceName).build());
+            zipkin2.Span.Builder builder =
+                    zipkin2.Span.newBuilder()
+                            .traceId(span.traceId)
+                            .id(span.spanId)
+                            .parentId(span.parentSpanId)
+                            .name(span.operationName)
+                            .kind(zipkinKind(span.kind))
+                            .timestamp(startMicros)
+                            .duration(endMicros - startMicros)
+                            .localEndpoint(
+                                    Endpoint.newBuilder().serviceName(span.serviceName).build());
             if (span.tags != null) {
                 span.tags.forEach(builder::putTag);
             }
             if (span.isError()) {
-                builder.putTag("error", span.tags != null && span.tags.containsKey("error.message")
-                        ? span.tags.get("error.message")
-                        : "error");
+                builder.putTag(
+                        "error",
+                        span.tags != null && span.tags.containsKey("error.message")
+                                ? span.tags.get("error.message")
+                                : "error");
             }
             zipkinSpans.add(builder.build());
         }
@@ -300,55 +327,82 @@ public final class RecordEncoder {
     // ---------------------------------------------------------------- Jaeger
 
     /**
-     * One {@code jaeger.api_v2.Span} with its {@code Process}, as the OpenTelemetry Collector's Jaeger
-     * translator writes it for the awskinesis exporter: ids as 16 and 8 bytes, the parent as a {@code CHILD_OF}
-     * reference, start as a Timestamp and the duration as a Duration (both to the nanosecond), the kind in
-     * {@code span.kind} (none for internal spans), an error as {@code error} = true with {@code otel.status_code}
-     * = ERROR, the span's other tags as string tags, the service in {@code process.service_name}.
+     * One {@code jaeger.api_v2.Span} with its {@code Process}, as the OpenTelemetry Collector's
+     * Jaeger translator writes it for the awskinesis exporter: ids as 16 and 8 bytes, the parent as
+     * a {@code CHILD_OF} reference, start as a Timestamp and the duration as a Duration (both to
+     * the nanosecond), the kind in {@code span.kind} (none for internal spans), an error as {@code
+     * error} = true with {@code otel.status_code} = ERROR, the span's other tags as string tags,
+     * the service in {@code process.service_name}.
      */
-    private static final Set<String> JAEGER_SPAN_TAGS = Set.of("span.kind", "error", "otel.status_code");
+    private static final Set<String> JAEGER_SPAN_TAGS =
+            Set.of("span.kind", "error", "otel.status_code");
 
     static Model.Span jaegerSpan(GeneratedSpan span) {
         ByteString traceId = idBytes(span.traceId);
-        Model.Span.Builder builder = Model.Span.newBuilder()
-                .setTraceId(traceId)
-                .setSpanId(idBytes(span.spanId))
-                .setOperationName(span.operationName)
-                .setStartTime(Timestamp.newBuilder()
-                        .setSeconds(Math.floorDiv(span.startEpochNanos, 1_000_000_000L))
-                        .setNanos((int) Math.floorMod(span.startEpochNanos, 1_000_000_000L)))
-                .setDuration(Duration.newBuilder()
-                        .setSeconds((span.endEpochNanos - span.startEpochNanos) / 1_000_000_000L)
-                        .setNanos((int) ((span.endEpochNanos - span.startEpochNanos) % 1_000_000_000L)));
+        Model.Span.Builder builder =
+                Model.Span.newBuilder()
+                        .setTraceId(traceId)
+                        .setSpanId(idBytes(span.spanId))
+                        .setOperationName(span.operationName)
+                        .setStartTime(
+                                Timestamp.newBuilder()
+                                        .setSeconds(
+                                                Math.floorDiv(span.startEpochNanos, 1_000_000_000L))
+                                        .setNanos(
+                                                (int)
+                                                        Math.floorMod(
+                                                                span.startEpochNanos,
+                                                                1_000_000_000L)))
+                        .setDuration(
+                                Duration.newBuilder()
+                                        .setSeconds(
+                                                (span.endEpochNanos - span.startEpochNanos)
+                                                        / 1_000_000_000L)
+                                        .setNanos(
+                                                (int)
+                                                        ((span.endEpochNanos - span.startEpochNanos)
+                                                                % 1_000_000_000L)));
         if (span.parentSpanId != null) {
-            builder.addReferences(Model.SpanRef.newBuilder()
-                    .setTraceId(traceId)
-                    .setSpanId(idBytes(span.parentSpanId))
-                    .setRefType(Model.SpanRefType.CHILD_OF));
+            builder.addReferences(
+                    Model.SpanRef.newBuilder()
+                            .setTraceId(traceId)
+                            .setSpanId(idBytes(span.parentSpanId))
+                            .setRefType(Model.SpanRefType.CHILD_OF));
         }
         if (span.kind != null && !"internal".equals(span.kind)) {
             builder.addTags(jaegerStringTag("span.kind", span.kind));
         }
         if (span.isError()) {
             builder.addTags(jaegerStringTag("otel.status_code", "ERROR"));
-            builder.addTags(Model.KeyValue.newBuilder()
-                    .setKey("error").setVType(Model.ValueType.BOOL).setVBool(true));
+            builder.addTags(
+                    Model.KeyValue.newBuilder()
+                            .setKey("error")
+                            .setVType(Model.ValueType.BOOL)
+                            .setVBool(true));
         }
         if (span.tags != null) {
-            span.tags.forEach((key, value) -> {
-                if (!JAEGER_SPAN_TAGS.contains(key)) { // those come from the span's kind and status
-                    builder.addTags(jaegerStringTag(key, value));
-                }
-            });
+            span.tags.forEach(
+                    (key, value) -> {
+                        if (!JAEGER_SPAN_TAGS.contains(
+                                key)) { // those come from the span's kind and status
+                            builder.addTags(jaegerStringTag(key, value));
+                        }
+                    });
         }
-        return builder.setProcess(Model.Process.newBuilder().setServiceName(span.serviceName)).build();
+        return builder.setProcess(Model.Process.newBuilder().setServiceName(span.serviceName))
+                .build();
     }
 
     private static Model.KeyValue.Builder jaegerStringTag(String key, String value) {
-        return Model.KeyValue.newBuilder().setKey(key).setVType(Model.ValueType.STRING).setVStr(value);
+        return Model.KeyValue.newBuilder()
+                .setKey(key)
+                .setVType(Model.ValueType.STRING)
+                .setVStr(value);
     }
 
-    /** The bytes of a 16- or 32-digit lower-case hex id, big-endian, as Jaeger and OTLP carry ids. */
+    /**
+     * The bytes of a 16- or 32-digit lower-case hex id, big-endian, as Jaeger and OTLP carry ids.
+     */
     static ByteString idBytes(String hexId) {
         int longs;
         if (HexIds.isLowerHex(hexId, 16)) {
@@ -373,11 +427,13 @@ public final class RecordEncoder {
 
     /**
      * The SDK marshaler groups spans by resource in a hash map whose order changes from run to run;
-     * marshalling one resource (service) at a time, in first-seen order, keeps the bytes reproducible.
-     * Protobuf messages concatenate into one whose repeated {@code resource_spans} holds them all.
+     * marshalling one resource (service) at a time, in first-seen order, keeps the bytes
+     * reproducible. Protobuf messages concatenate into one whose repeated {@code resource_spans}
+     * holds them all.
      */
     private static final class OtlpMarshaler {
-        private static final byte[] JSON_PREFIX = "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] JSON_PREFIX =
+                "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
         private static final byte[] JSON_SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
         final List<TraceRequestMarshaler> perResource;
@@ -431,9 +487,12 @@ public final class RecordEncoder {
         Map<String, List<SpanData>> byService = new LinkedHashMap<>();
         Map<String, Resource> resources = new LinkedHashMap<>();
         for (GeneratedSpan span : spans) {
-            Resource resource = resources.computeIfAbsent(
-                    span.serviceName, name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
-            byService.computeIfAbsent(span.serviceName, name -> new ArrayList<>())
+            Resource resource =
+                    resources.computeIfAbsent(
+                            span.serviceName,
+                            name -> Resource.create(Attributes.of(SERVICE_NAME, name)));
+            byService
+                    .computeIfAbsent(span.serviceName, name -> new ArrayList<>())
                     .add(new GeneratedSpanData(span, resource));
         }
         List<TraceRequestMarshaler> perResource = new ArrayList<>(byService.size());
@@ -464,12 +523,15 @@ public final class RecordEncoder {
 
         @Override
         public SpanKind getKind() {
-            return span.kind == null ? SpanKind.INTERNAL : SpanKind.valueOf(span.kind.toUpperCase(Locale.ROOT));
+            return span.kind == null
+                    ? SpanKind.INTERNAL
+                    : SpanKind.valueOf(span.kind.toUpperCase(Locale.ROOT));
         }
 
         @Override
         public SpanContext getSpanContext() {
-            return SpanContext.create(span.traceId, span.spanId, TraceFlags.getSampled(), TraceState.getDefault());
+            return SpanContext.create(
+                    span.traceId, span.spanId, TraceFlags.getSampled(), TraceState.getDefault());
         }
 
         @Override
@@ -477,7 +539,10 @@ public final class RecordEncoder {
             return span.parentSpanId == null
                     ? SpanContext.getInvalid()
                     : SpanContext.create(
-                            span.traceId, span.parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
+                            span.traceId,
+                            span.parentSpanId,
+                            TraceFlags.getSampled(),
+                            TraceState.getDefault());
         }
 
         @Override

@@ -4,8 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * Where generated records go: archive files now, a Kinesis stream (PutRecords) later. Records arrive in
- * stream order; {@link GeneratedRecord#arrivalEpochNanos} lets a live sink pace itself.
+ * Where generated records go: archive files now, a Kinesis stream (PutRecords) later. Records
+ * arrive in stream order; {@link GeneratedRecord#arrivalEpochNanos} lets a live sink pace itself.
  */
 public interface RecordSink extends Closeable {
     void write(GeneratedRecord record) throws IOException;

@@ -3,7 +3,10 @@ package io.traceassembler.generate;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Counts of a record stream: what a job consuming it should report (distinct spans, traces, dead letters). */
+/**
+ * Counts of a record stream: what a job consuming it should report (distinct spans, traces, dead
+ * letters).
+ */
 public final class RecordTally {
     private long records;
     private long bytes;
@@ -17,7 +20,8 @@ public final class RecordTally {
     private long expectedDeadLetters;
     private long kplAggregates;
     private final Map<Encoding, Long> userRecordsByEncoding = new EnumMap<>(Encoding.class);
-    private final Map<Compression, Long> userRecordsByCompression = new EnumMap<>(Compression.class);
+    private final Map<Compression, Long> userRecordsByCompression =
+            new EnumMap<>(Compression.class);
 
     public void add(GeneratedRecord record) {
         records++;
@@ -31,7 +35,8 @@ public final class RecordTally {
             duplicateRecords++;
             duplicateSpans += record.spans.size();
         } else {
-            // Every span is delivered exactly once outside duplicates (late spans are moved, not copied).
+            // Every span is delivered exactly once outside duplicates (late spans are moved, not
+            // copied).
             distinctSpans += record.spans.size();
             lateSpans += record.lateSpans;
             for (GeneratedSpan span : record.spans) {
@@ -39,7 +44,8 @@ public final class RecordTally {
             }
         }
         if (record.isBad()) {
-            return; // bad records have fixed encodings of their own; the mix counts good records only
+            return; // bad records have fixed encodings of their own; the mix counts good records
+            // only
         }
         if (record.isKplAggregate()) {
             kplAggregates++;
@@ -72,7 +78,9 @@ public final class RecordTally {
         return distinctSpans;
     }
 
-    /** Traces with a root span among the good records (each generated trace has exactly one root). */
+    /**
+     * Traces with a root span among the good records (each generated trace has exactly one root).
+     */
     public long traces() {
         return traces;
     }
@@ -112,8 +120,23 @@ public final class RecordTally {
 
     @Override
     public String toString() {
-        return records + " records (" + duplicateRecords + " duplicate, " + kplAggregates + " KPL aggregates, "
-                + badRecords + " bad -> " + expectedDeadLetters + " dead letters), " + distinctSpans + " distinct spans ("
-                + duplicateSpans + " re-sent, " + lateSpans + " late) of " + traces + " traces";
+        return records
+                + " records ("
+                + duplicateRecords
+                + " duplicate, "
+                + kplAggregates
+                + " KPL aggregates, "
+                + badRecords
+                + " bad -> "
+                + expectedDeadLetters
+                + " dead letters), "
+                + distinctSpans
+                + " distinct spans ("
+                + duplicateSpans
+                + " re-sent, "
+                + lateSpans
+                + " late) of "
+                + traces
+                + " traces";
     }
 }

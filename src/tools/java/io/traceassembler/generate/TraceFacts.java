@@ -18,7 +18,8 @@ public final class TraceFacts {
     public final int errorCount;
     public final double durationMs;
 
-    private TraceFacts(String traceId, int spanCount, int serviceCount, int errorCount, double durationMs) {
+    private TraceFacts(
+            String traceId, int spanCount, int serviceCount, int errorCount, double durationMs) {
         this.traceId = traceId;
         this.spanCount = spanCount;
         this.serviceCount = serviceCount;

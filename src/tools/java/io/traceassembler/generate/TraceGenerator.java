@@ -10,13 +10,13 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic, realistic trace traffic of a small web shop: an api-gateway in front of auth, users, orders,
- * inventory, payments, fraud, search, recommendations, shipping and notifications, with postgres and redis
- * as leaves and kafka hand-offs to the notification service.
+ * Deterministic, realistic trace traffic of a small web shop: an api-gateway in front of auth,
+ * users, orders, inventory, payments, fraud, search, recommendations, shipping and notifications,
+ * with postgres and redis as leaves and kafka hand-offs to the notification service.
  *
- * <p>Each trace is a tree: one root server span, client/server span pairs for every remote call, internal spans,
- * producer/consumer pairs. Every child lies within its parent's time. Traces stream out one at a time in start
- * order, so millions of traces never sit in memory.
+ * <p>Each trace is a tree: one root server span, client/server span pairs for every remote call,
+ * internal spans, producer/consumer pairs. Every child lies within its parent's time. Traces stream
+ * out one at a time in start order, so millions of traces never sit in memory.
  */
 public final class TraceGenerator {
     private static final long MS = 1_000_000L;
@@ -36,8 +36,21 @@ public final class TraceGenerator {
     private static final String REDIS = "redis";
 
     /** Every service name the topology can produce (13). */
-    public static final List<String> SERVICES = List.of(GATEWAY, AUTH, USERS, ORDERS, INVENTORY, PAYMENTS, FRAUD,
-            NOTIFICATIONS, SEARCH, RECOMMENDATIONS, SHIPPING, POSTGRES, REDIS);
+    public static final List<String> SERVICES =
+            List.of(
+                    GATEWAY,
+                    AUTH,
+                    USERS,
+                    ORDERS,
+                    INVENTORY,
+                    PAYMENTS,
+                    FRAUD,
+                    NOTIFICATIONS,
+                    SEARCH,
+                    RECOMMENDATIONS,
+                    SHIPPING,
+                    POSTGRES,
+                    REDIS);
 
     /** Non-slow traces are squeezed below this, well clear of the 5 s slow-trace threshold. */
     private static final long MAX_NORMAL_DURATION = 4 * SECOND;
@@ -53,14 +66,16 @@ public final class TraceGenerator {
         return options.copy();
     }
 
-    /** Totals of the traces handed out so far by {@link #traces()} (complete once it is exhausted). */
+    /**
+     * Totals of the traces handed out so far by {@link #traces()} (complete once it is exhausted).
+     */
     public GenerationStats stats() {
         return stats;
     }
 
     /**
-     * The traces in start order, each a list of spans parents-first (root at index 0). Single pass: call once per
-     * generator.
+     * The traces in start order, each a list of spans parents-first (root at index 0). Single pass:
+     * call once per generator.
      */
     public Iterator<List<GeneratedSpan>> traces() {
         return new Iterator<>() {
@@ -80,10 +95,14 @@ public final class TraceGenerator {
                 }
                 // Poisson arrivals: exponential gaps with the configured mean rate.
                 if (produced > 0) {
-                    startNanos += -Math.log(1.0 - random.nextDouble()) / options.tracesPerSecond() * SECOND;
+                    startNanos +=
+                            -Math.log(1.0 - random.nextDouble())
+                                    / options.tracesPerSecond()
+                                    * SECOND;
                 }
                 produced++;
-                // A split generator per trace: a trace's content does not depend on how it is consumed.
+                // A split generator per trace: a trace's content does not depend on how it is
+                // consumed.
                 return generateTrace(random.split(), (long) startNanos);
             }
         };
@@ -95,7 +114,10 @@ public final class TraceGenerator {
         boolean slow = random.nextDouble() < options.slowRatio();
         boolean failing = random.nextDouble() < options.errorRatio();
         boolean wide = random.nextDouble() < options.fanOutRatio();
-        Node root = big ? trace.bulkImport(options.bigTraceSpans()) : wide ? trace.wideRequest() : trace.narrowRequest();
+        Node root =
+                big
+                        ? trace.bulkImport(options.bigTraceSpans())
+                        : wide ? trace.wideRequest() : trace.narrowRequest();
         if (slow) {
             trace.makeSlow(root);
         }
@@ -112,7 +134,9 @@ public final class TraceGenerator {
         return spans;
     }
 
-    /** A span under construction: work before and after its children, children run stage by stage. */
+    /**
+     * A span under construction: work before and after its children, children run stage by stage.
+     */
     private static final class Node {
         final GeneratedSpan span = new GeneratedSpan();
         final List<List<Node>> stages = new ArrayList<>();
@@ -126,6 +150,7 @@ public final class TraceGenerator {
         final SplittableRandom random;
         final int maxRepeat;
         final String traceId;
+
         /** Parents before children, the order spans are returned in. */
         final List<Node> nodes = new ArrayList<>();
 
@@ -143,28 +168,54 @@ public final class TraceGenerator {
             if (pick < 35) {
                 Node root = gateway("GET", "/api/users/{id}");
                 authenticate(root);
-                then(root, rpc(root, USERS, "GetUser", server -> {
-                    then(server, cache(server, "GET user"));
-                    if (random.nextBoolean()) { // cache miss
-                        then(server, db(server, "SELECT * FROM users WHERE id = $1"));
-                    }
-                }));
+                then(
+                        root,
+                        rpc(
+                                root,
+                                USERS,
+                                "GetUser",
+                                server -> {
+                                    then(server, cache(server, "GET user"));
+                                    if (random.nextBoolean()) { // cache miss
+                                        then(
+                                                server,
+                                                db(server, "SELECT * FROM users WHERE id = $1"));
+                                    }
+                                }));
                 return root;
             } else if (pick < 65) {
                 Node root = gateway("GET", "/api/products/search");
                 authenticate(root);
-                parallel(root, List.of(
-                        rpc(root, SEARCH, "Search", server -> {
-                            then(server, cache(server, "GET query"));
-                            then(server, internal(server, "rank_results"));
-                        }),
-                        rpc(root, RECOMMENDATIONS, "Recommend", server -> then(server, cache(server, "GET recs")))));
+                parallel(
+                        root,
+                        List.of(
+                                rpc(
+                                        root,
+                                        SEARCH,
+                                        "Search",
+                                        server -> {
+                                            then(server, cache(server, "GET query"));
+                                            then(server, internal(server, "rank_results"));
+                                        }),
+                                rpc(
+                                        root,
+                                        RECOMMENDATIONS,
+                                        "Recommend",
+                                        server -> then(server, cache(server, "GET recs")))));
                 return root;
             } else if (pick < 95) {
                 Node root = gateway("GET", "/api/orders/{id}");
                 authenticate(root);
-                then(root, rpc(root, ORDERS, "GetOrder",
-                        server -> then(server, db(server, "SELECT * FROM orders WHERE id = $1"))));
+                then(
+                        root,
+                        rpc(
+                                root,
+                                ORDERS,
+                                "GetOrder",
+                                server ->
+                                        then(
+                                                server,
+                                                db(server, "SELECT * FROM orders WHERE id = $1"))));
                 return root;
             } else {
                 Node root = gateway("GET", "/health");
@@ -178,37 +229,127 @@ public final class TraceGenerator {
             if (random.nextInt(100) < 60) {
                 Node root = gateway("POST", "/api/orders");
                 authenticate(root);
-                then(root, rpc(root, ORDERS, "CreateOrder", orders -> {
-                    then(orders, internal(orders, "validate_order"));
-                    List<Node> reservations = new ArrayList<>();
-                    for (int line = 1 + random.nextInt(maxRepeat); line > 0; line--) {
-                        reservations.add(rpc(orders, INVENTORY, "ReserveStock",
-                                inventory -> then(inventory, db(inventory, "UPDATE stock SET reserved = reserved + $1"))));
-                    }
-                    parallel(orders, reservations);
-                    then(orders, rpc(orders, PAYMENTS, "Charge", payments -> {
-                        then(payments, rpc(payments, FRAUD, "Score",
-                                fraud -> then(fraud, cache(fraud, "GET risk_profile"))));
-                        then(payments, db(payments, "INSERT INTO payments VALUES ($1, $2, $3)"));
-                    }));
-                    then(orders, db(orders, "INSERT INTO orders VALUES ($1, $2, $3)"));
-                    if (random.nextBoolean()) {
-                        then(orders, rpc(orders, SHIPPING, "Quote", shipping -> then(shipping, internal(shipping, "rate_carriers"))));
-                    }
-                    then(orders, publish(orders, "order_created"));
-                }));
+                then(
+                        root,
+                        rpc(
+                                root,
+                                ORDERS,
+                                "CreateOrder",
+                                orders -> {
+                                    then(orders, internal(orders, "validate_order"));
+                                    List<Node> reservations = new ArrayList<>();
+                                    for (int line = 1 + random.nextInt(maxRepeat);
+                                            line > 0;
+                                            line--) {
+                                        reservations.add(
+                                                rpc(
+                                                        orders,
+                                                        INVENTORY,
+                                                        "ReserveStock",
+                                                        inventory ->
+                                                                then(
+                                                                        inventory,
+                                                                        db(
+                                                                                inventory,
+                                                                                "UPDATE stock SET reserved = reserved + $1"))));
+                                    }
+                                    parallel(orders, reservations);
+                                    then(
+                                            orders,
+                                            rpc(
+                                                    orders,
+                                                    PAYMENTS,
+                                                    "Charge",
+                                                    payments -> {
+                                                        then(
+                                                                payments,
+                                                                rpc(
+                                                                        payments,
+                                                                        FRAUD,
+                                                                        "Score",
+                                                                        fraud ->
+                                                                                then(
+                                                                                        fraud,
+                                                                                        cache(
+                                                                                                fraud,
+                                                                                                "GET risk_profile"))));
+                                                        then(
+                                                                payments,
+                                                                db(
+                                                                        payments,
+                                                                        "INSERT INTO payments VALUES ($1, $2, $3)"));
+                                                    }));
+                                    then(
+                                            orders,
+                                            db(orders, "INSERT INTO orders VALUES ($1, $2, $3)"));
+                                    if (random.nextBoolean()) {
+                                        then(
+                                                orders,
+                                                rpc(
+                                                        orders,
+                                                        SHIPPING,
+                                                        "Quote",
+                                                        shipping ->
+                                                                then(
+                                                                        shipping,
+                                                                        internal(
+                                                                                shipping,
+                                                                                "rate_carriers"))));
+                                    }
+                                    then(orders, publish(orders, "order_created"));
+                                }));
                 return root;
             }
             Node root = gateway("GET", "/api/home");
             authenticate(root);
-            parallel(root, List.of(
-                    rpc(root, USERS, "GetProfile", users -> then(users, cache(users, "GET profile"))),
-                    rpc(root, RECOMMENDATIONS, "Recommend", recs -> {
-                        then(recs, rpc(recs, USERS, "GetPreferences", users -> then(users, cache(users, "GET preferences"))));
-                        then(recs, rpc(recs, SEARCH, "Search", search -> then(search, cache(search, "GET query"))));
-                    }),
-                    rpc(root, ORDERS, "ListRecentOrders",
-                            orders -> then(orders, db(orders, "SELECT * FROM orders WHERE user_id = $1 LIMIT 10")))));
+            parallel(
+                    root,
+                    List.of(
+                            rpc(
+                                    root,
+                                    USERS,
+                                    "GetProfile",
+                                    users -> then(users, cache(users, "GET profile"))),
+                            rpc(
+                                    root,
+                                    RECOMMENDATIONS,
+                                    "Recommend",
+                                    recs -> {
+                                        then(
+                                                recs,
+                                                rpc(
+                                                        recs,
+                                                        USERS,
+                                                        "GetPreferences",
+                                                        users ->
+                                                                then(
+                                                                        users,
+                                                                        cache(
+                                                                                users,
+                                                                                "GET preferences"))));
+                                        then(
+                                                recs,
+                                                rpc(
+                                                        recs,
+                                                        SEARCH,
+                                                        "Search",
+                                                        search ->
+                                                                then(
+                                                                        search,
+                                                                        cache(
+                                                                                search,
+                                                                                "GET query"))));
+                                    }),
+                            rpc(
+                                    root,
+                                    ORDERS,
+                                    "ListRecentOrders",
+                                    orders ->
+                                            then(
+                                                    orders,
+                                                    db(
+                                                            orders,
+                                                            "SELECT * FROM orders WHERE user_id = $1 LIMIT 10")))));
             return root;
         }
 
@@ -217,16 +358,28 @@ public final class TraceGenerator {
             Node root = gateway("POST", "/api/orders/bulk");
             authenticate(root); // 5 spans so far
             Node[] importer = new Node[1];
-            then(root, rpc(root, ORDERS, "ImportOrders", orders -> importer[0] = orders)); // 7 spans
+            then(
+                    root,
+                    rpc(root, ORDERS, "ImportOrders", orders -> importer[0] = orders)); // 7 spans
             Node orders = importer[0];
             int remaining = spanCount - nodes.size();
-            // Lines are reserved 100 at a time in parallel, as a bulk importer with a worker pool would.
+            // Lines are reserved 100 at a time in parallel, as a bulk importer with a worker pool
+            // would.
             while (remaining > 0) {
                 List<Node> stage = new ArrayList<>();
                 for (int i = 0; i < 100 && remaining > 0; i++) {
                     if (remaining >= 4) {
-                        stage.add(rpc(orders, INVENTORY, "ReserveStock",
-                                inventory -> then(inventory, db(inventory, "UPDATE stock SET reserved = reserved + $1"))));
+                        stage.add(
+                                rpc(
+                                        orders,
+                                        INVENTORY,
+                                        "ReserveStock",
+                                        inventory ->
+                                                then(
+                                                        inventory,
+                                                        db(
+                                                                inventory,
+                                                                "UPDATE stock SET reserved = reserved + $1"))));
                         remaining -= 4;
                     } else {
                         stage.add(internal(orders, "validate_line"));
@@ -251,11 +404,21 @@ public final class TraceGenerator {
         }
 
         void authenticate(Node root) {
-            then(root, rpc(root, AUTH, "ValidateToken", auth -> then(auth, cache(auth, "GET session"))));
+            then(
+                    root,
+                    rpc(
+                            root,
+                            AUTH,
+                            "ValidateToken",
+                            auth -> then(auth, cache(auth, "GET session"))));
         }
 
         /** A client span in the caller around a server span in the callee. */
-        Node rpc(Node caller, String service, String method, java.util.function.Consumer<Node> body) {
+        Node rpc(
+                Node caller,
+                String service,
+                String method,
+                java.util.function.Consumer<Node> body) {
             Node client = node(caller, caller.span.serviceName, service + "/" + method, "client");
             client.span.tags.put("rpc.system", "grpc");
             client.span.tags.put("peer.service", service);
@@ -279,13 +442,21 @@ public final class TraceGenerator {
             return store(caller, REDIS, "redis", command, micros(50, 1_500));
         }
 
-        private Node store(Node caller, String service, String system, String statement, long workNanos) {
+        private Node store(
+                Node caller, String service, String system, String statement, long workNanos) {
             String operation = statement.split(" ", 2)[0];
             return rpcLeaf(caller, service, operation, system, statement, workNanos);
         }
 
-        private Node rpcLeaf(Node caller, String service, String operation, String system, String statement, long work) {
-            Node client = node(caller, caller.span.serviceName, operation + " " + service, "client");
+        private Node rpcLeaf(
+                Node caller,
+                String service,
+                String operation,
+                String system,
+                String statement,
+                long work) {
+            Node client =
+                    node(caller, caller.span.serviceName, operation + " " + service, "client");
             client.span.tags.put("db.system", system);
             client.span.tags.put("db.statement", statement);
             client.span.tags.put("peer.service", service);
@@ -298,7 +469,10 @@ public final class TraceGenerator {
             return client;
         }
 
-        /** A kafka hand-off, modelled as acknowledged delivery so that the consumer lies inside the producer. */
+        /**
+         * A kafka hand-off, modelled as acknowledged delivery so that the consumer lies inside the
+         * producer.
+         */
         Node publish(Node caller, String event) {
             Node producer = node(caller, caller.span.serviceName, "orders publish", "producer");
             producer.span.tags.put("messaging.system", "kafka");
@@ -321,7 +495,10 @@ public final class TraceGenerator {
             return node;
         }
 
-        /** Creates a span; its parent link is set now, its place in the parent's stages by then/parallel. */
+        /**
+         * Creates a span; its parent link is set now, its place in the parent's stages by
+         * then/parallel.
+         */
         private Node node(Node parent, String service, String operation, String kind) {
             Node node = new Node();
             node.parent = parent;
@@ -348,7 +525,10 @@ public final class TraceGenerator {
 
         // ---- trace-wide traits ----
 
-        /** Makes one server span (a slow query, a stuck dependency) take 5.2 to 15 s, so the trace does too. */
+        /**
+         * Makes one server span (a slow query, a stuck dependency) take 5.2 to 15 s, so the trace
+         * does too.
+         */
         void makeSlow(Node root) {
             Node victim = pick(root, "server");
             victim.beforeNanos += 5_200 * MS + random.nextLong(9_800 * MS);
@@ -382,7 +562,10 @@ public final class TraceGenerator {
 
         // ---- timing ----
 
-        /** Lays out start and end times bottom-up: stages one after another, a stage's children concurrently. */
+        /**
+         * Lays out start and end times bottom-up: stages one after another, a stage's children
+         * concurrently.
+         */
         long layout(Node node, long start) {
             node.span.startEpochNanos = start;
             long cursor = start + node.beforeNanos;
@@ -398,7 +581,10 @@ public final class TraceGenerator {
             return node.span.endEpochNanos;
         }
 
-        /** Scales a too-long trace into {@code maxDuration}; a monotone map keeps every child inside its parent. */
+        /**
+         * Scales a too-long trace into {@code maxDuration}; a monotone map keeps every child inside
+         * its parent.
+         */
         void squeeze(Node root, long traceStart, long maxDuration) {
             long duration = root.span.endEpochNanos - traceStart;
             if (duration <= maxDuration) {
@@ -406,8 +592,10 @@ public final class TraceGenerator {
             }
             double factor = (double) maxDuration / duration;
             for (Node node : nodes) {
-                node.span.startEpochNanos = traceStart + (long) ((node.span.startEpochNanos - traceStart) * factor);
-                node.span.endEpochNanos = traceStart + (long) ((node.span.endEpochNanos - traceStart) * factor);
+                node.span.startEpochNanos =
+                        traceStart + (long) ((node.span.startEpochNanos - traceStart) * factor);
+                node.span.endEpochNanos =
+                        traceStart + (long) ((node.span.endEpochNanos - traceStart) * factor);
             }
         }
 

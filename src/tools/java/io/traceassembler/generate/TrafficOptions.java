@@ -19,8 +19,10 @@ public final class TrafficOptions {
     private double badRatio = 0.0;
 
     private TrafficOptions() {
-        // OTLP protobuf is the exporter default, so it dominates; every encoding and compression occurs.
-        // Out of 10: OTLP proto 3, OTLP JSON 1, Zipkin JSON 1, Zipkin proto 1, Jaeger proto 1, each native 1.5
+        // OTLP protobuf is the exporter default, so it dominates; every encoding and compression
+        // occurs.
+        // Out of 10: OTLP proto 3, OTLP JSON 1, Zipkin JSON 1, Zipkin proto 1, Jaeger proto 1, each
+        // native 1.5
         // (the RecordMixOptions --encodings help says so too).
         encodingWeights.put(Encoding.OTLP_PROTO, 3.0);
         encodingWeights.put(Encoding.OTLP_JSON, 1.0);
@@ -74,7 +76,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of records re-sent (identical bytes) up to {@link #duplicateDelayMillis()} later. */
+    /**
+     * Fraction of records re-sent (identical bytes) up to {@link #duplicateDelayMillis()} later.
+     */
     public TrafficOptions duplicateRatio(double value) {
         duplicateRatio = GeneratorOptions.requireRatio(value, "duplicateRatio");
         return this;
@@ -85,7 +89,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of spans held back and first delivered {@link #lateDelayMillis()} after they ended. */
+    /**
+     * Fraction of spans held back and first delivered {@link #lateDelayMillis()} after they ended.
+     */
     public TrafficOptions lateRatio(double value) {
         lateRatio = GeneratorOptions.requireRatio(value, "lateRatio");
         return this;
@@ -96,7 +102,9 @@ public final class TrafficOptions {
         return this;
     }
 
-    /** Fraction of records that are KPL aggregates of 2 to {@link #kplMaxRecords()} user records. */
+    /**
+     * Fraction of records that are KPL aggregates of 2 to {@link #kplMaxRecords()} user records.
+     */
     public TrafficOptions kplRatio(double value) {
         kplRatio = GeneratorOptions.requireRatio(value, "kplRatio");
         return this;
@@ -170,7 +178,8 @@ public final class TrafficOptions {
             total += weight;
         }
         if (total <= 0) {
-            throw new IllegalArgumentException("at least one " + what + " needs a positive weight: " + weights);
+            throw new IllegalArgumentException(
+                    "at least one " + what + " needs a positive weight: " + weights);
         }
         return weights;
     }

@@ -14,23 +14,26 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * Turns a stream of traces into the stream of records exporters would put on Kinesis, in arrival order.
+ * Turns a stream of traces into the stream of records exporters would put on Kinesis, in arrival
+ * order.
  *
- * <p>Spans leave in end-time order (exporters send finished spans), each delayed by up to
- * {@link TrafficOptions#outOfOrderMillis()} so the order is only roughly kept. OTLP and Zipkin records batch
- * 1..N consecutive spans, of several traces; native and Jaeger records hold one span. On top come the faults of real
- * delivery: retried records (identical bytes, later), spans held back for minutes, KPL aggregates and
- * undecodable records.
+ * <p>Spans leave in end-time order (exporters send finished spans), each delayed by up to {@link
+ * TrafficOptions#outOfOrderMillis()} so the order is only roughly kept. OTLP and Zipkin records
+ * batch 1..N consecutive spans, of several traces; native and Jaeger records hold one span. On top
+ * come the faults of real delivery: retried records (identical bytes, later), spans held back for
+ * minutes, KPL aggregates and undecodable records.
  *
- * <p>Memory stays bounded by the traces in flight: a trace is pulled from the source only once spans ending
- * after its start are due.
+ * <p>Memory stays bounded by the traces in flight: a trace is pulled from the source only once
+ * spans ending after its start are due.
  */
 public final class TrafficShaper implements Iterator<GeneratedRecord> {
     private static final long MS = 1_000_000L;
     private static final Comparator<PendingSpan> BY_EMIT_TIME =
-            Comparator.<PendingSpan>comparingLong(p -> p.emitNanos).thenComparingLong(p -> p.sequence);
+            Comparator.<PendingSpan>comparingLong(p -> p.emitNanos)
+                    .thenComparingLong(p -> p.sequence);
     private static final Comparator<ScheduledRecord> BY_ARRIVAL =
-            Comparator.<ScheduledRecord>comparingLong(s -> s.record.arrivalEpochNanos).thenComparingLong(s -> s.sequence);
+            Comparator.<ScheduledRecord>comparingLong(s -> s.record.arrivalEpochNanos)
+                    .thenComparingLong(s -> s.sequence);
 
     private final Iterator<List<GeneratedSpan>> traces;
     private final TrafficOptions options;
@@ -68,12 +71,16 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         return readyRecords.poll().record;
     }
 
-    /** Builds records until the earliest ready one can no longer be preceded by a record still to build. */
+    /**
+     * Builds records until the earliest ready one can no longer be preceded by a record still to
+     * build.
+     */
     private void fill() {
         while (true) {
             admitTraces();
             long frontier = pendingSpans.isEmpty() ? Long.MAX_VALUE : pendingSpans.peek().emitNanos;
-            if (!readyRecords.isEmpty() && readyRecords.peek().record.arrivalEpochNanos <= frontier) {
+            if (!readyRecords.isEmpty()
+                    && readyRecords.peek().record.arrivalEpochNanos <= frontier) {
                 return;
             }
             if (pendingSpans.isEmpty()) {
@@ -89,7 +96,12 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
                 && (pendingSpans.isEmpty() || nextTraceStart <= pendingSpans.peek().emitNanos)) {
             long jitterBound = options.outOfOrderMillis() * MS + 1;
             for (GeneratedSpan span : nextTrace) {
-                pendingSpans.add(new PendingSpan(span, span.endEpochNanos + random.nextLong(jitterBound), false, sequence++));
+                pendingSpans.add(
+                        new PendingSpan(
+                                span,
+                                span.endEpochNanos + random.nextLong(jitterBound),
+                                false,
+                                sequence++));
             }
             advanceTrace();
         }
@@ -117,7 +129,10 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
                 }
                 userRecords.add(userRecord);
             }
-            record = userRecords.size() > 1 ? aggregate(userRecords) : userRecords.isEmpty() ? null : userRecords.get(0);
+            record =
+                    userRecords.size() > 1
+                            ? aggregate(userRecords)
+                            : userRecords.isEmpty() ? null : userRecords.get(0);
         } else {
             record = buildPlainRecord();
         }
@@ -138,8 +153,11 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
     private GeneratedRecord buildPlainRecord() {
         Encoding encoding = pick(options.encodingWeights());
         Compression compression = pick(options.compressionWeights());
-        boolean batching = encoding == Encoding.OTLP_PROTO || encoding == Encoding.OTLP_JSON
-                || encoding == Encoding.ZIPKIN_JSON || encoding == Encoding.ZIPKIN_PROTO;
+        boolean batching =
+                encoding == Encoding.OTLP_PROTO
+                        || encoding == Encoding.OTLP_JSON
+                        || encoding == Encoding.ZIPKIN_JSON
+                        || encoding == Encoding.ZIPKIN_PROTO;
         int size = batching ? 1 + random.nextInt(options.maxSpansPerBatch()) : 1;
         List<GeneratedSpan> spans = new ArrayList<>(size);
         int late = 0;
@@ -157,8 +175,18 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
             return null;
         }
         byte[] data = RecordEncoder.compress(RecordEncoder.encode(spans, encoding), compression);
-        return new GeneratedRecord(data, spans.get(0).traceId, encoding, compression, spans, false, late, List.of(),
-                null, 0, arrival);
+        return new GeneratedRecord(
+                data,
+                spans.get(0).traceId,
+                encoding,
+                compression,
+                spans,
+                false,
+                late,
+                List.of(),
+                null,
+                0,
+                arrival);
     }
 
     /** The next span to send; some are held back first and re-queued as late. */
@@ -166,10 +194,18 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         while (true) {
             admitTraces();
             PendingSpan due = pendingSpans.poll();
-            if (due == null || due.late || options.lateRatio() == 0 || random.nextDouble() >= options.lateRatio()) {
+            if (due == null
+                    || due.late
+                    || options.lateRatio() == 0
+                    || random.nextDouble() >= options.lateRatio()) {
                 return due;
             }
-            pendingSpans.add(new PendingSpan(due.span, due.emitNanos + options.lateDelayMillis() * MS, true, sequence++));
+            pendingSpans.add(
+                    new PendingSpan(
+                            due.span,
+                            due.emitNanos + options.lateDelayMillis() * MS,
+                            true,
+                            sequence++));
         }
     }
 
@@ -186,8 +222,18 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         }
         GeneratedRecord first = userRecords.get(0);
         GeneratedRecord last = userRecords.get(userRecords.size() - 1);
-        return new GeneratedRecord(RecordEncoder.kplAggregate(payloads, partitionKeys), first.partitionKey,
-                first.encoding, Compression.NONE, spans, false, late, userRecords, null, 0, last.arrivalEpochNanos);
+        return new GeneratedRecord(
+                RecordEncoder.kplAggregate(payloads, partitionKeys),
+                first.partitionKey,
+                first.encoding,
+                Compression.NONE,
+                spans,
+                false,
+                late,
+                userRecords,
+                null,
+                0,
+                last.arrivalEpochNanos);
     }
 
     /** An undecodable record arriving together with {@code good}, built from its first span. */
@@ -224,8 +270,18 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
             default:
                 throw new IllegalStateException(kind.name());
         }
-        return new GeneratedRecord(data, partitionKey, encoding, Compression.NONE, List.of(), false, 0, List.of(), kind,
-                1, good.arrivalEpochNanos);
+        return new GeneratedRecord(
+                data,
+                partitionKey,
+                encoding,
+                Compression.NONE,
+                List.of(),
+                false,
+                0,
+                List.of(),
+                kind,
+                1,
+                good.arrivalEpochNanos);
     }
 
     /** A root span of a fresh trace whose end lies 5 ms before its start. */

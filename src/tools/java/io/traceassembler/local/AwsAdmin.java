@@ -21,20 +21,24 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Creates the stream and table that the job needs, for emulators and local runs (Terraform does this in
- * AWS). SDK v2 sync clients, configured by {@link AwsClients}. Creation is idempotent: an existing
- * stream or table is left as it is.
+ * Creates the stream and table that the job needs, for emulators and local runs (Terraform does
+ * this in AWS). SDK v2 sync clients, configured by {@link AwsClients}. Creation is idempotent: an
+ * existing stream or table is left as it is.
  */
 public final class AwsAdmin implements AutoCloseable {
     public static final String INDEX_BY_ROOT_SERVICE = "by-root-service";
     public static final String INDEX_BY_INSIGHT = "by-insight";
+    public static final String INDEX_BY_ROOT_CAUSE = "by-root-cause";
     private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final AwsEndpoint aws;
     private KinesisClient kinesis;
     private DynamoDbClient dynamoDb;
 
-    /** {@code endpoint} null for AWS itself; an emulator URL such as {@code http://127.0.0.1:4567} otherwise. */
+    /**
+     * {@code endpoint} null for AWS itself; an emulator URL such as {@code http://127.0.0.1:4567}
+     * otherwise.
+     */
     public AwsAdmin(String region, String endpoint) {
         this.aws = new AwsEndpoint(region, endpoint);
     }
@@ -44,41 +48,63 @@ public final class AwsAdmin implements AutoCloseable {
         KinesisClient client = kinesis();
         try {
             client.createStream(r -> r.streamName(streamName).shardCount(shards));
-        } catch (software.amazon.awssdk.services.kinesis.model.ResourceInUseException alreadyExists) {
+        } catch (
+                software.amazon.awssdk.services.kinesis.model.ResourceInUseException
+                        alreadyExists) {
             // idempotent
         }
-        waitUntil("Kinesis stream '" + streamName + "' ACTIVE", () -> client
-                .describeStreamSummary(r -> r.streamName(streamName))
-                .streamDescriptionSummary()
-                .streamStatus() == StreamStatus.ACTIVE);
+        waitUntil(
+                "Kinesis stream '" + streamName + "' ACTIVE",
+                () ->
+                        client.describeStreamSummary(r -> r.streamName(streamName))
+                                        .streamDescriptionSummary()
+                                        .streamStatus()
+                                == StreamStatus.ACTIVE);
     }
 
     /**
-     * Creates the trace table (if absent): partition key {@code trace_id}, on-demand billing, and the GSIs
-     * {@code by-root-service} (root_service / start_epoch_ms) and {@code by-insight} (primary_insight /
-     * start_epoch_ms; sparse, as only traces with an insight carry the key). Waits until it is ACTIVE.
+     * Creates the trace table (if absent): partition key {@code trace_id}, on-demand billing, and
+     * the GSIs {@code by-root-service} (root_service / start_epoch_ms) and {@code by-insight}
+     * (primary_insight / start_epoch_ms; sparse, as only traces with an insight carry the key) and
+     * {@code by-root-cause} (root_cause_service / start_epoch_ms; sparse: only traces with errors).
+     * Waits until it is ACTIVE.
      */
     public void createTraceTable(String tableName) {
         DynamoDbClient client = dynamoDb();
         try {
-            client.createTable(r -> r.tableName(tableName)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            attribute(TraceItems.TRACE_ID, ScalarAttributeType.S),
-                            attribute(TraceItems.ROOT_SERVICE, ScalarAttributeType.S),
-                            attribute(TraceItems.PRIMARY_INSIGHT, ScalarAttributeType.S),
-                            attribute(TraceItems.START_EPOCH_MS, ScalarAttributeType.N))
-                    .keySchema(key(TraceItems.TRACE_ID, KeyType.HASH))
-                    .globalSecondaryIndexes(
-                            index(INDEX_BY_ROOT_SERVICE, TraceItems.ROOT_SERVICE),
-                            index(INDEX_BY_INSIGHT, TraceItems.PRIMARY_INSIGHT)));
+            client.createTable(
+                    r ->
+                            r.tableName(tableName)
+                                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                                    .attributeDefinitions(
+                                            attribute(TraceItems.TRACE_ID, ScalarAttributeType.S),
+                                            attribute(
+                                                    TraceItems.ROOT_SERVICE, ScalarAttributeType.S),
+                                            attribute(
+                                                    TraceItems.PRIMARY_INSIGHT,
+                                                    ScalarAttributeType.S),
+                                            attribute(
+                                                    TraceItems.ROOT_CAUSE_SERVICE,
+                                                    ScalarAttributeType.S),
+                                            attribute(
+                                                    TraceItems.START_EPOCH_MS,
+                                                    ScalarAttributeType.N))
+                                    .keySchema(key(TraceItems.TRACE_ID, KeyType.HASH))
+                                    .globalSecondaryIndexes(
+                                            index(INDEX_BY_ROOT_SERVICE, TraceItems.ROOT_SERVICE),
+                                            index(INDEX_BY_INSIGHT, TraceItems.PRIMARY_INSIGHT),
+                                            index(
+                                                    INDEX_BY_ROOT_CAUSE,
+                                                    TraceItems.ROOT_CAUSE_SERVICE)));
         } catch (ResourceInUseException alreadyExists) {
             // idempotent
         }
-        waitUntil("DynamoDB table '" + tableName + "' ACTIVE", () -> client
-                .describeTable(r -> r.tableName(tableName))
-                .table()
-                .tableStatus() == software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE);
+        waitUntil(
+                "DynamoDB table '" + tableName + "' ACTIVE",
+                () ->
+                        client.describeTable(r -> r.tableName(tableName)).table().tableStatus()
+                                == software.amazon.awssdk.services.dynamodb.model.TableStatus
+                                        .ACTIVE);
     }
 
     public DynamoDbClient dynamoDb() {
@@ -116,7 +142,9 @@ public final class AwsAdmin implements AutoCloseable {
     private static GlobalSecondaryIndex index(String name, String partitionKey) {
         return GlobalSecondaryIndex.builder()
                 .indexName(name)
-                .keySchema(key(partitionKey, KeyType.HASH), key(TraceItems.START_EPOCH_MS, KeyType.RANGE))
+                .keySchema(
+                        key(partitionKey, KeyType.HASH),
+                        key(TraceItems.START_EPOCH_MS, KeyType.RANGE))
                 .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                 .build();
     }
@@ -125,7 +153,8 @@ public final class AwsAdmin implements AutoCloseable {
         long deadline = System.nanoTime() + ACTIVE_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out after " + ACTIVE_TIMEOUT + " waiting for " + what);
+                throw new IllegalStateException(
+                        "Timed out after " + ACTIVE_TIMEOUT + " waiting for " + what);
             }
             try {
                 Thread.sleep(200);

@@ -28,12 +28,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * An in-process CloudWatch stand-in (there is no CloudWatch emulator): a WireMock server answering
- * {@code PutMetricData} the way SDK 2.57 speaks it, Smithy RPC v2 CBOR, and recording what it received.
- * Point the job's {@code InsightMetrics.aws.endpoint} at {@link #endpoint()}; read what arrived with
- * {@link #requestBodies()} (decoded) or {@link #summary()}.
+ * {@code PutMetricData} the way SDK 2.57 speaks it, Smithy RPC v2 CBOR, and recording what it
+ * received. Point the job's {@code InsightMetrics.aws.endpoint} at {@link #endpoint()}; read what
+ * arrived with {@link #requestBodies()} (decoded) or {@link #summary()}.
  */
 public final class CloudWatchStub implements AutoCloseable {
-    public static final String PUT_METRIC_DATA_PATH = "/service/GraniteServiceVersion20100801/operation/PutMetricData";
+    public static final String PUT_METRIC_DATA_PATH =
+            "/service/GraniteServiceVersion20100801/operation/PutMetricData";
 
     private final WireMockServer server;
     private final CBORMapper cbor = new CBORMapper();
@@ -55,20 +56,29 @@ public final class CloudWatchStub implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /** Answers every following call with {@code status} (200 accepts; 4xx/5xx are service errors). */
+    /**
+     * Answers every following call with {@code status} (200 accepts; 4xx/5xx are service errors).
+     */
     public void respondWith(int status) {
         server.resetMappings();
         server.stubFor(putMetricData().willReturn(response(status)));
     }
 
-    /** Answers the next calls with {@code statuses} in order, and every later call with the last one. */
+    /**
+     * Answers the next calls with {@code statuses} in order, and every later call with the last
+     * one.
+     */
     public void respondInSequence(int... statuses) {
         server.resetMappings();
         String state = Scenario.STARTED;
         for (int i = 0; i < statuses.length; i++) {
             String next = i + 1 < statuses.length ? "call-" + (i + 2) : state;
-            server.stubFor(putMetricData().inScenario("sequence").whenScenarioStateIs(state)
-                    .willReturn(response(statuses[i])).willSetStateTo(next));
+            server.stubFor(
+                    putMetricData()
+                            .inScenario("sequence")
+                            .whenScenarioStateIs(state)
+                            .willReturn(response(statuses[i]))
+                            .willSetStateTo(next));
             state = next;
         }
     }
@@ -79,9 +89,10 @@ public final class CloudWatchStub implements AutoCloseable {
     }
 
     /**
-     * The decoded body of every {@code PutMetricData} call so far, in arrival order: a {@code PutMetricDataInput}
-     * with {@code Namespace} and {@code MetricData} (datums with {@code MetricName}, {@code Unit},
-     * {@code Dimensions}, {@code Value} or {@code Values}/{@code Counts}, {@code Timestamp} in epoch seconds).
+     * The decoded body of every {@code PutMetricData} call so far, in arrival order: a {@code
+     * PutMetricDataInput} with {@code Namespace} and {@code MetricData} (datums with {@code
+     * MetricName}, {@code Unit}, {@code Dimensions}, {@code Value} or {@code Values}/{@code
+     * Counts}, {@code Timestamp} in epoch seconds).
      */
     public List<JsonNode> requestBodies() {
         List<JsonNode> bodies = new ArrayList<>();
@@ -89,8 +100,13 @@ public final class CloudWatchStub implements AutoCloseable {
             try {
                 bodies.add(cbor.readTree(gunzipIfNeeded(request.getBody())));
             } catch (IOException e) {
-                throw new UncheckedIOException("Undecodable PutMetricData body (" + request.getHeader("Content-Type")
-                        + ", smithy-protocol " + request.getHeader("smithy-protocol") + ")", e);
+                throw new UncheckedIOException(
+                        "Undecodable PutMetricData body ("
+                                + request.getHeader("Content-Type")
+                                + ", smithy-protocol "
+                                + request.getHeader("smithy-protocol")
+                                + ")",
+                        e);
             }
         }
         return bodies;
@@ -112,7 +128,10 @@ public final class CloudWatchStub implements AutoCloseable {
         return values;
     }
 
-    /** Totals over every call so far. Calls answered with an error count too: they show what was attempted. */
+    /**
+     * Totals over every call so far. Calls answered with an error count too: they show what was
+     * attempted.
+     */
     public Summary summary() {
         return Summary.of(requestBodies());
     }
@@ -130,15 +149,22 @@ public final class CloudWatchStub implements AutoCloseable {
         return post(urlPathEqualTo(PUT_METRIC_DATA_PATH));
     }
 
-    /** An RPC v2 CBOR response: the protocol header and an empty CBOR map ({@code A0}), which the SDK accepts. */
+    /**
+     * An RPC v2 CBOR response: the protocol header and an empty CBOR map ({@code A0}), which the
+     * SDK accepts.
+     */
     private static ResponseDefinitionBuilder response(int status) {
-        return aResponse().withStatus(status)
+        return aResponse()
+                .withStatus(status)
                 .withHeader("smithy-protocol", "rpc-v2-cbor")
                 .withHeader("Content-Type", "application/cbor")
                 .withBody(new byte[] {(byte) 0xA0});
     }
 
-    /** The SDK gzips bodies of 10 KB or more; depending on the version, WireMock has inflated them already. */
+    /**
+     * The SDK gzips bodies of 10 KB or more; depending on the version, WireMock has inflated them
+     * already.
+     */
     private static byte[] gunzipIfNeeded(byte[] body) throws IOException {
         if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
@@ -166,7 +192,8 @@ public final class CloudWatchStub implements AutoCloseable {
             for (JsonNode body : bodies) {
                 namespaces.add(body.path("Namespace").asText());
                 for (JsonNode datum : body.path("MetricData")) {
-                    metrics.computeIfAbsent(datum.path("MetricName").asText(), name -> new MetricTotals())
+                    metrics.computeIfAbsent(
+                                    datum.path("MetricName").asText(), name -> new MetricTotals())
                             .add(datum);
                 }
             }
@@ -179,14 +206,20 @@ public final class CloudWatchStub implements AutoCloseable {
 
         @Override
         public String toString() {
-            return calls + " PutMetricData calls, " + datums() + " datums, namespaces " + namespaces + ", " + metrics;
+            return calls
+                    + " PutMetricData calls, "
+                    + datums()
+                    + " datums, namespaces "
+                    + namespaces
+                    + ", "
+                    + metrics;
         }
     }
 
     /**
-     * One metric's datums. {@link #sum} adds every value times its count: for a {@code Count} metric (an
-     * insight), the number of traces counted; {@link #samples} is the number of observations (for
-     * {@code TraceDuration}, traces measured).
+     * One metric's datums. {@link #sum} adds every value times its count: for a {@code Count}
+     * metric (an insight), the number of traces counted; {@link #samples} is the number of
+     * observations (for {@code TraceDuration}, traces measured).
      */
     public static final class MetricTotals {
         public long datums;
@@ -216,12 +249,19 @@ public final class CloudWatchStub implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d datums (sum %s, samples %s%s)", datums, format(sum),
-                    format(samples), unit == null ? "" : ", " + unit);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d datums (sum %s, samples %s%s)",
+                    datums,
+                    format(sum),
+                    format(samples),
+                    unit == null ? "" : ", " + unit);
         }
 
         private static String format(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.1f", value);
+            return value == Math.rint(value)
+                    ? Long.toString((long) value)
+                    : String.format(java.util.Locale.ROOT, "%.1f", value);
         }
     }
 }

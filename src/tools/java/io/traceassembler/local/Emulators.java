@@ -14,14 +14,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The npm emulators of {@code scripts/emulators}, kinesis-local (Kinesis) and dynalite (DynamoDB), on free
- * loopback ports: installed with {@code npm ci} when missing, started, waited for, and stopped with their
- * whole process trees on {@link #close()}. Their output goes to {@code target/emulators/*.log}. Shared by the
- * integration tests and {@link LocalRun}.
+ * The npm emulators of {@code scripts/emulators}, kinesis-local (Kinesis) and dynalite (DynamoDB),
+ * on free loopback ports: installed with {@code npm ci} when missing, started, waited for, and
+ * stopped with their whole process trees on {@link #close()}. Their output goes to {@code
+ * target/emulators/*.log}. Shared by the integration tests and {@link LocalRun}.
  */
 public final class Emulators implements AutoCloseable {
-    /** System property naming the project folder; Maven's {@code basedir} and the working directory otherwise. */
+    /**
+     * System property naming the project folder; Maven's {@code basedir} and the working directory
+     * otherwise.
+     */
     public static final String PROJECT_DIRECTORY_PROPERTY = "trace-assembler.home";
+
     private static final long START_TIMEOUT_MS = 30_000;
 
     private final Path projectDirectory;
@@ -45,14 +49,22 @@ public final class Emulators implements AutoCloseable {
         return new Emulators(projectDirectory(), true, true);
     }
 
-    /** {@code -Dtrace-assembler.home}, else Maven's {@code basedir} (forked test JVMs), else the working directory. */
+    /**
+     * {@code -Dtrace-assembler.home}, else Maven's {@code basedir} (forked test JVMs), else the
+     * working directory.
+     */
     public static Path projectDirectory() {
-        String home = System.getProperty(PROJECT_DIRECTORY_PROPERTY,
-                System.getProperty("basedir", System.getProperty("user.dir")));
+        String home =
+                System.getProperty(
+                        PROJECT_DIRECTORY_PROPERTY,
+                        System.getProperty("basedir", System.getProperty("user.dir")));
         return Paths.get(home).toAbsolutePath();
     }
 
-    /** Plain-HTTP endpoint of kinesis-local (polling and EFO both work there; its TLS port fails EFO). */
+    /**
+     * Plain-HTTP endpoint of kinesis-local (polling and EFO both work there; its TLS port fails
+     * EFO).
+     */
     public String kinesisEndpoint() {
         requireStarted(withKinesis && kinesisPort > 0, "kinesis-local");
         return "http://127.0.0.1:" + kinesisPort;
@@ -68,7 +80,10 @@ public final class Emulators implements AutoCloseable {
         return projectDirectory.resolve("target/emulators");
     }
 
-    /** Starts the emulators (once) and returns when they accept connections; on failure nothing is left running. */
+    /**
+     * Starts the emulators (once) and returns when they accept connections; on failure nothing is
+     * left running.
+     */
     public synchronized Emulators start() throws IOException, InterruptedException {
         if (!processes.isEmpty()) {
             return this;
@@ -79,9 +94,11 @@ public final class Emulators implements AutoCloseable {
         try {
             if (withKinesis) {
                 kinesisPort = freePort();
-                ProcessBuilder kinesis = new ProcessBuilder(node(), "main.js")
-                        // kinesis-local reads server.json from its working directory.
-                        .directory(emulators.resolve("node_modules/kinesis-local").toFile());
+                ProcessBuilder kinesis =
+                        new ProcessBuilder(node(), "main.js")
+                                // kinesis-local reads server.json from its working directory.
+                                .directory(
+                                        emulators.resolve("node_modules/kinesis-local").toFile());
                 kinesis.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(kinesisPort));
                 kinesis.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(freePort()));
                 kinesis.environment().put("CREATE_STREAM_DURATION", "0ms");
@@ -90,9 +107,15 @@ public final class Emulators implements AutoCloseable {
             }
             if (withDynamoDb) {
                 dynamoDbPort = freePort();
-                ProcessBuilder dynalite = new ProcessBuilder(node(), "node_modules/dynalite/cli.js",
-                        "--port", Integer.toString(dynamoDbPort), "--createTableMs", "0")
-                        .directory(emulators.toFile());
+                ProcessBuilder dynalite =
+                        new ProcessBuilder(
+                                        node(),
+                                        "node_modules/dynalite/cli.js",
+                                        "--port",
+                                        Integer.toString(dynamoDbPort),
+                                        "--createTableMs",
+                                        "0")
+                                .directory(emulators.toFile());
                 dynamoDbProcess = launch(dynalite, logs.resolve("dynalite.log"), dynamoDbPort);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -104,7 +127,10 @@ public final class Emulators implements AutoCloseable {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    /** The started processes (without their children), e.g. to check that none outlives {@link #close()}. */
+    /**
+     * The started processes (without their children), e.g. to check that none outlives {@link
+     * #close()}.
+     */
     public synchronized List<ProcessHandle> processes() {
         List<ProcessHandle> handles = new ArrayList<>();
         processes.forEach(p -> handles.add(p.toHandle()));
@@ -112,23 +138,27 @@ public final class Emulators implements AutoCloseable {
     }
 
     /**
-     * Simulates a DynamoDB outage without losing the table: freezes dynalite with {@code SIGSTOP}. Its port
-     * stays open (the kernel still accepts connections) but nothing is answered, so requests hang until the
-     * client's timeouts, as with an unreachable or overloaded endpoint. dynalite keeps its tables in memory:
-     * stopping and restarting it would lose them, which a real outage does not. Undo with {@link #resumeDynamoDb()}.
+     * Simulates a DynamoDB outage without losing the table: freezes dynalite with {@code SIGSTOP}.
+     * Its port stays open (the kernel still accepts connections) but nothing is answered, so
+     * requests hang until the client's timeouts, as with an unreachable or overloaded endpoint.
+     * dynalite keeps its tables in memory: stopping and restarting it would lose them, which a real
+     * outage does not. Undo with {@link #resumeDynamoDb()}.
      */
     public synchronized void suspendDynamoDb() throws IOException, InterruptedException {
         signal(running(dynamoDbProcess, "dynalite"), "STOP");
     }
 
-    /** Thaws dynalite ({@code SIGCONT}): it answers the requests that waited, with its tables intact. */
+    /**
+     * Thaws dynalite ({@code SIGCONT}): it answers the requests that waited, with its tables
+     * intact.
+     */
     public synchronized void resumeDynamoDb() throws IOException, InterruptedException {
         signal(running(dynamoDbProcess, "dynalite"), "CONT");
     }
 
     /**
-     * Simulates a Kinesis outage without losing the streams (kinesis-local is in memory too): freezes it with
-     * {@code SIGSTOP}; reads and writes hang until {@link #resumeKinesis()}.
+     * Simulates a Kinesis outage without losing the streams (kinesis-local is in memory too):
+     * freezes it with {@code SIGSTOP}; reads and writes hang until {@link #resumeKinesis()}.
      */
     public synchronized void suspendKinesis() throws IOException, InterruptedException {
         signal(running(kinesisProcess, "kinesis-local"), "STOP");
@@ -144,12 +174,18 @@ public final class Emulators implements AutoCloseable {
         return process;
     }
 
-    /** {@code kill -SIG pid} for the process and its children (POSIX; Java has no portable SIGSTOP). */
+    /**
+     * {@code kill -SIG pid} for the process and its children (POSIX; Java has no portable SIGSTOP).
+     */
     private void signal(Process process, String signal) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        List<String> command =
+                new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
         process.descendants().forEach(child -> command.add(Long.toString(child.pid())));
         Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output =
+                new String(
+                        kill.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException(command + " failed: " + output);
         }
@@ -160,7 +196,9 @@ public final class Emulators implements AutoCloseable {
         }
     }
 
-    /** Stops every emulator and its child processes: politely, then forcibly after 5 s. Idempotent. */
+    /**
+     * Stops every emulator and its child processes: politely, then forcibly after 5 s. Idempotent.
+     */
     @Override
     public synchronized void close() {
         // A stopped process would not act on SIGTERM until continued.
@@ -195,25 +233,40 @@ public final class Emulators implements AutoCloseable {
         dynamoDbProcess = null;
     }
 
-    private Process launch(ProcessBuilder builder, Path log, int port) throws IOException, InterruptedException {
+    private Process launch(ProcessBuilder builder, Path log, int port)
+            throws IOException, InterruptedException {
         if (Files.isExecutable(SETSID)) {
             // A session of its own: Ctrl-C in the terminal reaches the local run, which drains and
             // summarises with the emulators still up, and then stops them itself. (setsid execs in
             // place, so the process handle is the emulator's own, e.g. for suspend/resume.)
             builder.command().add(0, SETSID.toString());
         }
-        Process process = builder.redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process =
+                builder.redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
         processes.add(process);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts(port)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(builder.command() + " exited with " + process.exitValue()
-                        + "; see " + log + ":\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        builder.command()
+                                + " exited with "
+                                + process.exitValue()
+                                + "; see "
+                                + log
+                                + ":\n"
+                                + Files.readString(log));
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException(builder.command() + " did not listen on port " + port + " within "
-                        + START_TIMEOUT_MS + " ms; see " + log);
+                throw new IllegalStateException(
+                        builder.command()
+                                + " did not listen on port "
+                                + port
+                                + " within "
+                                + START_TIMEOUT_MS
+                                + " ms; see "
+                                + log);
             }
             Thread.sleep(100);
         }
@@ -225,11 +278,12 @@ public final class Emulators implements AutoCloseable {
                 && Files.isDirectory(emulators.resolve("node_modules/kinesis-local"))) {
             return;
         }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                .directory(emulators.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process npm =
+                new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                        .directory(emulators.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .start();
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
             throw new IllegalStateException("'npm ci' failed in " + emulators);
@@ -262,8 +316,12 @@ public final class Emulators implements AutoCloseable {
     private Path emulatorsDirectory() {
         Path dir = projectDirectory.resolve("scripts").resolve("emulators");
         if (!Files.isRegularFile(dir.resolve("package-lock.json"))) {
-            throw new IllegalStateException("No scripts/emulators/package-lock.json under " + projectDirectory
-                    + " (set -D" + PROJECT_DIRECTORY_PROPERTY + "=<project folder>)");
+            throw new IllegalStateException(
+                    "No scripts/emulators/package-lock.json under "
+                            + projectDirectory
+                            + " (set -D"
+                            + PROJECT_DIRECTORY_PROPERTY
+                            + "=<project folder>)");
         }
         return dir;
     }

@@ -32,46 +32,75 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code scripts/run-local.sh}: the whole live pipeline on one machine, no AWS account needed. Starts kinesis-local
- * and dynalite ({@link Emulators}) and a CloudWatch stand-in ({@link CloudWatchStub}), creates the stream, the
- * dead-letter stream and the table, runs {@link LiveJob} in a local Flink cluster with the web UI, feeds it with
- * generated traffic in real time, reports progress every 5 s, and on Ctrl-C or after {@code --duration} drains,
- * summarises what landed in DynamoDB and CloudWatch, and stops everything it started.
+ * {@code scripts/run-local.sh}: the whole live pipeline on one machine, no AWS account needed.
+ * Starts kinesis-local and dynalite ({@link Emulators}) and a CloudWatch stand-in ({@link
+ * CloudWatchStub}), creates the stream, the dead-letter stream and the table, runs {@link LiveJob}
+ * in a local Flink cluster with the web UI, feeds it with generated traffic in real time, reports
+ * progress every 5 s, and on Ctrl-C or after {@code --duration} drains, summarises what landed in
+ * DynamoDB and CloudWatch, and stops everything it started.
  *
- * <p>Configuration: {@code flink-conf/application-properties-local.json}, with the endpoints pointed at the
- * started emulators, {@code initial.position} TRIM_HORIZON and a session gap of {@value #DEMO_SESSION_GAP_SECONDS}
- * s, so that traces show up seconds after their last span (production default: 30 s).
+ * <p>Configuration: {@code flink-conf/application-properties-local.json}, with the endpoints
+ * pointed at the started emulators, {@code initial.position} TRIM_HORIZON and a session gap of
+ * {@value #DEMO_SESSION_GAP_SECONDS} s, so that traces show up seconds after their last span
+ * (production default: 30 s).
  */
-@Command(name = "run-local.sh", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the live job locally against emulators: kinesis-local (Kinesis), dynalite (DynamoDB) "
-                + "and an in-process CloudWatch stub; feeds it with generated span traffic in real time and prints "
-                + "progress. Stops on Ctrl-C or after --duration, then waits for the last traces and prints a summary."},
-        footer = {"", "Emulator logs: target/emulators/. Session gap " + LocalRun.DEMO_SESSION_GAP_SECONDS
-                + " s (production: 30 s); stream read from TRIM_HORIZON."})
+@Command(
+        name = "run-local.sh",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the live job locally against emulators: kinesis-local (Kinesis), dynalite (DynamoDB) "
+                    + "and an in-process CloudWatch stub; feeds it with generated span traffic in real time and prints "
+                    + "progress. Stops on Ctrl-C or after --duration, then waits for the last traces and prints a summary."
+        },
+        footer = {
+            "",
+            "Emulator logs: target/emulators/. Session gap "
+                    + LocalRun.DEMO_SESSION_GAP_SECONDS
+                    + " s (production: 30 s); stream read from TRIM_HORIZON."
+        })
 public final class LocalRun implements Callable<Integer> {
     static final int DEMO_SESSION_GAP_SECONDS = 5;
     private static final int SPAN_STREAM_SHARDS = 2;
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
-    /** Slow traces last up to about 15 s; the traces in flight when feeding stops get this long to finish. */
+
+    /**
+     * Slow traces last up to about 15 s; the traces in flight when feeding stops get this long to
+     * finish.
+     */
     private static final Duration FEEDER_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+
     /** The DynamoDB sink buffers up to 5 s; a few seconds more for checkpoints and scheduling. */
     private static final Duration SINK_SLACK = Duration.ofSeconds(10);
-    /** The job aggregates insight metrics per minute: waiting one flush longer shows the last traces' insights. */
+
+    /**
+     * The job aggregates insight metrics per minute: waiting one flush longer shows the last
+     * traces' insights.
+     */
     private static final Duration METRICS_FLUSH_WAIT = Duration.ofSeconds(65);
 
-    @Option(names = "--duration", paramLabel = "SECONDS", converter = OptionConverters.PositiveDouble.class,
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            converter = OptionConverters.PositiveDouble.class,
             description = "Feed for this long, then stop (default: until Ctrl-C).")
     Double durationSeconds;
 
-    @Option(names = "--rate", paramLabel = "TRACES_PER_S", converter = OptionConverters.PositiveDouble.class,
-            description = "Mean traces started per second (default ${DEFAULT-VALUE}; about 20 spans per trace).")
+    @Option(
+            names = "--rate",
+            paramLabel = "TRACES_PER_S",
+            converter = OptionConverters.PositiveDouble.class,
+            description =
+                    "Mean traces started per second (default ${DEFAULT-VALUE}; about 20 spans per trace).")
     double tracesPerSecond = 20;
 
-    @Option(names = "--web-ui-port", paramLabel = "N", description = "Port of the Flink web UI (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-ui-port",
+            paramLabel = "N",
+            description = "Port of the Flink web UI (default ${DEFAULT-VALUE}).")
     int webUiPort = 8081;
 
-    @Mixin
-    TraceShapeOptions traceShape = new TraceShapeOptions();
+    @Mixin TraceShapeOptions traceShape = new TraceShapeOptions();
 
     private final PrintStream out = System.out;
     private final long startedNanos = System.nanoTime();
@@ -90,44 +119,56 @@ public final class LocalRun implements Callable<Integer> {
         return durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000));
     }
 
-    /** Runs until Ctrl-C or the duration; returns the exit code: 0 when traces landed in DynamoDB. */
+    /**
+     * Runs until Ctrl-C or the duration; returns the exit code: 0 when traces landed in DynamoDB.
+     */
     int runUntilStopped() {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C: let the main thread drain, summarise and clean up before the JVM goes.
-        Thread shutdownHook = new Thread(() -> {
-            stop.countDown();
-            try {
-                finished.await(3, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "local-run-shutdown");
+        Thread shutdownHook =
+                new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                finished.await(3, TimeUnit.MINUTES);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "local-run-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         // Ctrl-C: stop feeding and drain without starting the JVM's shutdown, which would also stop
         // Flink's local cluster under the job. SIGTERM still goes through the shutdown hook above.
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
-                if (stop.getCount() > 0) {
-                    out.println("Ctrl-C: stopping the feed, waiting for the last traces, then stopping everything");
-                    stop.countDown();
-                } else {
-                    out.println("already stopping; the summary follows");
-                }
-            });
+            sun.misc.Signal.handle(
+                    new sun.misc.Signal("INT"),
+                    signal -> {
+                        if (stop.getCount() > 0) {
+                            out.println(
+                                    "Ctrl-C: stopping the feed, waiting for the last traces, then stopping everything");
+                            stop.countDown();
+                        } else {
+                            out.println("already stopping; the summary follows");
+                        }
+                    });
         } catch (IllegalArgumentException e) {
             // No SIGINT on this platform: the shutdown hook covers it.
         }
         Outcome outcome = new Outcome();
         try {
             run(stop, outcome);
-        } catch (Exception | LinkageError e) { // LinkageError: a class-path problem, reported like any failure
+        } catch (Exception
+                | LinkageError e) { // LinkageError: a class-path problem, reported like any failure
             out.println("local run failed: " + e);
             e.printStackTrace(out);
         } finally {
             // Emulators and the stub are closed by now: print the verdict last.
-            out.printf(Locale.ROOT, "local run: %d traces in DynamoDB, %d metric datums received by CloudWatch%n",
-                    outcome.traces, outcome.datums);
+            out.printf(
+                    Locale.ROOT,
+                    "local run: %d traces in DynamoDB, %d metric datums received by CloudWatch%n",
+                    outcome.traces,
+                    outcome.datums);
             out.flush();
             finished.countDown();
         }
@@ -148,32 +189,67 @@ public final class LocalRun implements Callable<Integer> {
         }
         log("starting kinesis-local, dynalite (logs in target/emulators/) and the CloudWatch stub");
         try (Emulators emulators = Emulators.all().start();
-             CloudWatchStub cloudWatch = CloudWatchStub.start()) {
+                CloudWatchStub cloudWatch = CloudWatchStub.start()) {
             TraceAssemblerConfig config = localConfig(configFile, emulators, cloudWatch);
-            log("kinesis-local " + emulators.kinesisEndpoint() + ", dynalite " + emulators.dynamoDbEndpoint()
-                    + ", CloudWatch stub " + cloudWatch.endpoint());
-            try (AwsAdmin kinesis = new AwsAdmin(config.spanSource.aws.region, emulators.kinesisEndpoint());
-                 AwsAdmin dynamoDb = new AwsAdmin(config.traceStore.aws.region, emulators.dynamoDbEndpoint())) {
+            log(
+                    "kinesis-local "
+                            + emulators.kinesisEndpoint()
+                            + ", dynalite "
+                            + emulators.dynamoDbEndpoint()
+                            + ", CloudWatch stub "
+                            + cloudWatch.endpoint());
+            try (AwsAdmin kinesis =
+                            new AwsAdmin(
+                                    config.spanSource.aws.region, emulators.kinesisEndpoint());
+                    AwsAdmin dynamoDb =
+                            new AwsAdmin(
+                                    config.traceStore.aws.region, emulators.dynamoDbEndpoint())) {
                 kinesis.createStream(config.spanSource.streamName, SPAN_STREAM_SHARDS);
                 if (config.deadLetters.streamName != null) {
                     kinesis.createStream(config.deadLetters.streamName, 1);
                 }
                 dynamoDb.createTraceTable(config.traceStore.tableName);
-                log("created stream '" + config.spanSource.streamName + "' (" + SPAN_STREAM_SHARDS + " shards)"
-                        + (config.deadLetters.streamName == null ? "" : ", dead-letter stream '" + config.deadLetters.streamName + "'")
-                        + " and table '" + config.traceStore.tableName + "'");
+                log(
+                        "created stream '"
+                                + config.spanSource.streamName
+                                + "' ("
+                                + SPAN_STREAM_SHARDS
+                                + " shards)"
+                                + (config.deadLetters.streamName == null
+                                        ? ""
+                                        : ", dead-letter stream '"
+                                                + config.deadLetters.streamName
+                                                + "'")
+                                + " and table '"
+                                + config.traceStore.tableName
+                                + "'");
 
                 JobClient job = startJob(config);
                 TraceTable table = new TraceTable(dynamoDb.dynamoDb(), config.traceStore.tableName);
-                SpanFeeder feeder = new SpanFeeder(kinesis.kinesis(), config.spanSource.streamName, generatorOptions(),
-                        trafficOptions());
+                SpanFeeder feeder =
+                        new SpanFeeder(
+                                kinesis.kinesis(),
+                                config.spanSource.streamName,
+                                generatorOptions(),
+                                trafficOptions());
                 feeder.start();
-                log(String.format(Locale.ROOT, "feeding about %.0f traces/s into '%s'; %s", tracesPerSecond,
-                        config.spanSource.streamName, duration() == null ? "Ctrl-C to stop"
-                                : "stopping after " + duration().toSeconds() + " s (or Ctrl-C)"));
+                log(
+                        String.format(
+                                Locale.ROOT,
+                                "feeding about %.0f traces/s into '%s'; %s",
+                                tracesPerSecond,
+                                config.spanSource.streamName,
+                                duration() == null
+                                        ? "Ctrl-C to stop"
+                                        : "stopping after "
+                                                + duration().toSeconds()
+                                                + " s (or Ctrl-C)"));
                 try {
                     feedUntilStopped(stop, job, feeder, table, cloudWatch);
-                    log("stopped feeding; letting the traces in flight finish (up to " + FEEDER_DRAIN_TIMEOUT.toSeconds() + " s)");
+                    log(
+                            "stopped feeding; letting the traces in flight finish (up to "
+                                    + FEEDER_DRAIN_TIMEOUT.toSeconds()
+                                    + " s)");
                     feeder.stop(FEEDER_DRAIN_TIMEOUT);
                     settle(config, job, feeder, table, cloudWatch);
                 } finally {
@@ -189,21 +265,24 @@ public final class LocalRun implements Callable<Integer> {
         }
     }
 
-    private TraceAssemblerConfig localConfig(Path file, Emulators emulators, CloudWatchStub cloudWatch) {
-        PropertyGroups groups = PropertyGroups.fromJsonFile(file)
-                .set("SpanSource", "aws.endpoint", emulators.kinesisEndpoint())
-                .set("SpanSource", "initial.position", "TRIM_HORIZON")
-                .set("DeadLetters", "aws.endpoint", emulators.kinesisEndpoint())
-                .set("TraceStore", "aws.endpoint", emulators.dynamoDbEndpoint())
-                .set("InsightMetrics", "aws.endpoint", cloudWatch.endpoint())
-                .set("TraceAssembly", "session.gap", DEMO_SESSION_GAP_SECONDS + " s");
+    private TraceAssemblerConfig localConfig(
+            Path file, Emulators emulators, CloudWatchStub cloudWatch) {
+        PropertyGroups groups =
+                PropertyGroups.fromJsonFile(file)
+                        .set("SpanSource", "aws.endpoint", emulators.kinesisEndpoint())
+                        .set("SpanSource", "initial.position", "TRIM_HORIZON")
+                        .set("DeadLetters", "aws.endpoint", emulators.kinesisEndpoint())
+                        .set("TraceStore", "aws.endpoint", emulators.dynamoDbEndpoint())
+                        .set("InsightMetrics", "aws.endpoint", cloudWatch.endpoint())
+                        .set("TraceAssembly", "session.gap", DEMO_SESSION_GAP_SECONDS + " s");
         return TraceAssemblerConfig.from(groups);
     }
 
     private JobClient startJob(TraceAssemblerConfig config) throws Exception {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webUiPort);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         env.setParallelism(SPAN_STREAM_SHARDS); // one source subtask per shard
         LiveJob.build(env, config);
         JobClient job = env.executeAsync("trace-assembler (local run)");
@@ -212,14 +291,19 @@ public final class LocalRun implements Callable<Integer> {
     }
 
     private GeneratorOptions generatorOptions() {
-        // Live traffic starts now: CloudWatch drops datums older than two weeks, and TTLs count from the trace end.
-        return traceShape.applyTo(GeneratorOptions.defaults())
+        // Live traffic starts now: CloudWatch drops datums older than two weeks, and TTLs count
+        // from the trace end.
+        return traceShape
+                .applyTo(GeneratorOptions.defaults())
                 .traces(Long.MAX_VALUE)
                 .startEpochMillis(System.currentTimeMillis())
                 .tracesPerSecond(tracesPerSecond);
     }
 
-    /** Every encoding and compression, with a little of what real exporters also do: retries, KPL, bad records. */
+    /**
+     * Every encoding and compression, with a little of what real exporters also do: retries, KPL,
+     * bad records.
+     */
     private TrafficOptions trafficOptions() {
         return TrafficOptions.defaults()
                 .seed(traceShape.seed())
@@ -228,11 +312,17 @@ public final class LocalRun implements Callable<Integer> {
                 .badRatio(0.01);
     }
 
-    private void feedUntilStopped(CountDownLatch stop, JobClient job, SpanFeeder feeder, TraceTable table,
-            CloudWatchStub cloudWatch) throws Exception {
+    private void feedUntilStopped(
+            CountDownLatch stop,
+            JobClient job,
+            SpanFeeder feeder,
+            TraceTable table,
+            CloudWatchStub cloudWatch)
+            throws Exception {
         Duration duration = duration();
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        while (!stop.await(Math.min(PROGRESS_INTERVAL.toNanos(), Math.max(0, deadline - System.nanoTime())),
+        while (!stop.await(
+                Math.min(PROGRESS_INTERVAL.toNanos(), Math.max(0, deadline - System.nanoTime())),
                 TimeUnit.NANOSECONDS)) {
             progress(feeder, table, cloudWatch);
             requireRunning(job);
@@ -246,22 +336,51 @@ public final class LocalRun implements Callable<Integer> {
         log("Ctrl-C: stopping");
     }
 
-    /** Waits until the last traces have closed and been written, then for one more CloudWatch flush. */
-    private void settle(TraceAssemblerConfig config, JobClient job, SpanFeeder feeder, TraceTable table,
-            CloudWatchStub cloudWatch) throws Exception {
-        Duration quiet = config.traceAssembly.sessionGap.plus(config.traceAssembly.maxOutOfOrderness)
-                .plus(config.traceAssembly.idleness).plus(SINK_SLACK);
-        log("waiting " + quiet.toSeconds() + " s for the last traces (session gap + out-of-orderness + idleness + sink buffer)");
+    /**
+     * Waits until the last traces have closed and been written, then for one more CloudWatch flush.
+     */
+    private void settle(
+            TraceAssemblerConfig config,
+            JobClient job,
+            SpanFeeder feeder,
+            TraceTable table,
+            CloudWatchStub cloudWatch)
+            throws Exception {
+        Duration quiet =
+                config.traceAssembly
+                        .sessionGap
+                        .plus(config.traceAssembly.maxOutOfOrderness)
+                        .plus(config.traceAssembly.idleness)
+                        .plus(SINK_SLACK);
+        log(
+                "waiting "
+                        + quiet.toSeconds()
+                        + " s for the last traces (session gap + out-of-orderness + idleness + sink buffer)");
         waitWithProgress(quiet, job, feeder, table, cloudWatch, () -> false);
         if (config.insightMetrics.enabled) {
             int calls = cloudWatch.requestCount();
-            log("waiting up to " + METRICS_FLUSH_WAIT.toSeconds() + " s for the job's next per-minute CloudWatch flush");
-            waitWithProgress(METRICS_FLUSH_WAIT, job, feeder, table, cloudWatch, () -> cloudWatch.requestCount() > calls);
+            log(
+                    "waiting up to "
+                            + METRICS_FLUSH_WAIT.toSeconds()
+                            + " s for the job's next per-minute CloudWatch flush");
+            waitWithProgress(
+                    METRICS_FLUSH_WAIT,
+                    job,
+                    feeder,
+                    table,
+                    cloudWatch,
+                    () -> cloudWatch.requestCount() > calls);
         }
     }
 
-    private void waitWithProgress(Duration wait, JobClient job, SpanFeeder feeder, TraceTable table,
-            CloudWatchStub cloudWatch, java.util.function.BooleanSupplier done) throws Exception {
+    private void waitWithProgress(
+            Duration wait,
+            JobClient job,
+            SpanFeeder feeder,
+            TraceTable table,
+            CloudWatchStub cloudWatch,
+            java.util.function.BooleanSupplier done)
+            throws Exception {
         long deadline = System.nanoTime() + wait.toNanos();
         long nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
         while (System.nanoTime() < deadline && !done.getAsBoolean()) {
@@ -299,29 +418,59 @@ public final class LocalRun implements Callable<Integer> {
 
     private void progress(SpanFeeder feeder, TraceTable table, CloudWatchStub cloudWatch) {
         List<TraceTable.Trace> traces = table.scan();
-        log(String.format(Locale.ROOT, "sent %,d spans (%,d records, %,d bad) | %,d traces in DynamoDB %s | CloudWatch %,d datums",
-                feeder.spansSent.get(), feeder.recordsSent.get(), feeder.badRecordsSent.get(), traces.size(),
-                TraceTable.insightCounts(traces), cloudWatch.summary().datums()));
+        log(
+                String.format(
+                        Locale.ROOT,
+                        "sent %,d spans (%,d records, %,d bad) | %,d traces in DynamoDB %s | CloudWatch %,d datums",
+                        feeder.spansSent.get(),
+                        feeder.recordsSent.get(),
+                        feeder.badRecordsSent.get(),
+                        traces.size(),
+                        TraceTable.insightCounts(traces),
+                        cloudWatch.summary().datums()));
     }
 
-    private void printSummary(SpanFeeder feeder, List<TraceTable.Trace> traces, CloudWatchStub.Summary metrics) {
+    private void printSummary(
+            SpanFeeder feeder, List<TraceTable.Trace> traces, CloudWatchStub.Summary metrics) {
         GenerationStats generated = feeder.stats();
         out.println();
         out.println("== Summary");
-        out.printf(Locale.ROOT, "generated: %s; sent %,d records (%,d bad, expected as dead letters)%n", generated,
-                feeder.recordsSent.get(), feeder.badRecordsSent.get());
-        out.printf(Locale.ROOT, "DynamoDB: %,d traces (%,d revised by late spans)%n", traces.size(),
+        out.printf(
+                Locale.ROOT,
+                "generated: %s; sent %,d records (%,d bad, expected as dead letters)%n",
+                generated,
+                feeder.recordsSent.get(),
+                feeder.badRecordsSent.get());
+        out.printf(
+                Locale.ROOT,
+                "DynamoDB: %,d traces (%,d revised by late spans)%n",
+                traces.size(),
                 traces.stream().filter(t -> t.revision > 1).count());
         Map<String, Long> insights = TraceTable.insightCounts(traces);
-        insights.forEach((type, count) -> out.printf(Locale.ROOT, "  %-20s %,d traces%n", type, count));
-        out.printf(Locale.ROOT, "  %-20s %,d traces%n", "(no insight)", traces.stream().filter(t -> t.insights.isEmpty()).count());
+        insights.forEach(
+                (type, count) -> out.printf(Locale.ROOT, "  %-20s %,d traces%n", type, count));
+        out.printf(
+                Locale.ROOT,
+                "  %-20s %,d traces%n",
+                "(no insight)",
+                traces.stream().filter(t -> t.insights.isEmpty()).count());
         out.println("slowest traces:");
         for (TraceTable.Trace trace : TraceTable.slowest(traces, 5)) {
-            out.printf(Locale.ROOT, "  %10.1f ms  %4d spans  %-40s %s%n", trace.durationMs, trace.spanCount, trace.root,
+            out.printf(
+                    Locale.ROOT,
+                    "  %10.1f ms  %4d spans  %-40s %s%n",
+                    trace.durationMs,
+                    trace.spanCount,
+                    trace.root,
                     trace.traceId);
         }
-        out.println("CloudWatch: " + metrics.calls + " PutMetricData calls, namespaces " + metrics.namespaces);
-        metrics.metrics.forEach((name, totals) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, totals));
+        out.println(
+                "CloudWatch: "
+                        + metrics.calls
+                        + " PutMetricData calls, namespaces "
+                        + metrics.namespaces);
+        metrics.metrics.forEach(
+                (name, totals) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, totals));
     }
 
     private void log(String message) {

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Feeds a Kinesis stream with generated traffic in real time, on a background thread, until stopped. Stopping
- * ends the start of new traces but lets the traces in flight finish, so the job sees them complete.
+ * Feeds a Kinesis stream with generated traffic in real time, on a background thread, until
+ * stopped. Stopping ends the start of new traces but lets the traces in flight finish, so the job
+ * sees them complete.
  */
 final class SpanFeeder {
     private final KinesisRecordSink sink;
@@ -33,22 +34,29 @@ final class SpanFeeder {
     final AtomicLong badRecordsSent = new AtomicLong();
     final AtomicLong tracesStarted = new AtomicLong();
 
-    SpanFeeder(KinesisClient kinesis, String streamName, GeneratorOptions generatorOptions, TrafficOptions traffic) {
+    SpanFeeder(
+            KinesisClient kinesis,
+            String streamName,
+            GeneratorOptions generatorOptions,
+            TrafficOptions traffic) {
         this.sink = new KinesisRecordSink(kinesis, streamName, true);
         this.generator = new TraceGenerator(generatorOptions);
         Iterator<List<GeneratedSpan>> traces = generator.traces();
-        this.records = new TrafficShaper(new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return !stopRequested && traces.hasNext();
-            }
+        this.records =
+                new TrafficShaper(
+                        new Iterator<>() {
+                            @Override
+                            public boolean hasNext() {
+                                return !stopRequested && traces.hasNext();
+                            }
 
-            @Override
-            public List<GeneratedSpan> next() {
-                tracesStarted.incrementAndGet();
-                return traces.next();
-            }
-        }, traffic);
+                            @Override
+                            public List<GeneratedSpan> next() {
+                                tracesStarted.incrementAndGet();
+                                return traces.next();
+                            }
+                        },
+                        traffic);
         this.thread = new Thread(this::feed, "span-feeder");
         this.thread.setDaemon(true);
     }
@@ -57,7 +65,10 @@ final class SpanFeeder {
         thread.start();
     }
 
-    /** Stops starting traces and waits up to {@code drainTimeout} for the traces in flight; then interrupts. */
+    /**
+     * Stops starting traces and waits up to {@code drainTimeout} for the traces in flight; then
+     * interrupts.
+     */
     void stop(Duration drainTimeout) throws InterruptedException {
         stopRequested = true;
         thread.join(drainTimeout.toMillis());

@@ -13,10 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reads the trace table of a local run back: counts, insights and the slowest traces. Full scans: local sizes only. */
+/**
+ * Reads the trace table of a local run back: counts, insights and the slowest traces. Full scans:
+ * local sizes only.
+ */
 final class TraceTable {
-    private static final String PROJECTION = String.join(", ", TraceItems.TRACE_ID, TraceItems.DURATION_MS,
-            TraceItems.SPAN_COUNT, TraceItems.ROOT_SERVICE, TraceItems.ROOT_OPERATION, "#insights", TraceItems.REVISION);
+    private static final String PROJECTION =
+            String.join(
+                    ", ",
+                    TraceItems.TRACE_ID,
+                    TraceItems.DURATION_MS,
+                    TraceItems.SPAN_COUNT,
+                    TraceItems.ROOT_SERVICE,
+                    TraceItems.ROOT_OPERATION,
+                    "#insights",
+                    TraceItems.REVISION);
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -41,7 +52,10 @@ final class TraceTable {
             spanCount = (long) number(item, TraceItems.SPAN_COUNT);
             revision = (long) number(item, TraceItems.REVISION);
             String service = text(item, TraceItems.ROOT_SERVICE);
-            root = service == null ? "(no root span)" : service + " " + text(item, TraceItems.ROOT_OPERATION);
+            root =
+                    service == null
+                            ? "(no root span)"
+                            : service + " " + text(item, TraceItems.ROOT_OPERATION);
             AttributeValue insightSet = item.get(TraceItems.INSIGHTS);
             insights = insightSet == null || !insightSet.hasSs() ? List.of() : insightSet.ss();
         }
@@ -62,16 +76,20 @@ final class TraceTable {
         List<Trace> traces = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(tableName)
-                    .projectionExpression(PROJECTION)
-                    .expressionAttributeNames(Map.of("#insights", TraceItems.INSIGHTS));
+            ScanRequest.Builder request =
+                    ScanRequest.builder()
+                            .tableName(tableName)
+                            .projectionExpression(PROJECTION)
+                            .expressionAttributeNames(Map.of("#insights", TraceItems.INSIGHTS));
             if (startKey != null) {
                 request.exclusiveStartKey(startKey);
             }
             ScanResponse response = dynamoDb.scan(request.build());
             response.items().forEach(item -> traces.add(new Trace(item)));
-            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            startKey =
+                    response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                            ? response.lastEvaluatedKey()
+                            : null;
         } while (startKey != null);
         return traces;
     }

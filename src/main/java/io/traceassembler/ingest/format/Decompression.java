@@ -7,28 +7,35 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Per-record compression as exporters write it, without any marker: gzip ({@code 1f 8b}), zlib ({@code 78 ..})
- * and raw deflate (no header: the decoder's last try). Inflates into one reusable buffer, bounded by
- * {@link DecodeLimits#MAX_RECORD_BYTES} (more is treated as a zip bomb); a missing gzip or zlib trailer
- * (older exporters) is tolerated, a wrong one is not.
+ * Per-record compression as exporters write it, without any marker: gzip ({@code 1f 8b}), zlib
+ * ({@code 78 ..}) and raw deflate (no header: the decoder's last try). Inflates into one reusable
+ * buffer, bounded by {@link DecodeLimits#MAX_RECORD_BYTES} (more is treated as a zip bomb); a
+ * missing gzip or zlib trailer (older exporters) is tolerated, a wrong one is not.
  *
  * <p>Not thread-safe: one per decoder. The inflated bytes stay valid until the next call.
  */
 public final class Decompression {
     private static final int INITIAL_INFLATE_BUFFER = 64 * 1024;
+
     /** Keep a grown inflate buffer between records only up to this size. */
     private static final int RETAINED_INFLATE_BUFFER = 1024 * 1024;
 
     private Inflater inflater;
     private byte[] buffer;
 
-    /** Decompression hit {@link DecodeLimits#MAX_RECORD_BYTES}: a zip bomb, or a record far larger than any exporter sends. */
+    /**
+     * Decompression hit {@link DecodeLimits#MAX_RECORD_BYTES}: a zip bomb, or a record far larger
+     * than any exporter sends.
+     */
     public static final class DecompressedTooLarge extends RecordRejected {
         private static final long serialVersionUID = 1L;
 
         DecompressedTooLarge(String compression) {
-            super(compression + " data decompresses to more than the limit of " + DecodeLimits.MAX_RECORD_BYTES
-                    + " bytes (zip bomb?)");
+            super(
+                    compression
+                            + " data decompresses to more than the limit of "
+                            + DecodeLimits.MAX_RECORD_BYTES
+                            + " bytes (zip bomb?)");
         }
     }
 
@@ -45,20 +52,31 @@ public final class Decompression {
     }
 
     public static boolean isGzip(byte[] d, int off, int len) {
-        return len >= 10 && (d[off] & 0xff) == 0x1f && (d[off + 1] & 0xff) == 0x8b && d[off + 2] == 8;
+        return len >= 10
+                && (d[off] & 0xff) == 0x1f
+                && (d[off + 1] & 0xff) == 0x8b
+                && d[off + 2] == 8;
     }
 
-    /** zlib header: deflate method, window size at most 32 KiB, no preset dictionary, valid FCHECK. */
+    /**
+     * zlib header: deflate method, window size at most 32 KiB, no preset dictionary, valid FCHECK.
+     */
     public static boolean isZlib(byte[] d, int off, int len) {
         if (len < 3) {
             return false;
         }
         int cmf = d[off] & 0xff;
         int flg = d[off + 1] & 0xff;
-        return (cmf & 0x0f) == 8 && (cmf >>> 4) <= 7 && (flg & 0x20) == 0 && ((cmf << 8) | flg) % 31 == 0;
+        return (cmf & 0x0f) == 8
+                && (cmf >>> 4) <= 7
+                && (flg & 0x20) == 0
+                && ((cmf << 8) | flg) % 31 == 0;
     }
 
-    /** Inflates a gzip member with {@link Inflater} so that a missing trailer (older exporters) is tolerated. */
+    /**
+     * Inflates a gzip member with {@link Inflater} so that a missing trailer (older exporters) is
+     * tolerated.
+     */
     public int inflateGzip(byte[] d, int off, int len) throws RecordRejected {
         int end = off + len;
         int flags = d[off + 3] & 0xff;
@@ -92,7 +110,8 @@ public final class Decompression {
             long expectedCrc = readIntLittleEndian(d, t) & 0xffffffffL;
             long expectedSize = readIntLittleEndian(d, t + 4) & 0xffffffffL;
             if (crc.getValue() != expectedCrc || (n & 0xffffffffL) != expectedSize) {
-                throw new RecordRejected("gzip data is corrupt: CRC or size in the trailer does not match");
+                throw new RecordRejected(
+                        "gzip data is corrupt: CRC or size in the trailer does not match");
             }
         }
         return n;
@@ -106,8 +125,11 @@ public final class Decompression {
             int t = off + len - trailer;
             Adler32 adler = new Adler32();
             adler.update(buffer, 0, n);
-            long expected = ((d[t] & 0xffL) << 24) | ((d[t + 1] & 0xffL) << 16) | ((d[t + 2] & 0xffL) << 8)
-                    | (d[t + 3] & 0xffL);
+            long expected =
+                    ((d[t] & 0xffL) << 24)
+                            | ((d[t + 1] & 0xffL) << 16)
+                            | ((d[t + 2] & 0xffL) << 8)
+                            | (d[t + 3] & 0xffL);
             if (adler.getValue() != expected) {
                 throw new RecordRejected("zlib data is corrupt: Adler-32 checksum does not match");
             }
@@ -127,7 +149,10 @@ public final class Decompression {
         }
     }
 
-    /** Inflates raw deflate data into {@link #buffer}, bounded by {@link DecodeLimits#MAX_RECORD_BYTES}. */
+    /**
+     * Inflates raw deflate data into {@link #buffer}, bounded by {@link
+     * DecodeLimits#MAX_RECORD_BYTES}.
+     */
     private int inflate(byte[] d, int off, int len, String compression) throws RecordRejected {
         if (inflater == null) {
             inflater = new Inflater(true);
@@ -144,13 +169,17 @@ public final class Decompression {
                     if (n > DecodeLimits.MAX_RECORD_BYTES) {
                         throw new DecompressedTooLarge(compression);
                     }
-                    buffer = Arrays.copyOf(buffer, Math.min(n * 2, DecodeLimits.MAX_RECORD_BYTES + 1));
+                    buffer =
+                            Arrays.copyOf(
+                                    buffer, Math.min(n * 2, DecodeLimits.MAX_RECORD_BYTES + 1));
                 }
                 int produced = inflater.inflate(buffer, n, buffer.length - n);
                 n += produced;
                 if (produced == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new RecordRejected(compression + " data is corrupt: truncated before the end of the"
-                            + " compressed stream");
+                    throw new RecordRejected(
+                            compression
+                                    + " data is corrupt: truncated before the end of the"
+                                    + " compressed stream");
                 }
             }
         } catch (DataFormatException e) {
@@ -163,6 +192,9 @@ public final class Decompression {
     }
 
     private static int readIntLittleEndian(byte[] d, int at) {
-        return (d[at] & 0xff) | (d[at + 1] & 0xff) << 8 | (d[at + 2] & 0xff) << 16 | (d[at + 3] & 0xff) << 24;
+        return (d[at] & 0xff)
+                | (d[at + 1] & 0xff) << 8
+                | (d[at + 2] & 0xff) << 16
+                | (d[at + 3] & 0xff) << 24;
     }
 }

@@ -9,12 +9,13 @@ import com.google.protobuf.Timestamp;
 import io.jaegertracing.api_v2.Model;
 
 /**
- * Jaeger protobuf ({@code jaeger_proto}): one {@code jaeger.api_v2.Span} per record with its {@code Process},
- * parsed with the classes generated from the vendored {@code model.proto}. Ids as lower-case hex of their
- * bytes (a trace id is 16 bytes, a span id 8); the service from {@code process.service_name}; the parent from
- * the first {@code CHILD_OF} reference within the same trace (Jaeger's own rule; the proto model has no
- * parent field of its own); start from the {@code start_time} Timestamp, end = start + the {@code duration}
- * Duration (absent = zero); error from the tag {@code error} = true or {@code otel.status_code} = ERROR.
+ * Jaeger protobuf ({@code jaeger_proto}): one {@code jaeger.api_v2.Span} per record with its {@code
+ * Process}, parsed with the classes generated from the vendored {@code model.proto}. Ids as
+ * lower-case hex of their bytes (a trace id is 16 bytes, a span id 8); the service from {@code
+ * process.service_name}; the parent from the first {@code CHILD_OF} reference within the same trace
+ * (Jaeger's own rule; the proto model has no parent field of its own); start from the {@code
+ * start_time} Timestamp, end = start + the {@code duration} Duration (absent = zero); error from
+ * the tag {@code error} = true or {@code otel.status_code} = ERROR.
  */
 public final class JaegerProtoReader {
     private JaegerProtoReader() {}
@@ -32,7 +33,8 @@ public final class JaegerProtoReader {
         try {
             return Model.Span.parser().parseFrom(data, offset, length);
         } catch (InvalidProtocolBufferException e) {
-            throw new NotJaeger("not valid Jaeger protobuf (jaeger.api_v2.Span): " + e.getMessage());
+            throw new NotJaeger(
+                    "not valid Jaeger protobuf (jaeger.api_v2.Span): " + e.getMessage());
         }
     }
 
@@ -50,7 +52,9 @@ public final class JaegerProtoReader {
         if (span.getTraceId().size() * 2 > DecodeLimits.MAX_ID_LENGTH
                 || span.getSpanId().size() * 2 > DecodeLimits.MAX_ID_LENGTH
                 || (parent != null && parent.size() * 2 > DecodeLimits.MAX_ID_LENGTH)) {
-            out.reject(number, "an id is longer than " + DecodeLimits.MAX_ID_LENGTH + " hex characters");
+            out.reject(
+                    number,
+                    "an id is longer than " + DecodeLimits.MAX_ID_LENGTH + " hex characters");
             return;
         }
         if (!span.hasStartTime()) {
@@ -59,29 +63,34 @@ public final class JaegerProtoReader {
         }
         Timestamp startTime = span.getStartTime();
         Duration duration = span.getDuration();
-        long start = SpanTimes.secondsAndNanosToMicros(startTime.getSeconds(), startTime.getNanos());
+        long start =
+                SpanTimes.secondsAndNanosToMicros(startTime.getSeconds(), startTime.getNanos());
         long end;
         if (!SpanTimes.inRange(start)) {
             end = start; // report the start, whatever the duration
         } else if (Math.abs(duration.getSeconds()) > SpanTimes.MAX_MICROS / 1_000_000L) {
             end = duration.getSeconds() < 0 ? -Long.MAX_VALUE : Long.MAX_VALUE;
         } else {
-            // Sum the nanoseconds before rounding down: the end is the producer's end time, to the microsecond.
-            end = SpanTimes.secondsAndNanosToMicros(startTime.getSeconds() + duration.getSeconds(),
-                    (long) startTime.getNanos() + duration.getNanos());
+            // Sum the nanoseconds before rounding down: the end is the producer's end time, to the
+            // microsecond.
+            end =
+                    SpanTimes.secondsAndNanosToMicros(
+                            startTime.getSeconds() + duration.getSeconds(),
+                            (long) startTime.getNanos() + duration.getNanos());
         }
         if (!out.checkTimes(number, start, end, "start_time", "start_time + duration")) {
             return;
         }
-        out.add(new Span(
-                OtlpProtoReader.hex(span.getTraceId()),
-                OtlpProtoReader.hex(span.getSpanId()),
-                parent == null ? null : OtlpProtoReader.hex(parent),
-                RecordSpans.orUnknown(span.getProcess().getServiceName()),
-                RecordSpans.orUnknown(span.getOperationName()),
-                start,
-                end,
-                isError(span)));
+        out.add(
+                new Span(
+                        OtlpProtoReader.hex(span.getTraceId()),
+                        OtlpProtoReader.hex(span.getSpanId()),
+                        parent == null ? null : OtlpProtoReader.hex(parent),
+                        RecordSpans.orUnknown(span.getProcess().getServiceName()),
+                        RecordSpans.orUnknown(span.getOperationName()),
+                        start,
+                        end,
+                        isError(span)));
     }
 
     /** The first CHILD_OF reference to a span of the same trace; null for a root span. */
@@ -110,10 +119,13 @@ public final class JaegerProtoReader {
         for (int i = 0; i < span.getTagsCount(); i++) {
             Model.KeyValue tag = span.getTags(i);
             if ("error".equals(tag.getKey())) {
-                if (tag.getVType() == Model.ValueType.BOOL ? tag.getVBool() : "true".equalsIgnoreCase(tag.getVStr())) {
+                if (tag.getVType() == Model.ValueType.BOOL
+                        ? tag.getVBool()
+                        : "true".equalsIgnoreCase(tag.getVStr())) {
                     return true;
                 }
-            } else if ("otel.status_code".equals(tag.getKey()) && "ERROR".equalsIgnoreCase(tag.getVStr())) {
+            } else if ("otel.status_code".equals(tag.getKey())
+                    && "ERROR".equalsIgnoreCase(tag.getVStr())) {
                 return true;
             }
         }

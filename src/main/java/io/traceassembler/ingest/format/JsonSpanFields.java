@@ -1,8 +1,9 @@
 package io.traceassembler.ingest.format;
 
 /**
- * Scratch for the fields of one JSON span, reused for every span. Native and Zipkin spans are read in one
- * pass (a top-level object may be either); the key counts tell them apart under {@code format=auto}.
+ * Scratch for the fields of one JSON span, reused for every span. Native and Zipkin spans are read
+ * in one pass (a top-level object may be either); the key counts tell them apart under {@code
+ * format=auto}.
  */
 final class JsonSpanFields {
     String traceId;

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 
-/** A JSON time or duration value as written: text, integer or floating point number; reused for every span. */
+/**
+ * A JSON time or duration value as written: text, integer or floating point number; reused for
+ * every span.
+ */
 final class JsonTimeValue {
     static final long INVALID = SpanTimes.INVALID;
     private static final int ABSENT = 0;
@@ -88,7 +91,10 @@ final class JsonTimeValue {
         return Math.round(millis * 1000.0);
     }
 
-    /** Whole numbers (Zipkin micros, OTLP nanos): integer, integral float, or decimal digits in a string. */
+    /**
+     * Whole numbers (Zipkin micros, OTLP nanos): integer, integral float, or decimal digits in a
+     * string.
+     */
     long toLong() {
         switch (kind) {
             case INTEGER:

@@ -11,16 +11,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Kinesis Producer Library aggregates: magic {@code F3 89 9A C2}, a protobuf {@code AggregatedRecord}, and
- * the MD5 of that message. Checks the MD5 and returns the data of each user record.
+ * Kinesis Producer Library aggregates: magic {@code F3 89 9A C2}, a protobuf {@code
+ * AggregatedRecord}, and the MD5 of that message. Checks the MD5 and returns the data of each user
+ * record.
  *
  * <p>Not thread-safe (keeps its MessageDigest): one per decoder.
  */
 public final class KplDeaggregator {
     /** The magic prefix of a KPL aggregated record. */
     public static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
+
     static final int KPL_MD5_LENGTH = 16;
-    /** Field 3, length-delimited: {@code AggregatedRecord.records} and, inside a record, {@code Record.data}. */
+
+    /**
+     * Field 3, length-delimited: {@code AggregatedRecord.records} and, inside a record, {@code
+     * Record.data}.
+     */
     private static final int KPL_DATA_TAG = (3 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     private final MessageDigest md5;
@@ -55,14 +61,16 @@ public final class KplDeaggregator {
         md5.reset();
         md5.update(record, bodyStart, bodyLength);
         byte[] expected = md5.digest();
-        if (!Arrays.equals(expected, 0, KPL_MD5_LENGTH, record, bodyStart + bodyLength, record.length)) {
+        if (!Arrays.equals(
+                expected, 0, KPL_MD5_LENGTH, record, bodyStart + bodyLength, record.length)) {
             throw new RecordRejected("KPL aggregated record has a wrong MD5 checksum");
         }
         List<byte[]> userRecords;
         try {
             userRecords = readUserRecords(record, bodyStart, bodyLength);
         } catch (IOException e) {
-            throw new RecordRejected("KPL aggregated record is not valid protobuf: " + e.getMessage());
+            throw new RecordRejected(
+                    "KPL aggregated record is not valid protobuf: " + e.getMessage());
         }
         if (userRecords.isEmpty()) {
             throw new RecordRejected("KPL aggregated record holds no user records");
@@ -71,17 +79,20 @@ public final class KplDeaggregator {
     }
 
     /**
-     * Reads the data of each {@code Record} (field 3) of a KPL {@code AggregatedRecord}; the partition and
-     * explicit hash key tables (fields 1 and 2) and the record tags are not needed for decoding.
+     * Reads the data of each {@code Record} (field 3) of a KPL {@code AggregatedRecord}; the
+     * partition and explicit hash key tables (fields 1 and 2) and the record tags are not needed
+     * for decoding.
      */
-    private static List<byte[]> readUserRecords(byte[] buffer, int offset, int length) throws IOException {
+    private static List<byte[]> readUserRecords(byte[] buffer, int offset, int length)
+            throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(buffer, offset, length);
         List<byte[]> records = new ArrayList<>();
         int tag;
         while ((tag = in.readTag()) != 0) {
             if (tag == KPL_DATA_TAG) {
                 if (records.size() >= DecodeLimits.MAX_SPANS_PER_RECORD) {
-                    throw new IOException("more than " + DecodeLimits.MAX_SPANS_PER_RECORD + " user records");
+                    throw new IOException(
+                            "more than " + DecodeLimits.MAX_SPANS_PER_RECORD + " user records");
                 }
                 int oldLimit = in.pushLimit(in.readRawVarint32());
                 byte[] data = new byte[0];

@@ -8,16 +8,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * OTLP/JSON ({@code otlp_json}): the {@code resourceSpans} array of a {@code TracesData} object, with hex ids
- * (normalised to lower case), times in nanoseconds as strings or numbers, {@code status.code} 2 (or its
- * enum name) for an error, the service from the resource's {@code service.name}, wherever in the object the
- * resource comes.
+ * OTLP/JSON ({@code otlp_json}): the {@code resourceSpans} array of a {@code TracesData} object,
+ * with hex ids (normalised to lower case), times in nanoseconds as strings or numbers, {@code
+ * status.code} 2 (or its enum name) for an error, the service from the resource's {@code
+ * service.name}, wherever in the object the resource comes.
  */
 final class OtlpJsonReader {
     private OtlpJsonReader() {}
 
-    /** Reads the array value of {@code resourceSpans}; the parser stands on its {@code START_ARRAY}. */
-    static void readResourceSpans(JsonParser p, JsonSpanFields f, RecordSpans out) throws IOException, RecordRejected {
+    /**
+     * Reads the array value of {@code resourceSpans}; the parser stands on its {@code START_ARRAY}.
+     */
+    static void readResourceSpans(JsonParser p, JsonSpanFields f, RecordSpans out)
+            throws IOException, RecordRejected {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
@@ -108,7 +111,8 @@ final class OtlpJsonReader {
         }
     }
 
-    private static void readSpan(JsonParser p, JsonSpanFields f, RecordSpans out) throws IOException, RecordRejected {
+    private static void readSpan(JsonParser p, JsonSpanFields f, RecordSpans out)
+            throws IOException, RecordRejected {
         f.reset();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -140,7 +144,8 @@ final class OtlpJsonReader {
             }
         }
         int number = out.nextSpanNumber();
-        if (!out.checkIds(number, f.traceId, f.spanId, f.parentSpanId, "traceId", "spanId", "parentSpanId")) {
+        if (!out.checkIds(
+                number, f.traceId, f.spanId, f.parentSpanId, "traceId", "spanId", "parentSpanId")) {
             return;
         }
         if (!f.start.present()) {
@@ -154,11 +159,15 @@ final class OtlpJsonReader {
         long startNanos = f.start.toLong();
         long endNanos = f.end.toLong();
         if (startNanos == JsonTimeValue.INVALID) {
-            out.reject(number, "startTimeUnixNano " + f.start.describe() + " is not a number of nanoseconds");
+            out.reject(
+                    number,
+                    "startTimeUnixNano " + f.start.describe() + " is not a number of nanoseconds");
             return;
         }
         if (endNanos == JsonTimeValue.INVALID) {
-            out.reject(number, "endTimeUnixNano " + f.end.describe() + " is not a number of nanoseconds");
+            out.reject(
+                    number,
+                    "endTimeUnixNano " + f.end.describe() + " is not a number of nanoseconds");
             return;
         }
         long start = Math.floorDiv(startNanos, 1000L);
@@ -166,14 +175,15 @@ final class OtlpJsonReader {
         if (!out.checkTimes(number, start, end, "startTimeUnixNano", "endTimeUnixNano")) {
             return;
         }
-        out.add(new Span(
-                f.traceId.toLowerCase(java.util.Locale.ROOT),
-                f.spanId.toLowerCase(java.util.Locale.ROOT),
-                RecordSpans.lowerOrNull(f.parentSpanId),
-                null, // named from the enclosing resource
-                RecordSpans.orUnknown(f.operationName),
-                start,
-                end,
-                "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status)));
+        out.add(
+                new Span(
+                        f.traceId.toLowerCase(java.util.Locale.ROOT),
+                        f.spanId.toLowerCase(java.util.Locale.ROOT),
+                        RecordSpans.lowerOrNull(f.parentSpanId),
+                        null, // named from the enclosing resource
+                        RecordSpans.orUnknown(f.operationName),
+                        start,
+                        end,
+                        "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status)));
     }
 }

@@ -13,9 +13,9 @@ import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.proto.trace.v1.TracesData;
 
 /**
- * OTLP protobuf: {@code TracesData} or {@code ExportTraceServiceRequest} (the same wire format), as the
- * awskinesis exporter's {@code otlp_proto} writes it. Hex ids in lower case, the service from the resource's
- * {@code service.name}, error from status code 2.
+ * OTLP protobuf: {@code TracesData} or {@code ExportTraceServiceRequest} (the same wire format), as
+ * the awskinesis exporter's {@code otlp_proto} writes it. Hex ids in lower case, the service from
+ * the resource's {@code service.name}, error from status code 2.
  */
 public final class OtlpProtoReader {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
@@ -23,11 +23,15 @@ public final class OtlpProtoReader {
     private OtlpProtoReader() {}
 
     /** Parses the bytes; the caller decides with {@link #isClean} whether they are OTLP at all. */
-    public static TracesData parse(byte[] data, int offset, int length) throws InvalidProtocolBufferException {
+    public static TracesData parse(byte[] data, int offset, int length)
+            throws InvalidProtocolBufferException {
         return TracesData.parser().parseFrom(data, offset, length);
     }
 
-    /** Unknown top-level fields mean the bytes are probably not OTLP at all (random bytes often parse). */
+    /**
+     * Unknown top-level fields mean the bytes are probably not OTLP at all (random bytes often
+     * parse).
+     */
     public static boolean isClean(TracesData traces) {
         if (!traces.getUnknownFields().asMap().isEmpty()) {
             return false;
@@ -51,7 +55,8 @@ public final class OtlpProtoReader {
         }
     }
 
-    private static void readSpan(io.opentelemetry.proto.trace.v1.Span span, String service, RecordSpans out)
+    private static void readSpan(
+            io.opentelemetry.proto.trace.v1.Span span, String service, RecordSpans out)
             throws RecordRejected {
         int number = out.nextSpanNumber();
         String problem = null;
@@ -74,17 +79,19 @@ public final class OtlpProtoReader {
             out.reject(number, "start_time_unix_nano is missing");
         } else if (span.getEndTimeUnixNano() == 0) {
             out.reject(number, "end_time_unix_nano is missing");
-        } else if (out.checkTimes(number, start, end, "start_time_unix_nano", "end_time_unix_nano")) {
+        } else if (out.checkTimes(
+                number, start, end, "start_time_unix_nano", "end_time_unix_nano")) {
             ByteString parent = span.getParentSpanId();
-            out.add(new Span(
-                    hex(span.getTraceId()),
-                    hex(span.getSpanId()),
-                    parent.isEmpty() ? null : hex(parent),
-                    service,
-                    span.getName().isEmpty() ? RecordSpans.UNKNOWN : span.getName(),
-                    start,
-                    end,
-                    span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR));
+            out.add(
+                    new Span(
+                            hex(span.getTraceId()),
+                            hex(span.getSpanId()),
+                            parent.isEmpty() ? null : hex(parent),
+                            service,
+                            span.getName().isEmpty() ? RecordSpans.UNKNOWN : span.getName(),
+                            start,
+                            end,
+                            span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR));
         }
     }
 

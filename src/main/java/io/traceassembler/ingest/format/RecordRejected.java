@@ -1,8 +1,9 @@
 package io.traceassembler.ingest.format;
 
 /**
- * A record that cannot be decoded at all; carries the dead-letter reason and no stack trace (bad input is
- * not exceptional here). Thrown by the readers, turned into one reject by {@code SpanDecoder}.
+ * A record that cannot be decoded at all; carries the dead-letter reason and no stack trace (bad
+ * input is not exceptional here). Thrown by the readers, turned into one reject by {@code
+ * SpanDecoder}.
  */
 public class RecordRejected extends Exception {
     private static final long serialVersionUID = 1L;

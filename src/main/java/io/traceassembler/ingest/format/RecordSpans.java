@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The spans and per-span rejects of the one record being decoded, held back until the whole record has
- * parsed (a record that fails half-way yields one reject and no spans), with the checks every reader
- * applies to a span: ids present and not too long, times in range and in order. One per decoder, reused.
+ * The spans and per-span rejects of the one record being decoded, held back until the whole record
+ * has parsed (a record that fails half-way yields one reject and no spans), with the checks every
+ * reader applies to a span: ids present and not too long, times in range and in order. One per
+ * decoder, reused.
  */
 public final class RecordSpans {
     static final String UNKNOWN = "unknown";
@@ -19,13 +20,19 @@ public final class RecordSpans {
     private String reasonPrefix = "";
     private int spanNumber;
 
-    /** Starts a record; {@code prefix} goes in front of every reason (for example a KPL user record's place). */
+    /**
+     * Starts a record; {@code prefix} goes in front of every reason (for example a KPL user
+     * record's place).
+     */
     public void start(String prefix) {
         clear();
         reasonPrefix = prefix;
     }
 
-    /** Forgets what the current record gave so far (it is rejected, or decoded again in another way). */
+    /**
+     * Forgets what the current record gave so far (it is rejected, or decoded again in another
+     * way).
+     */
     public void clear() {
         spans.clear();
         rejects.clear();
@@ -62,10 +69,14 @@ public final class RecordSpans {
         return spans.get(index);
     }
 
-    /** The number of the next span of the record, counting rejected ones; enforces the per-record limit. */
+    /**
+     * The number of the next span of the record, counting rejected ones; enforces the per-record
+     * limit.
+     */
     int nextSpanNumber() throws RecordRejected {
         if (++spanNumber > DecodeLimits.MAX_SPANS_PER_RECORD) {
-            throw new RecordRejected("record holds more than " + DecodeLimits.MAX_SPANS_PER_RECORD + " spans");
+            throw new RecordRejected(
+                    "record holds more than " + DecodeLimits.MAX_SPANS_PER_RECORD + " spans");
         }
         return spanNumber;
     }
@@ -75,7 +86,12 @@ public final class RecordSpans {
     }
 
     boolean checkIds(
-            int number, String traceId, String spanId, String parentId, String traceKey, String spanKey,
+            int number,
+            String traceId,
+            String spanId,
+            String parentId,
+            String traceKey,
+            String spanKey,
             String parentKey) {
         if (traceId == null || traceId.isEmpty()) {
             reject(number, traceKey + " is missing");
@@ -86,15 +102,21 @@ public final class RecordSpans {
             return false;
         }
         if (traceId.length() > DecodeLimits.MAX_ID_LENGTH) {
-            reject(number, traceKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            reject(
+                    number,
+                    traceKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
             return false;
         }
         if (spanId.length() > DecodeLimits.MAX_ID_LENGTH) {
-            reject(number, spanKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            reject(
+                    number,
+                    spanKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
             return false;
         }
         if (parentId != null && parentId.length() > DecodeLimits.MAX_ID_LENGTH) {
-            reject(number, parentKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
+            reject(
+                    number,
+                    parentKey + " is longer than " + DecodeLimits.MAX_ID_LENGTH + " characters");
             return false;
         }
         return true;
@@ -102,16 +124,33 @@ public final class RecordSpans {
 
     boolean checkTimes(int number, long start, long end, String startLabel, String endLabel) {
         if (!SpanTimes.inRange(start)) {
-            reject(number, startLabel + " " + SpanTimes.formatMicros(start) + " is outside the years 1970 to 2499");
+            reject(
+                    number,
+                    startLabel
+                            + " "
+                            + SpanTimes.formatMicros(start)
+                            + " is outside the years 1970 to 2499");
             return false;
         }
         if (!SpanTimes.inRange(end)) {
-            reject(number, endLabel + " " + SpanTimes.formatMicros(end) + " is outside the years 1970 to 2499");
+            reject(
+                    number,
+                    endLabel
+                            + " "
+                            + SpanTimes.formatMicros(end)
+                            + " is outside the years 1970 to 2499");
             return false;
         }
         if (end < start) {
-            reject(number, endLabel + " " + SpanTimes.formatMicros(end) + " is before " + startLabel + " "
-                    + SpanTimes.formatMicros(start));
+            reject(
+                    number,
+                    endLabel
+                            + " "
+                            + SpanTimes.formatMicros(end)
+                            + " is before "
+                            + startLabel
+                            + " "
+                            + SpanTimes.formatMicros(start));
             return false;
         }
         return true;
@@ -125,7 +164,10 @@ public final class RecordSpans {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** Hex ids of OTLP JSON and Zipkin are normalised to lower case; an empty parent id is no parent. */
+    /**
+     * Hex ids of OTLP JSON and Zipkin are normalised to lower case; an empty parent id is no
+     * parent.
+     */
     static String lowerOrNull(String id) {
         return id == null || id.isEmpty() ? null : id.toLowerCase(Locale.ROOT);
     }

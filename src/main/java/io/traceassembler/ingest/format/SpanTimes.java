@@ -11,6 +11,7 @@ import java.time.LocalDate;
 public final class SpanTimes {
     /** Returned by parsers for a value that is not a time. */
     public static final long INVALID = Long.MIN_VALUE;
+
     static final long MIN_MICROS = 0L; // 1970-01-01T00:00Z
     static final long MAX_MICROS = LocalDate.of(2500, 1, 1).toEpochDay() * 86_400L * 1_000_000L;
 
@@ -27,8 +28,8 @@ public final class SpanTimes {
     }
 
     /**
-     * Seconds and nanoseconds (google.protobuf Timestamp or Duration) to microseconds, rounding down;
-     * far beyond the accepted range saturates instead of overflowing.
+     * Seconds and nanoseconds (google.protobuf Timestamp or Duration) to microseconds, rounding
+     * down; far beyond the accepted range saturates instead of overflowing.
      */
     static long secondsAndNanosToMicros(long seconds, long nanos) {
         long limit = MAX_MICROS / 1_000_000L + 1;
@@ -44,7 +45,9 @@ public final class SpanTimes {
     /** A time for a dead-letter reason: ISO-8601, or the raw number when not representable. */
     static String formatMicros(long micros) {
         try {
-            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+            return Instant.ofEpochSecond(
+                            Math.floorDiv(micros, 1_000_000L),
+                            Math.floorMod(micros, 1_000_000L) * 1000L)
                     .toString();
         } catch (DateTimeException e) {
             return micros + " µs";
@@ -52,9 +55,9 @@ public final class SpanTimes {
     }
 
     /**
-     * Parses {@code yyyy-MM-ddTHH:mm[:ss[.fraction]][Z|±HH[:mm]]} (Python's {@code isoformat()} and RFC 3339)
-     * to epoch microseconds; no zone means UTC; digits beyond microseconds are truncated. Hand-written because
-     * it runs for every native span.
+     * Parses {@code yyyy-MM-ddTHH:mm[:ss[.fraction]][Z|±HH[:mm]]} (Python's {@code isoformat()} and
+     * RFC 3339) to epoch microseconds; no zone means UTC; digits beyond microseconds are truncated.
+     * Hand-written because it runs for every native span.
      */
     public static long parseIsoMicros(String s) {
         int n = s.length();
@@ -70,7 +73,13 @@ public final class SpanTimes {
         int day = digits(s, 8, 2);
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59) {
             return INVALID;
         }
         int pos = 16;
@@ -112,7 +121,10 @@ public final class SpanTimes {
                 } else if (rest != 2) {
                     return INVALID;
                 }
-                if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+                if (offsetHours < 0
+                        || offsetHours > 18
+                        || offsetMinutes < 0
+                        || offsetMinutes > 59) {
                     return INVALID;
                 }
                 offsetSeconds = (zone == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
@@ -127,7 +139,8 @@ public final class SpanTimes {
         } catch (DateTimeException e) {
             return INVALID;
         }
-        long epochSecond = epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+        long epochSecond =
+                epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
         return epochSecond * 1_000_000L + fractionMicros;
     }
 

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Zipkin v2 protobuf ({@code zipkin_proto}): a {@code zipkin.proto3.ListOfSpans}, decoded with the Zipkin
- * library's own {@link SpanBytesDecoder#PROTO3}; mapped like Zipkin JSON ({@link ZipkinJsonReader}): lower-case
- * hex ids, {@code localEndpoint.serviceName}, {@code timestamp}/{@code duration} in microseconds (no
- * duration = zero), error from the tag {@code error}. A {@code shared} span (the server half of a B3 RPC)
- * is mapped like any other span for now.
+ * Zipkin v2 protobuf ({@code zipkin_proto}): a {@code zipkin.proto3.ListOfSpans}, decoded with the
+ * Zipkin library's own {@link SpanBytesDecoder#PROTO3}; mapped like Zipkin JSON ({@link
+ * ZipkinJsonReader}): lower-case hex ids, {@code localEndpoint.serviceName}, {@code
+ * timestamp}/{@code duration} in microseconds (no duration = zero), error from the tag {@code
+ * error}. A {@code shared} span (the server half of a B3 RPC) is mapped like any other span for
+ * now.
  *
  * <p>Not thread-safe (reuses its list): one per decoder.
  */
@@ -29,16 +30,20 @@ public final class ZipkinProtoReader {
         }
     }
 
-    /** Decodes the record with the Zipkin library; returns the number of spans, for {@link #read}. */
+    /**
+     * Decodes the record with the Zipkin library; returns the number of spans, for {@link #read}.
+     */
     public int decode(byte[] data, int offset, int length) throws NotZipkin {
         decoded.clear();
         try {
             SpanBytesDecoder.PROTO3.decodeList(ByteBuffer.wrap(data, offset, length), decoded);
         } catch (RuntimeException e) {
-            // The library reports malformed input with IllegalArgumentException; anything else it throws on
+            // The library reports malformed input with IllegalArgumentException; anything else it
+            // throws on
             // hostile bytes is a bad record too, never a reason to fail the job.
             decoded.clear();
-            throw new NotZipkin("not valid Zipkin protobuf (zipkin.proto3.ListOfSpans): " + e.getMessage());
+            throw new NotZipkin(
+                    "not valid Zipkin protobuf (zipkin.proto3.ListOfSpans): " + e.getMessage());
         }
         return decoded.size();
     }
@@ -64,22 +69,28 @@ public final class ZipkinProtoReader {
         }
         long duration = span.durationAsLong();
         if (start < 0 || duration < 0 || duration > SpanTimes.MAX_MICROS) {
-            out.reject(number, "timestamp " + start + " or duration " + duration
-                    + " is not a valid number of microseconds");
+            out.reject(
+                    number,
+                    "timestamp "
+                            + start
+                            + " or duration "
+                            + duration
+                            + " is not a valid number of microseconds");
             return;
         }
         if (!out.checkTimes(number, start, start + duration, "timestamp", "timestamp + duration")) {
             return;
         }
         String service = span.localServiceName();
-        out.add(new Span(
-                span.traceId(),
-                span.id(),
-                span.parentId(),
-                RecordSpans.orUnknown(service),
-                RecordSpans.orUnknown(span.name()),
-                start,
-                start + duration,
-                span.tags().containsKey("error")));
+        out.add(
+                new Span(
+                        span.traceId(),
+                        span.id(),
+                        span.parentId(),
+                        RecordSpans.orUnknown(service),
+                        RecordSpans.orUnknown(span.name()),
+                        start,
+                        start + duration,
+                        span.tags().containsKey("error")));
     }
 }

@@ -36,10 +36,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records of the protobuf encodings made by the real libraries: OTel SDK spans (OTLP through the SDK's own
- * marshaler; Jaeger through the generated {@code jaeger.api_v2} classes, mapped as the OpenTelemetry Jaeger
- * exporter did), Zipkin spans through {@code SpanBytesEncoder.PROTO3}; and what the decoder should make of
- * them, computed from the libraries' values, not from the decoder.
+ * Records of the protobuf encodings made by the real libraries: OTel SDK spans (OTLP through the
+ * SDK's own marshaler; Jaeger through the generated {@code jaeger.api_v2} classes, mapped as the
+ * OpenTelemetry Jaeger exporter did), Zipkin spans through {@code SpanBytesEncoder.PROTO3}; and
+ * what the decoder should make of them, computed from the libraries' values, not from the decoder.
  */
 public final class ProtobufFixtures {
     /** 2026-01-05T10:00:00Z in nanoseconds. */
@@ -47,23 +47,39 @@ public final class ProtobufFixtures {
 
     private ProtobufFixtures() {}
 
-    /** OTel SDK spans of one trace: a server root, an erroneous client child, an internal grandchild. */
+    /**
+     * OTel SDK spans of one trace: a server root, an erroneous client child, an internal
+     * grandchild.
+     */
     public static List<SpanData> sdkSpans(String service, String rootName) {
         CapturingExporter exporter = new CapturingExporter();
-        try (SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service)))
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                .build()) {
+        try (SdkTracerProvider provider =
+                SdkTracerProvider.builder()
+                        .setResource(
+                                Resource.create(
+                                        Attributes.of(
+                                                AttributeKey.stringKey("service.name"), service)))
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build()) {
             Tracer tracer = provider.get("fixtures");
             long start = T0 + 1_999L;
-            io.opentelemetry.api.trace.Span root = tracer.spanBuilder(rootName).setSpanKind(SpanKind.SERVER)
-                    .setStartTimestamp(start, TimeUnit.NANOSECONDS).startSpan();
-            io.opentelemetry.api.trace.Span child = tracer.spanBuilder("charge card").setSpanKind(SpanKind.CLIENT)
-                    .setParent(Context.current().with(root)).setAttribute("peer.service", "payments")
-                    .setStartTimestamp(start + 1_000_000L, TimeUnit.NANOSECONDS).startSpan();
-            io.opentelemetry.api.trace.Span grandchild = tracer.spanBuilder("sign request")
-                    .setParent(Context.current().with(child))
-                    .setStartTimestamp(start + 1_500_001L, TimeUnit.NANOSECONDS).startSpan();
+            io.opentelemetry.api.trace.Span root =
+                    tracer.spanBuilder(rootName)
+                            .setSpanKind(SpanKind.SERVER)
+                            .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                            .startSpan();
+            io.opentelemetry.api.trace.Span child =
+                    tracer.spanBuilder("charge card")
+                            .setSpanKind(SpanKind.CLIENT)
+                            .setParent(Context.current().with(root))
+                            .setAttribute("peer.service", "payments")
+                            .setStartTimestamp(start + 1_000_000L, TimeUnit.NANOSECONDS)
+                            .startSpan();
+            io.opentelemetry.api.trace.Span grandchild =
+                    tracer.spanBuilder("sign request")
+                            .setParent(Context.current().with(child))
+                            .setStartTimestamp(start + 1_500_001L, TimeUnit.NANOSECONDS)
+                            .startSpan();
             grandchild.end(start + 1_700_999L, TimeUnit.NANOSECONDS);
             child.setStatus(StatusCode.ERROR, "card declined");
             child.end(start + 3_000_500L, TimeUnit.NANOSECONDS);
@@ -72,15 +88,23 @@ public final class ProtobufFixtures {
         return exporter.spans;
     }
 
-    /** What the decoder should make of SDK spans, whatever the encoding (times rounded down to microseconds). */
+    /**
+     * What the decoder should make of SDK spans, whatever the encoding (times rounded down to
+     * microseconds).
+     */
     public static List<Span> expectedFromSdk(List<SpanData> spans) {
         List<Span> expected = new ArrayList<>();
         for (SpanData data : spans) {
-            expected.add(new Span(data.getTraceId(), data.getSpanId(),
-                    data.getParentSpanContext().isValid() ? data.getParentSpanId() : null,
-                    data.getResource().getAttribute(AttributeKey.stringKey("service.name")), data.getName(),
-                    data.getStartEpochNanos() / 1000, data.getEndEpochNanos() / 1000,
-                    data.getStatus().getStatusCode() == StatusCode.ERROR));
+            expected.add(
+                    new Span(
+                            data.getTraceId(),
+                            data.getSpanId(),
+                            data.getParentSpanContext().isValid() ? data.getParentSpanId() : null,
+                            data.getResource().getAttribute(AttributeKey.stringKey("service.name")),
+                            data.getName(),
+                            data.getStartEpochNanos() / 1000,
+                            data.getEndEpochNanos() / 1000,
+                            data.getStatus().getStatusCode() == StatusCode.ERROR));
         }
         return expected;
     }
@@ -96,22 +120,29 @@ public final class ProtobufFixtures {
     }
 
     /**
-     * One {@code jaeger.api_v2.Span} with its Process, as the OpenTelemetry Jaeger exporter mapped SDK spans:
-     * ids as bytes, the parent as a CHILD_OF reference, kind in {@code span.kind}, status in
-     * {@code otel.status_code} and {@code error} = true, attributes as tags, resource attributes as process tags.
+     * One {@code jaeger.api_v2.Span} with its Process, as the OpenTelemetry Jaeger exporter mapped
+     * SDK spans: ids as bytes, the parent as a CHILD_OF reference, kind in {@code span.kind},
+     * status in {@code otel.status_code} and {@code error} = true, attributes as tags, resource
+     * attributes as process tags.
      */
     public static Model.Span jaegerSpan(SpanData data) {
-        Model.Span.Builder span = Model.Span.newBuilder()
-                .setTraceId(ByteString.copyFrom(data.getSpanContext().getTraceIdBytes()))
-                .setSpanId(ByteString.copyFrom(data.getSpanContext().getSpanIdBytes()))
-                .setOperationName(data.getName())
-                .setStartTime(timestamp(data.getStartEpochNanos()))
-                .setDuration(duration(data.getEndEpochNanos() - data.getStartEpochNanos()));
+        Model.Span.Builder span =
+                Model.Span.newBuilder()
+                        .setTraceId(ByteString.copyFrom(data.getSpanContext().getTraceIdBytes()))
+                        .setSpanId(ByteString.copyFrom(data.getSpanContext().getSpanIdBytes()))
+                        .setOperationName(data.getName())
+                        .setStartTime(timestamp(data.getStartEpochNanos()))
+                        .setDuration(duration(data.getEndEpochNanos() - data.getStartEpochNanos()));
         if (data.getParentSpanContext().isValid()) {
-            span.addReferences(Model.SpanRef.newBuilder()
-                    .setTraceId(ByteString.copyFrom(data.getParentSpanContext().getTraceIdBytes()))
-                    .setSpanId(ByteString.copyFrom(data.getParentSpanContext().getSpanIdBytes()))
-                    .setRefType(Model.SpanRefType.CHILD_OF));
+            span.addReferences(
+                    Model.SpanRef.newBuilder()
+                            .setTraceId(
+                                    ByteString.copyFrom(
+                                            data.getParentSpanContext().getTraceIdBytes()))
+                            .setSpanId(
+                                    ByteString.copyFrom(
+                                            data.getParentSpanContext().getSpanIdBytes()))
+                            .setRefType(Model.SpanRefType.CHILD_OF));
         }
         if (data.getKind() != SpanKind.INTERNAL) {
             span.addTags(stringTag("span.kind", data.getKind().name().toLowerCase(Locale.ROOT)));
@@ -120,16 +151,29 @@ public final class ProtobufFixtures {
             span.addTags(stringTag("otel.status_code", data.getStatus().getStatusCode().name()));
         }
         if (data.getStatus().getStatusCode() == StatusCode.ERROR) {
-            span.addTags(Model.KeyValue.newBuilder().setKey("error").setVType(Model.ValueType.BOOL).setVBool(true));
+            span.addTags(
+                    Model.KeyValue.newBuilder()
+                            .setKey("error")
+                            .setVType(Model.ValueType.BOOL)
+                            .setVBool(true));
         }
-        data.getAttributes().forEach((key, value) -> span.addTags(stringTag(key.getKey(), String.valueOf(value))));
-        Model.Process.Builder process = Model.Process.newBuilder()
-                .setServiceName(data.getResource().getAttribute(AttributeKey.stringKey("service.name")));
-        data.getResource().getAttributes().forEach((key, value) -> {
-            if (!"service.name".equals(key.getKey())) {
-                process.addTags(stringTag(key.getKey(), String.valueOf(value)));
-            }
-        });
+        data.getAttributes()
+                .forEach(
+                        (key, value) ->
+                                span.addTags(stringTag(key.getKey(), String.valueOf(value))));
+        Model.Process.Builder process =
+                Model.Process.newBuilder()
+                        .setServiceName(
+                                data.getResource()
+                                        .getAttribute(AttributeKey.stringKey("service.name")));
+        data.getResource()
+                .getAttributes()
+                .forEach(
+                        (key, value) -> {
+                            if (!"service.name".equals(key.getKey())) {
+                                process.addTags(stringTag(key.getKey(), String.valueOf(value)));
+                            }
+                        });
         return span.setProcess(process).build();
     }
 
@@ -138,57 +182,102 @@ public final class ProtobufFixtures {
     }
 
     static Model.KeyValue.Builder stringTag(String key, String value) {
-        return Model.KeyValue.newBuilder().setKey(key).setVType(Model.ValueType.STRING).setVStr(value);
+        return Model.KeyValue.newBuilder()
+                .setKey(key)
+                .setVType(Model.ValueType.STRING)
+                .setVStr(value);
     }
 
     static Timestamp timestamp(long epochNanos) {
-        return Timestamp.newBuilder().setSeconds(epochNanos / 1_000_000_000L)
-                .setNanos((int) (epochNanos % 1_000_000_000L)).build();
+        return Timestamp.newBuilder()
+                .setSeconds(epochNanos / 1_000_000_000L)
+                .setNanos((int) (epochNanos % 1_000_000_000L))
+                .build();
     }
 
     static Duration duration(long nanos) {
-        return Duration.newBuilder().setSeconds(nanos / 1_000_000_000L).setNanos((int) (nanos % 1_000_000_000L))
+        return Duration.newBuilder()
+                .setSeconds(nanos / 1_000_000_000L)
+                .setNanos((int) (nanos % 1_000_000_000L))
                 .build();
     }
 
     /**
-     * Zipkin spans of one B3 trace, built with the Zipkin library: a client root, the server half of the same
-     * RPC ({@code shared}, other service), its erroneous child with a 64-bit trace id style parent, and a span
-     * without duration.
+     * Zipkin spans of one B3 trace, built with the Zipkin library: a client root, the server half
+     * of the same RPC ({@code shared}, other service), its erroneous child with a 64-bit trace id
+     * style parent, and a span without duration.
      */
     public static List<zipkin2.Span> zipkinSpans(String traceId, String rootName) {
         long t = T0 / 1000 + 1;
-        Endpoint frontend = Endpoint.newBuilder().serviceName("frontend").ip("10.0.0.1").port(8080).build();
+        Endpoint frontend =
+                Endpoint.newBuilder().serviceName("frontend").ip("10.0.0.1").port(8080).build();
         Endpoint backend = Endpoint.newBuilder().serviceName("backend").build();
         return List.of(
-                zipkin2.Span.newBuilder().traceId(traceId).id("a2fb4a1d1a96d312").name(rootName)
-                        .kind(zipkin2.Span.Kind.CLIENT).timestamp(t).duration(207_000L).localEndpoint(frontend)
+                zipkin2.Span.newBuilder()
+                        .traceId(traceId)
+                        .id("a2fb4a1d1a96d312")
+                        .name(rootName)
+                        .kind(zipkin2.Span.Kind.CLIENT)
+                        .timestamp(t)
+                        .duration(207_000L)
+                        .localEndpoint(frontend)
                         .remoteEndpoint(Endpoint.newBuilder().serviceName("backend").build())
-                        .putTag("http.path", "/api").build(),
-                zipkin2.Span.newBuilder().traceId(traceId).id("a2fb4a1d1a96d312").name(rootName)
-                        .kind(zipkin2.Span.Kind.SERVER).shared(true).timestamp(t + 1_000).duration(205_000L)
-                        .localEndpoint(backend).build(),
-                zipkin2.Span.newBuilder().traceId(traceId).parentId("a2fb4a1d1a96d312").id("0000000000000003")
-                        .name("select").kind(zipkin2.Span.Kind.CLIENT).timestamp(t + 2_000).duration(100_000L)
-                        .localEndpoint(backend).putTag("error", "timeout").putTag("db.system", "postgresql")
+                        .putTag("http.path", "/api")
                         .build(),
-                zipkin2.Span.newBuilder().traceId(traceId).parentId("a2fb4a1d1a96d312").id("0000000000000004")
-                        .name("no duration").timestamp(t + 3_000).localEndpoint(backend)
-                        .addAnnotation(t + 3_001, "cache miss").build());
+                zipkin2.Span.newBuilder()
+                        .traceId(traceId)
+                        .id("a2fb4a1d1a96d312")
+                        .name(rootName)
+                        .kind(zipkin2.Span.Kind.SERVER)
+                        .shared(true)
+                        .timestamp(t + 1_000)
+                        .duration(205_000L)
+                        .localEndpoint(backend)
+                        .build(),
+                zipkin2.Span.newBuilder()
+                        .traceId(traceId)
+                        .parentId("a2fb4a1d1a96d312")
+                        .id("0000000000000003")
+                        .name("select")
+                        .kind(zipkin2.Span.Kind.CLIENT)
+                        .timestamp(t + 2_000)
+                        .duration(100_000L)
+                        .localEndpoint(backend)
+                        .putTag("error", "timeout")
+                        .putTag("db.system", "postgresql")
+                        .build(),
+                zipkin2.Span.newBuilder()
+                        .traceId(traceId)
+                        .parentId("a2fb4a1d1a96d312")
+                        .id("0000000000000004")
+                        .name("no duration")
+                        .timestamp(t + 3_000)
+                        .localEndpoint(backend)
+                        .addAnnotation(t + 3_001, "cache miss")
+                        .build());
     }
 
     public static byte[] zipkinProto(List<zipkin2.Span> spans) {
         return SpanBytesEncoder.PROTO3.encodeList(spans);
     }
 
-    /** What the decoder should make of Zipkin spans (shared halves mapped like any other span, for now). */
+    /**
+     * What the decoder should make of Zipkin spans (shared halves mapped like any other span, for
+     * now).
+     */
     public static List<Span> expectedFromZipkin(List<zipkin2.Span> spans) {
         List<Span> expected = new ArrayList<>();
         for (zipkin2.Span span : spans) {
-            expected.add(new Span(span.traceId(), span.id(), span.parentId(),
-                    span.localServiceName() == null ? "unknown" : span.localServiceName(), span.name(),
-                    span.timestampAsLong(), span.timestampAsLong() + span.durationAsLong(),
-                    span.tags().containsKey("error")));
+            expected.add(
+                    new Span(
+                            span.traceId(),
+                            span.id(),
+                            span.parentId(),
+                            span.localServiceName() == null ? "unknown" : span.localServiceName(),
+                            span.name(),
+                            span.timestampAsLong(),
+                            span.timestampAsLong() + span.durationAsLong(),
+                            span.tags().containsKey("error")));
         }
         return expected;
     }
