@@ -47,7 +47,8 @@ class DecodeSpansTest {
             List<Span> decoded = harness.extractOutputValues();
             assertThat(decoded).hasSize(spans.size() + 1);
             assertThat(decoded.subList(0, spans.size()))
-                    .containsExactlyInAnyOrderElementsOf(SpanDecoderTest.expected(spans));
+                    .containsExactlyInAnyOrderElementsOf(
+                            SpanDecoderTest.expected(spans, Encoding.OTLP_PROTO));
             assertThat(decoded.get(spans.size()).spanId).isEqualTo("ok");
             assertThat(decoded.get(spans.size()).endMicros - decoded.get(spans.size()).startMicros)
                     .isEqualTo(1500);

@@ -7,6 +7,7 @@ import io.traceassembler.generate.RecordEncoder;
 import io.traceassembler.ingest.format.ProtobufFixtures;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.model.SpanKind;
 
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.clientlibrary.types.UserRecord;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.model.Record;
@@ -80,6 +81,7 @@ class SpanDecoderTest {
                         T0 + 900_000_001L,
                         "error");
         child.tags.put("db.system", "postgresql");
+        child.tags.put("db.statement", "select * from orders");
         GeneratedSpan timeout =
                 new GeneratedSpan(
                         TRACE_A,
@@ -91,6 +93,7 @@ class SpanDecoderTest {
                         T0 + 300_000_000L,
                         T0 + 1_300_000_000L,
                         "timeout");
+        timeout.tags.put("peer.service", "payments");
         GeneratedSpan other =
                 new GeneratedSpan(
                         TRACE_B,
@@ -102,23 +105,47 @@ class SpanDecoderTest {
                         T0 + 5_000_000_500L,
                         T0 + 5_000_250_000L,
                         "cancelled");
+        other.tags.put("messaging.system", "kafka");
         return List.of(root, child, timeout, other);
     }
 
-    static Span expected(GeneratedSpan g) {
-        return new Span(
-                g.traceId,
-                g.spanId,
-                g.parentSpanId,
-                g.serviceName,
-                g.operationName,
-                Math.floorDiv(g.startEpochNanos, 1000L),
-                Math.floorDiv(g.endEpochNanos, 1000L),
-                g.isError());
+    /**
+     * What the decoder should make of a generated span sent in {@code encoding}: the kind as that
+     * encoding carries it (the native Kinesis record has no span_kind; Zipkin writes no kind for an
+     * internal span), the three kept tags, no shared flag.
+     */
+    static Span expected(GeneratedSpan g, Encoding encoding) {
+        Span span =
+                new Span(
+                        g.traceId,
+                        g.spanId,
+                        g.parentSpanId,
+                        g.serviceName,
+                        g.operationName,
+                        Math.floorDiv(g.startEpochNanos, 1000L),
+                        Math.floorDiv(g.endEpochNanos, 1000L),
+                        g.isError());
+        String kind = g.kind == null ? "internal" : g.kind;
+        if (encoding == Encoding.NATIVE_KINESIS_RECORD
+                || (encoding == Encoding.ZIPKIN_JSON && kind.equals("internal"))) {
+            span.kind = SpanKind.UNSPECIFIED;
+        } else {
+            span.kind = SpanKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+        }
+        span.peerService = g.tags.get("peer.service");
+        span.dbSystem = g.tags.get("db.system");
+        span.messagingSystem = g.tags.get("messaging.system");
+        return span;
     }
 
-    static List<Span> expected(List<GeneratedSpan> spans) {
-        return spans.stream().map(SpanDecoderTest::expected).collect(Collectors.toList());
+    static List<Span> expected(List<GeneratedSpan> spans, Encoding encoding) {
+        return spans.stream().map(g -> expected(g, encoding)).collect(Collectors.toList());
+    }
+
+    /** {@code span} with {@code kind}. */
+    static Span withKind(Span span, SpanKind kind) {
+        span.kind = kind;
+        return span;
     }
 
     static SpanFormat formatOf(Encoding encoding) {
@@ -184,7 +211,7 @@ class SpanDecoderTest {
             // OTLP groups spans by resource, so the order may change.
             assertThat(decoded.spans)
                     .as("spans with %s", format)
-                    .containsExactlyInAnyOrderElementsOf(expected(spans));
+                    .containsExactlyInAnyOrderElementsOf(expected(spans, encoding));
         }
     }
 
@@ -194,7 +221,7 @@ class SpanDecoderTest {
         GeneratedSpan span = sampleSpans().get(1);
         Decoded decoded = decode(RecordEncoder.encode(List.of(span), encoding));
         assertThat(decoded.rejects).isEmpty();
-        assertThat(decoded.spans).containsExactly(expected(span));
+        assertThat(decoded.spans).containsExactly(expected(span, encoding));
     }
 
     static Stream<Encoding> singleSpanEncodings() {
@@ -221,7 +248,7 @@ class SpanDecoderTest {
         assertThat(json)
                 .contains("\"start_time\":\"2026-01-05T10:00:00\"")
                 .contains("\"duration_ms\":2000.0");
-        assertThat(decode(utf8(json)).spans).containsExactly(expected(span));
+        assertThat(decode(utf8(json)).spans).containsExactly(expected(span, Encoding.NATIVE_SPAN));
     }
 
     // ---------------------------------------------------------------- the seed's own shapes, as
@@ -242,15 +269,18 @@ class SpanDecoderTest {
         // native ids are kept exactly as given
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                "Trace-ABC",
-                                "Span-1",
-                                null,
-                                "order-service",
-                                "process_order",
-                                start,
-                                Instant.parse("2026-01-05T10:00:01.5Z").toEpochMilli() * 1000,
-                                true));
+                        withKind(
+                                new Span(
+                                        "Trace-ABC",
+                                        "Span-1",
+                                        null,
+                                        "order-service",
+                                        "process_order",
+                                        start,
+                                        Instant.parse("2026-01-05T10:00:01.5Z").toEpochMilli()
+                                                * 1000,
+                                        true),
+                                SpanKind.SERVER));
     }
 
     @Test
@@ -373,6 +403,8 @@ class SpanDecoderTest {
                             data.getEndEpochNanos() / 1000,
                             data.getStatus().getStatusCode() == StatusCode.ERROR));
         }
+        // The SDK's default kind is INTERNAL; OTLP carries it as 1.
+        expected.forEach(s -> s.kind = SpanKind.INTERNAL);
         assertThat(expected).extracting(s -> s.error).containsExactlyInAnyOrder(true, false);
 
         ByteArrayOutputStream proto = new ByteArrayOutputStream();
@@ -426,15 +458,17 @@ class SpanDecoderTest {
         assertThat(decoded.rejects).isEmpty();
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                "463ac35c9f6413ad48485a3953bb6124",
-                                "a2fb4a1d1a96d312",
-                                null,
-                                "frontend",
-                                "get",
-                                1_767_607_200_000_001L,
-                                1_767_607_200_207_001L,
-                                true),
+                        withKind(
+                                new Span(
+                                        "463ac35c9f6413ad48485a3953bb6124",
+                                        "a2fb4a1d1a96d312",
+                                        null,
+                                        "frontend",
+                                        "get",
+                                        1_767_607_200_000_001L,
+                                        1_767_607_200_207_001L,
+                                        true),
+                                SpanKind.SERVER),
                         new Span(
                                 "463ac35c9f6413ad48485a3953bb6124",
                                 "0000000000000002",
@@ -459,15 +493,17 @@ class SpanDecoderTest {
         assertThat(decoded.rejects).isEmpty();
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                TRACE_A,
-                                "00f067aa0ba902b7",
-                                null,
-                                "api",
-                                "root",
-                                1_767_607_200_000_001L,
-                                1_767_607_200_000_009L,
-                                true));
+                        withKind(
+                                new Span(
+                                        TRACE_A,
+                                        "00f067aa0ba902b7",
+                                        null,
+                                        "api",
+                                        "root",
+                                        1_767_607_200_000_001L,
+                                        1_767_607_200_000_009L,
+                                        true),
+                                SpanKind.SERVER));
     }
 
     // ---------------------------------------------------------------- KPL aggregation
@@ -504,7 +540,12 @@ class SpanDecoderTest {
 
         Decoded decoded = decode(aggregate);
         assertThat(decoded.rejects).isEmpty();
-        assertThat(decoded.spans).containsExactlyElementsOf(expected(spans));
+        assertThat(decoded.spans)
+                .containsExactly(
+                        expected(spans.get(0), Encoding.NATIVE_SPAN),
+                        expected(spans.get(1), Encoding.OTLP_PROTO),
+                        expected(spans.get(2), Encoding.ZIPKIN_JSON),
+                        expected(spans.get(3), Encoding.OTLP_JSON));
     }
 
     @Test
@@ -517,7 +558,8 @@ class SpanDecoderTest {
                                 utf8("{broken")),
                         List.of("a", "b"));
         Decoded decoded = decode(aggregate);
-        assertThat(decoded.spans).containsExactlyElementsOf(expected(spans.subList(0, 2)));
+        assertThat(decoded.spans)
+                .containsExactlyElementsOf(expected(spans.subList(0, 2), Encoding.ZIPKIN_JSON));
         assertThat(decoded.rejects)
                 .singleElement()
                 .asString()
@@ -680,7 +722,7 @@ class SpanDecoderTest {
         backwards.endEpochNanos = backwards.startEpochNanos - 1_000;
         Decoded decoded =
                 decode(RecordEncoder.encode(List.of(good, backwards), Encoding.OTLP_PROTO));
-        assertThat(decoded.spans).containsExactly(expected(good));
+        assertThat(decoded.spans).containsExactly(expected(good, Encoding.OTLP_PROTO));
         assertThat(decoded.rejects)
                 .singleElement()
                 .asString()
@@ -826,7 +868,7 @@ class SpanDecoderTest {
                             ProtobufFixtures.jaegerProto(one.get(0)),
                             SpanDecoder.Protobuf.JAEGER,
                             SpanFormat.JAEGER_PROTO,
-                            ProtobufFixtures.expectedFromSdk(one)));
+                            ProtobufFixtures.expectedFromJaeger(one)));
         }
         return samples;
     }
