@@ -5,6 +5,7 @@ import io.traceassembler.ingest.SpanDecoder;
 import io.traceassembler.ingest.format.KplDeaggregator;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.testing.ExpectedSpans;
 
 import com.google.protobuf.ByteString;
 import io.jaegertracing.api_v2.Model;
@@ -17,7 +18,6 @@ import zipkin2.codec.SpanBytesDecoder;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,27 +36,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RecordEncoderTest {
     private static final GeneratorOptions TRACES =
             GeneratorOptions.defaults().seed(17).traces(60).errorRatio(0.3);
-
-    /**
-     * What the decoder should make of a generated span: times rounded down to microseconds; the
-     * Zipkin library lower-cases span names.
-     */
-    static Span expected(GeneratedSpan g, Encoding encoding) {
-        boolean zipkin = encoding == Encoding.ZIPKIN_JSON || encoding == Encoding.ZIPKIN_PROTO;
-        return new Span(
-                g.traceId,
-                g.spanId,
-                g.parentSpanId,
-                g.serviceName,
-                zipkin ? g.operationName.toLowerCase(Locale.ROOT) : g.operationName,
-                Math.floorDiv(g.startEpochNanos, 1000L),
-                Math.floorDiv(g.endEpochNanos, 1000L),
-                g.isError());
-    }
-
-    static List<Span> expected(List<GeneratedSpan> spans, Encoding encoding) {
-        return spans.stream().map(span -> expected(span, encoding)).collect(Collectors.toList());
-    }
 
     /** What the decoder emitted for one record. */
     static final class Decoded implements SpanCollector {
@@ -106,7 +85,7 @@ class RecordEncoderTest {
                 assertThat(decoded.rejects).as("%s", format).isEmpty();
                 assertThat(decoded.spans)
                         .as("%s", format)
-                        .containsExactlyElementsOf(expected(batch, Encoding.ZIPKIN_PROTO));
+                        .containsExactlyElementsOf(ExpectedSpans.of(batch, Encoding.ZIPKIN_PROTO));
             }
         }
     }
@@ -124,7 +103,7 @@ class RecordEncoderTest {
                 assertThat(decoded.rejects).as("%s %s", span, format).isEmpty();
                 assertThat(decoded.spans)
                         .as("%s %s", span, format)
-                        .containsExactly(expected(span, Encoding.JAEGER_PROTO));
+                        .containsExactly(ExpectedSpans.of(span, Encoding.JAEGER_PROTO));
             }
         }
     }
@@ -232,8 +211,9 @@ class RecordEncoderTest {
 
             assertThat(aggregate).startsWith(KplDeaggregator.KPL_MAGIC);
             List<Span> expected =
-                    new ArrayList<>(expected(spans.subList(from, from + 6), Encoding.JAEGER_PROTO));
-            expected.addAll(expected(batch, Encoding.ZIPKIN_PROTO));
+                    new ArrayList<>(
+                            ExpectedSpans.of(spans.subList(from, from + 6), Encoding.JAEGER_PROTO));
+            expected.addAll(ExpectedSpans.of(batch, Encoding.ZIPKIN_PROTO));
             Decoded decoded = decode(SpanFormat.AUTO, aggregate);
             assertThat(decoded.rejects).isEmpty();
             assertThat(decoded.spans).containsExactlyElementsOf(expected);
@@ -259,7 +239,7 @@ class RecordEncoderTest {
                     record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
             List<Span> expected = new ArrayList<>();
             for (GeneratedRecord user : users) {
-                expected.addAll(expected(user.spans, user.encoding));
+                expected.addAll(ExpectedSpans.of(user.spans, user.encoding));
                 userRecords.merge(user.encoding, 1, Integer::sum);
                 if (user.encoding == Encoding.JAEGER_PROTO) {
                     assertThat(user.spans).hasSize(1);

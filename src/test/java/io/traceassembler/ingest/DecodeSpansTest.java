@@ -8,6 +8,7 @@ import io.traceassembler.model.DeadLetter;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.testing.ExpectedSpans;
 
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -47,7 +48,8 @@ class DecodeSpansTest {
             List<Span> decoded = harness.extractOutputValues();
             assertThat(decoded).hasSize(spans.size() + 1);
             assertThat(decoded.subList(0, spans.size()))
-                    .containsExactlyInAnyOrderElementsOf(SpanDecoderTest.expected(spans));
+                    .containsExactlyInAnyOrderElementsOf(
+                            ExpectedSpans.of(spans, Encoding.OTLP_PROTO));
             assertThat(decoded.get(spans.size()).spanId).isEqualTo("ok");
             assertThat(decoded.get(spans.size()).endMicros - decoded.get(spans.size()).startMicros)
                     .isEqualTo(1500);

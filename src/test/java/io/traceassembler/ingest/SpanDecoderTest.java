@@ -7,6 +7,8 @@ import io.traceassembler.generate.RecordEncoder;
 import io.traceassembler.ingest.format.ProtobufFixtures;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.model.SpanKind;
+import io.traceassembler.testing.ExpectedSpans;
 
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.clientlibrary.types.UserRecord;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.model.Record;
@@ -80,6 +82,7 @@ class SpanDecoderTest {
                         T0 + 900_000_001L,
                         "error");
         child.tags.put("db.system", "postgresql");
+        child.tags.put("db.statement", "select * from orders");
         GeneratedSpan timeout =
                 new GeneratedSpan(
                         TRACE_A,
@@ -91,6 +94,7 @@ class SpanDecoderTest {
                         T0 + 300_000_000L,
                         T0 + 1_300_000_000L,
                         "timeout");
+        timeout.tags.put("peer.service", "payments");
         GeneratedSpan other =
                 new GeneratedSpan(
                         TRACE_B,
@@ -102,23 +106,14 @@ class SpanDecoderTest {
                         T0 + 5_000_000_500L,
                         T0 + 5_000_250_000L,
                         "cancelled");
+        other.tags.put("messaging.system", "kafka");
         return List.of(root, child, timeout, other);
     }
 
-    static Span expected(GeneratedSpan g) {
-        return new Span(
-                g.traceId,
-                g.spanId,
-                g.parentSpanId,
-                g.serviceName,
-                g.operationName,
-                Math.floorDiv(g.startEpochNanos, 1000L),
-                Math.floorDiv(g.endEpochNanos, 1000L),
-                g.isError());
-    }
-
-    static List<Span> expected(List<GeneratedSpan> spans) {
-        return spans.stream().map(SpanDecoderTest::expected).collect(Collectors.toList());
+    /** {@code span} with {@code kind}. */
+    static Span withKind(Span span, SpanKind kind) {
+        span.kind = kind;
+        return span;
     }
 
     static SpanFormat formatOf(Encoding encoding) {
@@ -194,7 +189,7 @@ class SpanDecoderTest {
                 // OTLP groups spans by resource, so the order may change.
                 assertThat(decoded.spans)
                         .as("spans with %s", format)
-                        .containsExactlyInAnyOrderElementsOf(expected(spans));
+                        .containsExactlyInAnyOrderElementsOf(ExpectedSpans.of(spans, encoding));
             }
         }
     }
@@ -205,7 +200,7 @@ class SpanDecoderTest {
         GeneratedSpan span = sampleSpans().get(1);
         Decoded decoded = decode(RecordEncoder.encode(List.of(span), encoding));
         assertThat(decoded.rejects).isEmpty();
-        assertThat(decoded.spans).containsExactly(expected(span));
+        assertThat(decoded.spans).containsExactly(ExpectedSpans.of(span, encoding));
     }
 
     static Stream<Encoding> singleSpanEncodings() {
@@ -232,7 +227,8 @@ class SpanDecoderTest {
         assertThat(json)
                 .contains("\"start_time\":\"2026-01-05T10:00:00\"")
                 .contains("\"duration_ms\":2000.0");
-        assertThat(decode(utf8(json)).spans).containsExactly(expected(span));
+        assertThat(decode(utf8(json)).spans)
+                .containsExactly(ExpectedSpans.of(span, Encoding.NATIVE_SPAN));
     }
 
     // ---------------------------------------------------------------- the seed's own shapes, as
@@ -253,15 +249,18 @@ class SpanDecoderTest {
         // native ids are kept exactly as given
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                "Trace-ABC",
-                                "Span-1",
-                                null,
-                                "order-service",
-                                "process_order",
-                                start,
-                                Instant.parse("2026-01-05T10:00:01.5Z").toEpochMilli() * 1000,
-                                true));
+                        withKind(
+                                new Span(
+                                        "Trace-ABC",
+                                        "Span-1",
+                                        null,
+                                        "order-service",
+                                        "process_order",
+                                        start,
+                                        Instant.parse("2026-01-05T10:00:01.5Z").toEpochMilli()
+                                                * 1000,
+                                        true),
+                                SpanKind.SERVER));
     }
 
     @Test
@@ -384,6 +383,8 @@ class SpanDecoderTest {
                             data.getEndEpochNanos() / 1000,
                             data.getStatus().getStatusCode() == StatusCode.ERROR));
         }
+        // The SDK's default kind is INTERNAL; OTLP carries it as 1.
+        expected.forEach(s -> s.kind = SpanKind.INTERNAL);
         assertThat(expected).extracting(s -> s.error).containsExactlyInAnyOrder(true, false);
 
         ByteArrayOutputStream proto = new ByteArrayOutputStream();
@@ -437,15 +438,17 @@ class SpanDecoderTest {
         assertThat(decoded.rejects).isEmpty();
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                "463ac35c9f6413ad48485a3953bb6124",
-                                "a2fb4a1d1a96d312",
-                                null,
-                                "frontend",
-                                "get",
-                                1_767_607_200_000_001L,
-                                1_767_607_200_207_001L,
-                                true),
+                        withKind(
+                                new Span(
+                                        "463ac35c9f6413ad48485a3953bb6124",
+                                        "a2fb4a1d1a96d312",
+                                        null,
+                                        "frontend",
+                                        "get",
+                                        1_767_607_200_000_001L,
+                                        1_767_607_200_207_001L,
+                                        true),
+                                SpanKind.SERVER),
                         new Span(
                                 "463ac35c9f6413ad48485a3953bb6124",
                                 "0000000000000002",
@@ -470,15 +473,17 @@ class SpanDecoderTest {
         assertThat(decoded.rejects).isEmpty();
         assertThat(decoded.spans)
                 .containsExactly(
-                        new Span(
-                                TRACE_A,
-                                "00f067aa0ba902b7",
-                                null,
-                                "api",
-                                "root",
-                                1_767_607_200_000_001L,
-                                1_767_607_200_000_009L,
-                                true));
+                        withKind(
+                                new Span(
+                                        TRACE_A,
+                                        "00f067aa0ba902b7",
+                                        null,
+                                        "api",
+                                        "root",
+                                        1_767_607_200_000_001L,
+                                        1_767_607_200_000_009L,
+                                        true),
+                                SpanKind.SERVER));
     }
 
     // ---------------------------------------------------------------- KPL aggregation
@@ -515,7 +520,12 @@ class SpanDecoderTest {
 
         Decoded decoded = decode(aggregate);
         assertThat(decoded.rejects).isEmpty();
-        assertThat(decoded.spans).containsExactlyElementsOf(expected(spans));
+        assertThat(decoded.spans)
+                .containsExactly(
+                        ExpectedSpans.of(spans.get(0), Encoding.NATIVE_SPAN),
+                        ExpectedSpans.of(spans.get(1), Encoding.OTLP_PROTO),
+                        ExpectedSpans.of(spans.get(2), Encoding.ZIPKIN_JSON),
+                        ExpectedSpans.of(spans.get(3), Encoding.OTLP_JSON));
     }
 
     @Test
@@ -528,7 +538,9 @@ class SpanDecoderTest {
                                 utf8("{broken")),
                         List.of("a", "b"));
         Decoded decoded = decode(aggregate);
-        assertThat(decoded.spans).containsExactlyElementsOf(expected(spans.subList(0, 2)));
+        assertThat(decoded.spans)
+                .containsExactlyElementsOf(
+                        ExpectedSpans.of(spans.subList(0, 2), Encoding.ZIPKIN_JSON));
         assertThat(decoded.rejects)
                 .singleElement()
                 .asString()
@@ -691,7 +703,7 @@ class SpanDecoderTest {
         backwards.endEpochNanos = backwards.startEpochNanos - 1_000;
         Decoded decoded =
                 decode(RecordEncoder.encode(List.of(good, backwards), Encoding.OTLP_PROTO));
-        assertThat(decoded.spans).containsExactly(expected(good));
+        assertThat(decoded.spans).containsExactly(ExpectedSpans.of(good, Encoding.OTLP_PROTO));
         assertThat(decoded.rejects)
                 .singleElement()
                 .asString()
@@ -838,7 +850,7 @@ class SpanDecoderTest {
                             ProtobufFixtures.jaegerProto(one.get(0)),
                             SpanDecoder.Protobuf.JAEGER,
                             SpanFormat.JAEGER_PROTO,
-                            ProtobufFixtures.expectedFromSdk(one)));
+                            ProtobufFixtures.expectedFromJaeger(one)));
         }
         return samples;
     }

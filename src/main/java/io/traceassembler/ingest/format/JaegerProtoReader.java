@@ -15,7 +15,9 @@ import io.jaegertracing.api_v2.Model;
  * process.service_name}; the parent from the first {@code CHILD_OF} reference within the same trace
  * (Jaeger's own rule; the proto model has no parent field of its own); start from the {@code
  * start_time} Timestamp, end = start + the {@code duration} Duration (absent = zero); error from
- * the tag {@code error} = true or {@code otel.status_code} = ERROR.
+ * the tag {@code error} = true or {@code otel.status_code} = ERROR; the kind from the tag {@code
+ * span.kind} (server, client, producer, consumer, internal; else UNSPECIFIED); the string tags
+ * {@code peer.service}, {@code db.system} and {@code messaging.system}, no other tag.
  */
 public final class JaegerProtoReader {
     private JaegerProtoReader() {}
@@ -81,7 +83,7 @@ public final class JaegerProtoReader {
         if (!out.checkTimes(number, start, end, "start_time", "start_time + duration")) {
             return;
         }
-        out.add(
+        Span decoded =
                 new Span(
                         OtlpProtoReader.hex(span.getTraceId()),
                         OtlpProtoReader.hex(span.getSpanId()),
@@ -90,7 +92,39 @@ public final class JaegerProtoReader {
                         RecordSpans.orUnknown(span.getOperationName()),
                         start,
                         end,
-                        isError(span)));
+                        isError(span));
+        keepTags(span, decoded);
+        out.add(decoded);
+    }
+
+    /**
+     * The kind from the string tag {@code span.kind}, and the string tags {@code peer.service},
+     * {@code db.system} and {@code messaging.system}; the parser has made the strings already.
+     */
+    private static void keepTags(Model.Span span, Span decoded) {
+        for (int i = 0; i < span.getTagsCount(); i++) {
+            Model.KeyValue tag = span.getTags(i);
+            if (tag.getVType() != Model.ValueType.STRING) {
+                continue;
+            }
+            String key = tag.getKey();
+            if ("span.kind".equals(key)) {
+                decoded.kind = SpanAttributes.kindOfName(tag.getVStr());
+                continue;
+            }
+            int kept = SpanAttributes.keyOf(key);
+            if (kept == SpanAttributes.NONE) {
+                continue;
+            }
+            String value = RecordSpans.emptyToNull(tag.getVStr());
+            if (kept == SpanAttributes.PEER_SERVICE) {
+                decoded.peerService = value;
+            } else if (kept == SpanAttributes.DB_SYSTEM) {
+                decoded.dbSystem = value;
+            } else {
+                decoded.messagingSystem = value;
+            }
+        }
     }
 
     /** The first CHILD_OF reference to a span of the same trace; null for a root span. */

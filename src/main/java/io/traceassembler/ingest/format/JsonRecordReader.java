@@ -182,6 +182,19 @@ public final class JsonRecordReader {
                     f.zipkinKeys++;
                     f.serviceName = JsonValues.readStringField(p, t, "serviceName");
                     break;
+                case "remoteEndpoint":
+                    f.remoteServiceName = JsonValues.readStringField(p, t, "serviceName");
+                    break;
+                case "span_kind":
+                    f.kind = JsonValues.kindName(p, t, f.chars);
+                    break;
+                case "kind":
+                    f.kind = JsonValues.kindName(p, t, f.chars);
+                    break;
+                case "shared":
+                    f.shared = t == JsonToken.VALUE_TRUE;
+                    p.skipChildren();
+                    break;
                 case "start_time":
                     f.nativeKeys++;
                     f.start.read(p, t);
@@ -205,7 +218,7 @@ public final class JsonRecordReader {
                     f.status = JsonValues.scalarText(p, t);
                     break;
                 case "tags":
-                    f.errorTag = ZipkinJsonReader.hasErrorTag(p, t);
+                    JsonValues.readTags(p, t, f);
                     break;
                 case "resourceSpans":
                     if (allowResourceSpans && t == JsonToken.START_ARRAY) {
@@ -216,8 +229,7 @@ public final class JsonRecordReader {
                     }
                     break;
                 default:
-                    p.skipChildren(); // tags, logs, baggage, kind, annotations...: not
-                    // needed downstream
+                    p.skipChildren(); // logs, baggage, annotations...: not needed downstream
             }
         }
         return otlp;

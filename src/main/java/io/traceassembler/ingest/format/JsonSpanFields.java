@@ -1,5 +1,7 @@
 package io.traceassembler.ingest.format;
 
+import io.traceassembler.model.SpanKind;
+
 /**
  * Scratch for the fields of one JSON span, reused for every span. Native and Zipkin spans are read
  * in one pass (a top-level object may be either); the key counts tell them apart under {@code
@@ -13,6 +15,12 @@ final class JsonSpanFields {
     String serviceName;
     String status;
     boolean errorTag;
+    SpanKind kind;
+    boolean shared;
+    String peerService;
+    String dbSystem;
+    String messagingSystem;
+    String remoteServiceName;
     int nativeKeys;
     int zipkinKeys;
     final JsonTimeValue start = new JsonTimeValue();
@@ -20,6 +28,9 @@ final class JsonSpanFields {
     final JsonTimeValue timestamp = new JsonTimeValue();
     final JsonTimeValue durationMs = new JsonTimeValue();
     final JsonTimeValue duration = new JsonTimeValue();
+
+    /** Scratch view of the parser's characters, for matching a kind without a string. */
+    final CharArrayView chars = new CharArrayView();
 
     void reset() {
         traceId = null;
@@ -29,6 +40,10 @@ final class JsonSpanFields {
         serviceName = null;
         status = null;
         errorTag = false;
+        kind = SpanKind.UNSPECIFIED;
+        shared = false;
+        clearAttributes();
+        remoteServiceName = null;
         nativeKeys = 0;
         zipkinKeys = 0;
         start.clear();
@@ -36,5 +51,29 @@ final class JsonSpanFields {
         timestamp.clear();
         durationMs.clear();
         duration.clear();
+    }
+
+    void clearAttributes() {
+        peerService = null;
+        dbSystem = null;
+        messagingSystem = null;
+    }
+
+    /** Keeps {@code value} as the attribute {@code key} ({@link SpanAttributes#keyOf}). */
+    void setAttribute(int key, String value) {
+        String kept = RecordSpans.emptyToNull(value);
+        switch (key) {
+            case SpanAttributes.PEER_SERVICE:
+                peerService = kept;
+                break;
+            case SpanAttributes.DB_SYSTEM:
+                dbSystem = kept;
+                break;
+            case SpanAttributes.MESSAGING_SYSTEM:
+                messagingSystem = kept;
+                break;
+            default:
+                break;
+        }
     }
 }

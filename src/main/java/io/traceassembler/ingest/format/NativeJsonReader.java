@@ -5,7 +5,10 @@ import io.traceassembler.model.Span;
 /**
  * Native JSON spans: the seed's {@code Span} dataclass ({@code start_time}/{@code end_time} or
  * {@code duration_ms}) and its Kinesis record ({@code timestamp} + {@code duration_ms}); ISO-8601
- * times (no zone = UTC) or epoch millis; error from {@code status}; ids kept exactly as given.
+ * times (no zone = UTC) or epoch millis; error from {@code status}; ids kept exactly as given; kind
+ * from {@code span_kind} (server, client, producer, consumer, internal in any case; else
+ * UNSPECIFIED); {@code peer.service}, {@code db.system} and {@code messaging.system} from {@code
+ * tags} (string values only), no other tag.
  */
 final class NativeJsonReader {
     private NativeJsonReader() {}
@@ -79,7 +82,7 @@ final class NativeJsonReader {
                 f.end.present() ? "end_time" : startLabel + " + duration_ms")) {
             return;
         }
-        out.add(
+        Span span =
                 new Span(
                         f.traceId,
                         f.spanId,
@@ -88,6 +91,11 @@ final class NativeJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         end,
-                        "error".equalsIgnoreCase(f.status)));
+                        "error".equalsIgnoreCase(f.status));
+        span.kind = f.kind;
+        span.peerService = f.peerService;
+        span.dbSystem = f.dbSystem;
+        span.messagingSystem = f.messagingSystem;
+        out.add(span);
     }
 }

@@ -11,7 +11,9 @@ import java.io.IOException;
  * OTLP/JSON ({@code otlp_json}): the {@code resourceSpans} array of a {@code TracesData} object,
  * with hex ids (normalised to lower case), times in nanoseconds as strings or numbers, {@code
  * status.code} 2 (or its enum name) for an error, the service from the resource's {@code
- * service.name}, wherever in the object the resource comes.
+ * service.name}, wherever in the object the resource comes; {@code kind} as its number or enum
+ * name; the span attributes {@code peer.service}, {@code db.system} and {@code messaging.system}
+ * with a string value, no other attribute.
  */
 final class OtlpJsonReader {
     private OtlpJsonReader() {}
@@ -139,8 +141,14 @@ final class OtlpJsonReader {
                 case "status":
                     f.status = JsonValues.readStringField(p, t, "code");
                     break;
+                case "kind":
+                    f.kind = JsonValues.otlpKind(p, t, f.chars);
+                    break;
+                case "attributes":
+                    readSpanAttributes(p, t, f);
+                    break;
                 default:
-                    p.skipChildren(); // attributes, events, links, kind, flags...
+                    p.skipChildren(); // events, links, flags...
             }
         }
         int number = out.nextSpanNumber();
@@ -175,7 +183,7 @@ final class OtlpJsonReader {
         if (!out.checkTimes(number, start, end, "startTimeUnixNano", "endTimeUnixNano")) {
             return;
         }
-        out.add(
+        Span span =
                 new Span(
                         f.traceId.toLowerCase(java.util.Locale.ROOT),
                         f.spanId.toLowerCase(java.util.Locale.ROOT),
@@ -184,6 +192,53 @@ final class OtlpJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         end,
-                        "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status)));
+                        "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status));
+        span.kind = f.kind;
+        span.peerService = f.peerService;
+        span.dbSystem = f.dbSystem;
+        span.messagingSystem = f.messagingSystem;
+        out.add(span);
+    }
+
+    /**
+     * A span's {@code attributes} array of {@code {"key": ..., "value": {"stringValue": ...}}}:
+     * keeps the three attributes of {@link SpanAttributes} with a string value. A value is read
+     * only when its key is kept, or when it comes before its key.
+     */
+    private static void readSpanAttributes(JsonParser p, JsonToken t, JsonSpanFields f)
+            throws IOException {
+        f.clearAttributes();
+        if (t != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            boolean keySeen = false;
+            int key = SpanAttributes.NONE;
+            String value = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                t = p.nextToken();
+                if ("key".equals(field) && t == JsonToken.VALUE_STRING) {
+                    keySeen = true;
+                    key =
+                            SpanAttributes.keyOf(
+                                    f.chars.of(p.getTextCharacters()),
+                                    p.getTextOffset(),
+                                    p.getTextLength());
+                } else if ("value".equals(field) && (!keySeen || key != SpanAttributes.NONE)) {
+                    value = JsonValues.readStringOnlyField(p, t, "stringValue");
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (key != SpanAttributes.NONE && value != null) {
+                f.setAttribute(key, value);
+            }
+        }
     }
 }

@@ -15,7 +15,9 @@ import io.opentelemetry.proto.trace.v1.TracesData;
 /**
  * OTLP protobuf: {@code TracesData} or {@code ExportTraceServiceRequest} (the same wire format), as
  * the awskinesis exporter's {@code otlp_proto} writes it. Hex ids in lower case, the service from
- * the resource's {@code service.name}, error from status code 2.
+ * the resource's {@code service.name}, error from status code 2, the kind from {@code kind} (1
+ * INTERNAL ... 5 CONSUMER, else UNSPECIFIED), the span attributes {@code peer.service}, {@code
+ * db.system} and {@code messaging.system} with a string value and no other attribute.
  */
 public final class OtlpProtoReader {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
@@ -82,7 +84,7 @@ public final class OtlpProtoReader {
         } else if (out.checkTimes(
                 number, start, end, "start_time_unix_nano", "end_time_unix_nano")) {
             ByteString parent = span.getParentSpanId();
-            out.add(
+            Span decoded =
                     new Span(
                             hex(span.getTraceId()),
                             hex(span.getSpanId()),
@@ -91,7 +93,32 @@ public final class OtlpProtoReader {
                             span.getName().isEmpty() ? RecordSpans.UNKNOWN : span.getName(),
                             start,
                             end,
-                            span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR));
+                            span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR);
+            decoded.kind = SpanAttributes.otlpKind(span.getKindValue());
+            keepAttributes(span, decoded);
+            out.add(decoded);
+        }
+    }
+
+    /**
+     * The three attributes of {@link SpanAttributes} with a string value; the parser has made the
+     * strings already, so nothing is allocated.
+     */
+    private static void keepAttributes(io.opentelemetry.proto.trace.v1.Span span, Span decoded) {
+        for (int i = 0; i < span.getAttributesCount(); i++) {
+            KeyValue attribute = span.getAttributes(i);
+            int key = SpanAttributes.keyOf(attribute.getKey());
+            if (key == SpanAttributes.NONE || !attribute.getValue().hasStringValue()) {
+                continue;
+            }
+            String value = RecordSpans.emptyToNull(attribute.getValue().getStringValue());
+            if (key == SpanAttributes.PEER_SERVICE) {
+                decoded.peerService = value;
+            } else if (key == SpanAttributes.DB_SYSTEM) {
+                decoded.dbSystem = value;
+            } else {
+                decoded.messagingSystem = value;
+            }
         }
     }
 

@@ -2,17 +2,15 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.Span;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
-import java.io.IOException;
 import java.util.Locale;
 
 /**
  * Zipkin v2 JSON spans ({@code zipkin_json}): {@code traceId}, {@code id}, {@code parentId}, {@code
  * name}, {@code timestamp} and {@code duration} in microseconds (no duration = zero), {@code
  * localEndpoint.serviceName}, error from the tag {@code error} whatever its value; hex ids in lower
- * case.
+ * case. {@code kind} (CLIENT, SERVER, PRODUCER, CONSUMER; absent = UNSPECIFIED), {@code shared},
+ * the tags {@code peer.service} (else {@code remoteEndpoint.serviceName}), {@code db.system} and
+ * {@code messaging.system} (string values only); no other tag is kept.
  */
 final class ZipkinJsonReader {
     private ZipkinJsonReader() {}
@@ -52,7 +50,7 @@ final class ZipkinJsonReader {
         if (!out.checkTimes(number, start, start + duration, "timestamp", "timestamp + duration")) {
             return;
         }
-        out.add(
+        Span span =
                 new Span(
                         f.traceId.toLowerCase(Locale.ROOT),
                         f.spanId.toLowerCase(Locale.ROOT),
@@ -61,23 +59,15 @@ final class ZipkinJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         start + duration,
-                        f.errorTag));
-    }
-
-    /** Zipkin marks a failed span with the tag {@code error}, whatever its value. */
-    static boolean hasErrorTag(JsonParser p, JsonToken t) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return false;
-        }
-        boolean error = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            if ("error".equals(p.currentName())) {
-                error = true;
-            }
-            p.nextToken();
-            p.skipChildren();
-        }
-        return error;
+                        f.errorTag);
+        span.kind = f.kind;
+        span.shared = f.shared;
+        span.peerService =
+                f.peerService != null
+                        ? f.peerService
+                        : RecordSpans.emptyToNull(f.remoteServiceName);
+        span.dbSystem = f.dbSystem;
+        span.messagingSystem = f.messagingSystem;
+        out.add(span);
     }
 }

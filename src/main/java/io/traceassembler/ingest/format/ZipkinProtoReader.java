@@ -7,14 +7,16 @@ import zipkin2.codec.SpanBytesDecoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Zipkin v2 protobuf ({@code zipkin_proto}): a {@code zipkin.proto3.ListOfSpans}, decoded with the
  * Zipkin library's own {@link SpanBytesDecoder#PROTO3}; mapped like Zipkin JSON ({@link
  * ZipkinJsonReader}): lower-case hex ids, {@code localEndpoint.serviceName}, {@code
  * timestamp}/{@code duration} in microseconds (no duration = zero), error from the tag {@code
- * error}. A {@code shared} span (the server half of a B3 RPC) is mapped like any other span for
- * now.
+ * error}; the kind from {@code kind}, {@code shared} (the server half of a B3 RPC) as given, the
+ * tags {@code peer.service} (else {@code remoteEndpoint.serviceName}), {@code db.system} and {@code
+ * messaging.system}, no other tag.
  *
  * <p>Not thread-safe (reuses its list): one per decoder.
  */
@@ -82,7 +84,7 @@ public final class ZipkinProtoReader {
             return;
         }
         String service = span.localServiceName();
-        out.add(
+        Span decoded =
                 new Span(
                         span.traceId(),
                         span.id(),
@@ -91,6 +93,17 @@ public final class ZipkinProtoReader {
                         RecordSpans.orUnknown(span.name()),
                         start,
                         start + duration,
-                        span.tags().containsKey("error")));
+                        span.tags().containsKey("error"));
+        decoded.kind = SpanAttributes.zipkinKind(span.kind());
+        decoded.shared = Boolean.TRUE.equals(span.shared());
+        Map<String, String> tags = span.tags();
+        String peerService = RecordSpans.emptyToNull(tags.get("peer.service"));
+        decoded.peerService =
+                peerService != null
+                        ? peerService
+                        : RecordSpans.emptyToNull(span.remoteServiceName());
+        decoded.dbSystem = RecordSpans.emptyToNull(tags.get("db.system"));
+        decoded.messagingSystem = RecordSpans.emptyToNull(tags.get("messaging.system"));
+        out.add(decoded);
     }
 }

@@ -48,8 +48,9 @@ public final class ProtobufFixtures {
     private ProtobufFixtures() {}
 
     /**
-     * OTel SDK spans of one trace: a server root, an erroneous client child, an internal
-     * grandchild.
+     * OTel SDK spans of one trace: a server root (with a {@code messaging.system}, a non-string
+     * {@code db.system} and an unrelated attribute), an erroneous client child with {@code
+     * peer.service}, an internal grandchild.
      */
     public static List<SpanData> sdkSpans(String service, String rootName) {
         CapturingExporter exporter = new CapturingExporter();
@@ -66,6 +67,9 @@ public final class ProtobufFixtures {
             io.opentelemetry.api.trace.Span root =
                     tracer.spanBuilder(rootName)
                             .setSpanKind(SpanKind.SERVER)
+                            .setAttribute("messaging.system", "kafka")
+                            .setAttribute("db.system", 42L) // not a string: ignored
+                            .setAttribute("db.statement", "SELECT 1") // not kept
                             .setStartTimestamp(start, TimeUnit.NANOSECONDS)
                             .startSpan();
             io.opentelemetry.api.trace.Span child =
@@ -89,13 +93,13 @@ public final class ProtobufFixtures {
     }
 
     /**
-     * What the decoder should make of SDK spans, whatever the encoding (times rounded down to
-     * microseconds).
+     * What the decoder should make of SDK spans in OTLP (times rounded down to microseconds; the
+     * SDK's kind; the string attributes peer.service, db.system, messaging.system).
      */
     public static List<Span> expectedFromSdk(List<SpanData> spans) {
         List<Span> expected = new ArrayList<>();
         for (SpanData data : spans) {
-            expected.add(
+            Span span =
                     new Span(
                             data.getTraceId(),
                             data.getSpanId(),
@@ -104,7 +108,28 @@ public final class ProtobufFixtures {
                             data.getName(),
                             data.getStartEpochNanos() / 1000,
                             data.getEndEpochNanos() / 1000,
-                            data.getStatus().getStatusCode() == StatusCode.ERROR));
+                            data.getStatus().getStatusCode() == StatusCode.ERROR);
+            span.kind = io.traceassembler.model.SpanKind.valueOf(data.getKind().name());
+            span.peerService = data.getAttributes().get(AttributeKey.stringKey("peer.service"));
+            span.dbSystem = data.getAttributes().get(AttributeKey.stringKey("db.system"));
+            span.messagingSystem =
+                    data.getAttributes().get(AttributeKey.stringKey("messaging.system"));
+            expected.add(span);
+        }
+        return expected;
+    }
+
+    /**
+     * What the decoder should make of SDK spans sent as Jaeger protobuf: as in OTLP, but an
+     * INTERNAL span has no {@code span.kind} tag in Jaeger (the OpenTelemetry to Jaeger mapping
+     * drops it), so its kind is UNSPECIFIED.
+     */
+    public static List<Span> expectedFromJaeger(List<SpanData> spans) {
+        List<Span> expected = expectedFromSdk(spans);
+        for (Span span : expected) {
+            if (span.kind == io.traceassembler.model.SpanKind.INTERNAL) {
+                span.kind = io.traceassembler.model.SpanKind.UNSPECIFIED;
+            }
         }
         return expected;
     }
@@ -122,8 +147,8 @@ public final class ProtobufFixtures {
     /**
      * One {@code jaeger.api_v2.Span} with its Process, as the OpenTelemetry Jaeger exporter mapped
      * SDK spans: ids as bytes, the parent as a CHILD_OF reference, kind in {@code span.kind},
-     * status in {@code otel.status_code} and {@code error} = true, attributes as tags, resource
-     * attributes as process tags.
+     * status in {@code otel.status_code} and {@code error} = true, attributes as tags of their type
+     * (string, int64, float64, bool), resource attributes as process tags.
      */
     public static Model.Span jaegerSpan(SpanData data) {
         Model.Span.Builder span =
@@ -157,10 +182,7 @@ public final class ProtobufFixtures {
                             .setVType(Model.ValueType.BOOL)
                             .setVBool(true));
         }
-        data.getAttributes()
-                .forEach(
-                        (key, value) ->
-                                span.addTags(stringTag(key.getKey(), String.valueOf(value))));
+        data.getAttributes().forEach((key, value) -> span.addTags(typedTag(key, value)));
         Model.Process.Builder process =
                 Model.Process.newBuilder()
                         .setServiceName(
@@ -179,6 +201,20 @@ public final class ProtobufFixtures {
 
     public static byte[] jaegerProto(SpanData data) {
         return jaegerSpan(data).toByteArray();
+    }
+
+    static Model.KeyValue.Builder typedTag(AttributeKey<?> key, Object value) {
+        Model.KeyValue.Builder tag = Model.KeyValue.newBuilder().setKey(key.getKey());
+        switch (key.getType()) {
+            case LONG:
+                return tag.setVType(Model.ValueType.INT64).setVInt64((Long) value);
+            case DOUBLE:
+                return tag.setVType(Model.ValueType.FLOAT64).setVFloat64((Double) value);
+            case BOOLEAN:
+                return tag.setVType(Model.ValueType.BOOL).setVBool((Boolean) value);
+            default:
+                return tag.setVType(Model.ValueType.STRING).setVStr(String.valueOf(value));
+        }
     }
 
     static Model.KeyValue.Builder stringTag(String key, String value) {
@@ -205,7 +241,8 @@ public final class ProtobufFixtures {
     /**
      * Zipkin spans of one B3 trace, built with the Zipkin library: a client root, the server half
      * of the same RPC ({@code shared}, other service), its erroneous child with a 64-bit trace id
-     * style parent, and a span without duration.
+     * style parent (with db.system, a peer.service tag and a remote endpoint: the tag wins), and a
+     * span without kind and duration.
      */
     public static List<zipkin2.Span> zipkinSpans(String traceId, String rootName) {
         long t = T0 / 1000 + 1;
@@ -243,8 +280,10 @@ public final class ProtobufFixtures {
                         .timestamp(t + 2_000)
                         .duration(100_000L)
                         .localEndpoint(backend)
+                        .remoteEndpoint(Endpoint.newBuilder().serviceName("pg-primary").build())
                         .putTag("error", "timeout")
                         .putTag("db.system", "postgresql")
+                        .putTag("peer.service", "orders-db")
                         .build(),
                 zipkin2.Span.newBuilder()
                         .traceId(traceId)
@@ -262,8 +301,8 @@ public final class ProtobufFixtures {
     }
 
     /**
-     * What the decoder should make of Zipkin spans (shared halves mapped like any other span, for
-     * now).
+     * What the decoder should make of Zipkin spans: the library's kind and shared flag, the tags
+     * peer.service (else the remote endpoint's service), db.system and messaging.system.
      */
     public static List<Span> expectedFromZipkin(List<zipkin2.Span> spans) {
         List<Span> expected = new ArrayList<>();
@@ -278,6 +317,15 @@ public final class ProtobufFixtures {
                             span.timestampAsLong(),
                             span.timestampAsLong() + span.durationAsLong(),
                             span.tags().containsKey("error")));
+            Span last = expected.get(expected.size() - 1);
+            last.kind =
+                    span.kind() == null
+                            ? io.traceassembler.model.SpanKind.UNSPECIFIED
+                            : io.traceassembler.model.SpanKind.valueOf(span.kind().name());
+            last.shared = Boolean.TRUE.equals(span.shared());
+            last.peerService = span.tags().getOrDefault("peer.service", span.remoteServiceName());
+            last.dbSystem = span.tags().get("db.system");
+            last.messagingSystem = span.tags().get("messaging.system");
         }
         return expected;
     }
