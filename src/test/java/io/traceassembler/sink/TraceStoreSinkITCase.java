@@ -55,7 +55,9 @@ class TraceStoreSinkITCase {
             assertThat(table.globalSecondaryIndexes())
                     .extracting(GlobalSecondaryIndexDescription::indexName)
                     .containsExactlyInAnyOrder(
-                            AwsAdmin.INDEX_BY_ROOT_SERVICE, AwsAdmin.INDEX_BY_INSIGHT);
+                            AwsAdmin.INDEX_BY_ROOT_SERVICE,
+                            AwsAdmin.INDEX_BY_INSIGHT,
+                            AwsAdmin.INDEX_BY_ROOT_CAUSE);
 
             TraceStoreSink.verifyTableExists(config);
 
