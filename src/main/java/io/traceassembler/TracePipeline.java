@@ -124,7 +124,8 @@ public final class TracePipeline {
         return new Outputs(
                 assembled,
                 assembled.getSideOutput(TraceAnalysis.INSIGHTS),
-                spans.getSideOutput(DecodeSpans.DEAD_LETTERS),
+                spans.getSideOutput(DecodeSpans.DEAD_LETTERS)
+                        .union(assembled.getSideOutput(TraceAssembler.UNTIMED_TRACES)),
                 assembled.getSideOutput(TraceAssembler.LATE_SPANS));
     }
 }

@@ -77,7 +77,7 @@ public final class CriticalPath {
                 root = i;
             }
         }
-        if (root == SpanTree.NONE) {
+        if (root == SpanTree.NONE || tree.untimed(root)) {
             return null;
         }
         ensureCapacity(n);
@@ -102,6 +102,9 @@ public final class CriticalPath {
             }
             if (tree.kind(i) == SpanKind.CONSUMER && tree.kind(p) == SpanKind.PRODUCER) {
                 continue; // does not block its producer
+            }
+            if (tree.untimed(i)) {
+                continue; // no time of its own: not on the path, nor is anything below it
             }
             long start = tree.start(i);
             long end = Math.max(start, tree.end(i));

@@ -34,6 +34,7 @@ public final class SpanTree {
     private long[] end = new long[16];
     private byte[] kind = new byte[16];
     private boolean[] error = new boolean[16];
+    private boolean[] untimed = new boolean[16];
     private int[] service = new int[16];
     private int[] operation = new int[16];
 
@@ -64,7 +65,8 @@ public final class SpanTree {
     /**
      * Adds a span. {@code spanKey} and {@code parentKey} are the 64-bit keys of the span's id and
      * its parent's ({@code hasParent} false for a span without a parent id); {@code sharedHalf}
-     * marks a Zipkin server half. Times in microseconds. Returns the span's index.
+     * marks a Zipkin server half, {@code untimed} a span that came without a timestamp. Times in
+     * microseconds. Returns the span's index.
      */
     public int add(
             long spanKey,
@@ -76,7 +78,8 @@ public final class SpanTree {
             SpanKind kind,
             long startMicros,
             long endMicros,
-            boolean error) {
+            boolean error,
+            boolean untimed) {
         if (size == this.spanKey.length) {
             grow(size * 2);
         }
@@ -91,6 +94,7 @@ public final class SpanTree {
         this.start[i] = startMicros;
         this.end[i] = endMicros;
         this.error[i] = error;
+        this.untimed[i] = untimed;
         linked = false;
         return i;
     }
@@ -243,6 +247,13 @@ public final class SpanTree {
         return error[i];
     }
 
+    /**
+     * A span that came without a timestamp: its times are a stand-in, it has no place on a path.
+     */
+    public boolean untimed(int i) {
+        return untimed[i];
+    }
+
     public int service(int i) {
         return service[i];
     }
@@ -292,6 +303,7 @@ public final class SpanTree {
         end = Arrays.copyOf(end, capacity);
         kind = Arrays.copyOf(kind, capacity);
         error = Arrays.copyOf(error, capacity);
+        untimed = Arrays.copyOf(untimed, capacity);
         service = Arrays.copyOf(service, capacity);
         operation = Arrays.copyOf(operation, capacity);
         parent = Arrays.copyOf(parent, capacity);

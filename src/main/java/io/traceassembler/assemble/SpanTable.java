@@ -44,6 +44,7 @@ public final class SpanTable {
     private static final int SHARED = 0x08;
     private static final int ERROR = 0x10;
     private static final int PEER_TYPE_SHIFT = 5;
+    private static final int UNTIMED = 0x80;
 
     private long[] ids;
     private long[] parents;
@@ -164,7 +165,7 @@ public final class SpanTable {
     }
 
     public PeerType peerType(int index) {
-        return PeerType.of((flags[index] & 0xff) >>> PEER_TYPE_SHIFT);
+        return PeerType.of(((flags[index] & 0xff) >>> PEER_TYPE_SHIFT) & 0x3);
     }
 
     public SpanKind kind(int index) {
@@ -177,6 +178,11 @@ public final class SpanTable {
 
     public boolean error(int index) {
         return (flags[index] & ERROR) != 0;
+    }
+
+    /** A span that came without a timestamp: its start and end are a stand-in. */
+    public boolean untimed(int index) {
+        return (flags[index] & UNTIMED) != 0;
     }
 
     /**
@@ -240,6 +246,7 @@ public final class SpanTable {
                 PeerType.NONE,
                 SpanKind.UNSPECIFIED,
                 false,
+                false,
                 false);
         return true;
     }
@@ -260,7 +267,8 @@ public final class SpanTable {
             PeerType peerType,
             SpanKind kind,
             boolean shared,
-            boolean error) {
+            boolean error,
+            boolean untimed) {
         appendRaw(
                 id,
                 idText,
@@ -274,7 +282,8 @@ public final class SpanTable {
                         (kind.ordinal()
                                 | (shared ? SHARED : 0)
                                 | (error ? ERROR : 0)
-                                | (peerType.ordinal() << PEER_TYPE_SHIFT)));
+                                | (peerType.ordinal() << PEER_TYPE_SHIFT)
+                                | (untimed ? UNTIMED : 0)));
     }
 
     /** {@link #append} with the flags byte as {@link #flags} gives it (the serializer's form). */
@@ -331,6 +340,7 @@ public final class SpanTable {
                 NO_PEER,
                 PeerType.NONE,
                 SpanKind.UNSPECIFIED,
+                false,
                 false,
                 false);
     }

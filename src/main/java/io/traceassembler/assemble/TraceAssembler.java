@@ -2,6 +2,7 @@ package io.traceassembler.assemble;
 
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.DeadLetter;
 import io.traceassembler.model.PeerType;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
@@ -17,8 +18,10 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -103,6 +106,12 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     /** Spans that arrived after their trace's state was cleaned up. */
     public static final OutputTag<Span> LATE_SPANS =
             new OutputTag<>("late-spans", TypeInformation.of(Span.class));
+
+    /** Traces whose spans all came without a timestamp: no summary can be made of them. */
+    public static final OutputTag<DeadLetter> UNTIMED_TRACES =
+            new OutputTag<>("untimed-traces", TypeInformation.of(DeadLetter.class));
+
+    public static final String UNTIMED_TRACE_REASON = "trace without a timed span";
 
     /**
      * Service names shared per subtask; beyond it (a producer with unbounded names) names are not
@@ -260,7 +269,8 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
                     peerType,
                     span.kind,
                     span.shared,
-                    span.error);
+                    span.error,
+                    span.untimed);
         } else if (!trace.truncated) {
             trace.truncated = true;
             truncatedTraces.inc();
@@ -270,8 +280,11 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         if (span.error) {
             trace.errorCount++;
         }
-        trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
-        trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
+        if (!span.untimed) {
+            trace.minStartMicros = Math.min(trace.minStartMicros, span.startMicros);
+            trace.maxEndMicros = Math.max(trace.maxEndMicros, span.endMicros);
+        }
+        trace.lastEndMicros = Math.max(trace.lastEndMicros, span.endMicros);
         if (root && !trace.hasRoot) {
             trace.hasRoot = true;
             trace.rootService = service == null ? null : sharedServiceName(service);
@@ -307,6 +320,12 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         // ignored.
         long now = Math.max(timestamp, ctx.timerService().currentWatermark());
         long gapCloseAt = gapCloseAt(trace);
+        if (trace.dirty
+                && (now >= gapCloseAt || now >= trace.forcedCloseAtMillis)
+                && trace.minStartMicros == Long.MAX_VALUE) {
+            ctx.output(UNTIMED_TRACES, untimedTrace(traceId, trace));
+            trace.dirty = false;
+        }
         if (trace.dirty && (now >= gapCloseAt || now >= trace.forcedCloseAtMillis)) {
             TraceSummary summary = summarize(traceId, trace);
             if (analysis != null) {
@@ -420,8 +439,28 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         return state.getClass().getName().contains("RocksDB");
     }
 
+    /** The session gap runs from the latest span end, untimed spans' stand-in ends included. */
     private long gapCloseAt(TraceState trace) {
-        return trace.maxEndMillis() + sessionGapMillis;
+        return Math.floorDiv(trace.lastEndMicros, 1000) + sessionGapMillis;
+    }
+
+    /** A trace of untimed spans only, as a dead letter: what is known of it, as JSON. */
+    private static DeadLetter untimedTrace(TraceId traceId, TraceState trace) {
+        List<String> services = new ArrayList<>();
+        trace.copyServicesTo(services);
+        DeadLetter deadLetter = new DeadLetter();
+        deadLetter.reason = UNTIMED_TRACE_REASON;
+        deadLetter.origin = "trace-assembler";
+        deadLetter.data =
+                ("{\"trace_id\":\""
+                                + traceId
+                                + "\",\"span_count\":"
+                                + trace.spanCount
+                                + ",\"service_count\":"
+                                + services.size()
+                                + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return deadLetter;
     }
 
     /** A dirty trace waits for its gap or forced close; an emitted one for its cleanup. */

@@ -22,6 +22,12 @@ public final class TraceState {
     public long minStartMicros = Long.MAX_VALUE;
     public long maxEndMicros = Long.MIN_VALUE;
 
+    /**
+     * The latest end of any span, untimed spans' stand-in ends included: the session gap runs from
+     * it. {@link #maxEndMicros} is the trace's bound, from timed spans only.
+     */
+    public long lastEndMicros = Long.MIN_VALUE;
+
     /** End of the first span seen: the forced-close schedule starts from it. */
     public long firstEndMicros;
 
@@ -131,6 +137,7 @@ public final class TraceState {
         copy.minStartMicros = minStartMicros;
         copy.maxEndMicros = maxEndMicros;
         copy.firstEndMicros = firstEndMicros;
+        copy.lastEndMicros = lastEndMicros;
         copy.rootService = rootService;
         copy.rootOperation = rootOperation;
         copy.hasRoot = hasRoot;
@@ -157,6 +164,8 @@ public final class TraceState {
                 + minStartMicros
                 + ", end="
                 + maxEndMicros
+                + ", lastEnd="
+                + lastEndMicros
                 + ", firstEnd="
                 + firstEndMicros
                 + ", root="

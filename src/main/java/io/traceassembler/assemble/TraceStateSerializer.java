@@ -20,11 +20,11 @@ import java.io.IOException;
  *   byte flags (1 hasRoot, 2 truncated, 4 dirty), int revision, int reportedInsightTypes,
  *   long forcedCloseAtMillis, long timerAt,
  *   int services, string × services,
- *   int names, string × names                                   (version 2)
+ *   int names, string × names, long lastEndMicros                (version 2)
  *   int spans, per span: long id, long parent,
  *     varint start - minStartMicros, varint end - start,         (version 2, zig-zag)
- *     varint service, varint operation + 1, varint peer + 1,     (version 2)
- *     byte flags (kind, shared, error, peer type; 0x80: id text follows), [string id text]
+ *     varint service + 1, varint (operation + 1) * 2 + (1 if the id's text follows),
+ *     varint peer + 1, byte flags (kind, shared, error, peer type, untimed), [string id text]
  * </pre>
  *
  * Version 1 (snapshots written before the span tree was kept) had {@code (long id, long parent)}
@@ -42,12 +42,6 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
 
     /** The format {@link #serialize} writes. */
     static final int CURRENT_FORMAT = 2;
-
-    /**
-     * In a stored span's flags byte: its id's text follows (not stored in {@link SpanTable}'s
-     * flags).
-     */
-    private static final int ID_TEXT = 0x80;
 
     @Override
     public boolean isImmutableType() {
@@ -99,6 +93,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         for (int i = 0; i < trace.nameCount(); i++) {
             StringValue.writeString(trace.name(i), target);
         }
+        target.writeLong(trace.lastEndMicros);
         SpanTable spans = trace.spans;
         target.writeInt(spans.size());
         for (int i = 0; i < spans.size(); i++) {
@@ -106,11 +101,11 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
             target.writeLong(spans.parent(i));
             writeVarLong(zigZag(spans.start(i) - trace.minStartMicros), target);
             writeVarLong(zigZag(spans.end(i) - spans.start(i)), target);
-            writeVarLong(spans.service(i) + 1L, target);
-            writeVarLong(spans.operation(i) + 1L, target);
-            writeVarLong(spans.peer(i) + 1L, target);
             String text = spans.idText(i);
-            target.writeByte(spans.flags(i) | (text != null ? ID_TEXT : 0));
+            writeVarLong(spans.service(i) + 1L, target);
+            writeVarLong((spans.operation(i) + 1L) * 2 + (text != null ? 1 : 0), target);
+            writeVarLong(spans.peer(i) + 1L, target);
+            target.writeByte(spans.flags(i));
             if (text != null) {
                 StringValue.writeString(text, target);
             }
@@ -138,6 +133,8 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         long timerAt = source.readLong();
         NameTable services = readNames(source);
         NameTable names = format >= 2 ? readNames(source) : new NameTable();
+        // Format 1 kept timed spans only: the latest end was the trace's bound.
+        long lastEndMicros = format >= 2 ? source.readLong() : maxEndMicros;
         int stored = source.readInt();
         SpanTable spans = new SpanTable(stored + 4);
         for (int i = 0; i < stored; i++) {
@@ -150,20 +147,12 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
             long start = minStartMicros + unZigZag(readVarLong(source));
             long end = start + unZigZag(readVarLong(source));
             int service = (int) readVarLong(source) - 1;
-            int operation = (int) readVarLong(source) - 1;
+            long operationAndText = readVarLong(source);
+            int operation = (int) (operationAndText >>> 1) - 1;
             int peer = (int) readVarLong(source) - 1;
-            int spanFlags = source.readByte();
-            String text = (spanFlags & ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            spans.appendRaw(
-                    id,
-                    text,
-                    parent,
-                    start,
-                    end,
-                    service,
-                    operation,
-                    peer,
-                    (byte) (spanFlags & ~ID_TEXT));
+            byte spanFlags = source.readByte();
+            String text = (operationAndText & 1) != 0 ? StringValue.readString(source) : null;
+            spans.appendRaw(id, text, parent, start, end, service, operation, peer, spanFlags);
         }
 
         TraceState trace = new TraceState(spans, services, names);
@@ -172,6 +161,7 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         trace.minStartMicros = minStartMicros;
         trace.maxEndMicros = maxEndMicros;
         trace.firstEndMicros = firstEndMicros;
+        trace.lastEndMicros = lastEndMicros;
         trace.rootService = rootService;
         trace.rootOperation = rootOperation;
         trace.hasRoot = (flags & HAS_ROOT) != 0;
@@ -221,13 +211,16 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
         throw new IOException("malformed varint in trace state");
     }
 
-    private static void copyVarLong(DataInputView source, DataOutputView target)
-            throws IOException {
-        int b;
-        do {
+    /** Copies one varint; returns its first byte (enough for its lowest bit). */
+    private static int copyVarLong(DataInputView source, DataOutputView target) throws IOException {
+        int first = source.readByte();
+        int b = first;
+        target.writeByte(b);
+        while ((b & 0x80) != 0) {
             b = source.readByte();
             target.writeByte(b);
-        } while ((b & 0x80) != 0);
+        }
+        return first;
     }
 
     @Override
@@ -248,16 +241,18 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
                 StringValue.copyString(source, target);
             }
         }
+        target.write(source, Long.BYTES); // lastEndMicros
         int stored = source.readInt();
         target.writeInt(stored);
         for (int i = 0; i < stored; i++) {
             target.write(source, 2 * Long.BYTES);
-            for (int v = 0; v < 5; v++) {
-                copyVarLong(source, target);
-            }
-            int spanFlags = source.readByte();
-            target.writeByte(spanFlags);
-            if ((spanFlags & ID_TEXT) != 0) {
+            copyVarLong(source, target); // start
+            copyVarLong(source, target); // duration
+            copyVarLong(source, target); // service
+            boolean text = (copyVarLong(source, target) & 1) != 0; // operation, text flag
+            copyVarLong(source, target); // peer
+            target.write(source, 1); // flags
+            if (text) {
                 StringValue.copyString(source, target);
             }
         }

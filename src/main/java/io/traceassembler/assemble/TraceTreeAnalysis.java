@@ -35,7 +35,8 @@ final class TraceTreeAnalysis {
                     spans.kind(i),
                     spans.start(i),
                     spans.end(i),
-                    spans.error(i));
+                    spans.error(i),
+                    spans.untimed(i));
         }
         tree.link();
         if (trace.errorCount > 0) {

@@ -141,6 +141,7 @@ public final class SpanDecoder implements Serializable {
         pending.start(prefix);
         try {
             parseRecord(data, offset, length);
+            pending.settleUntimed();
             if (pending.isEmpty()) {
                 throw new RecordRejected("record holds no spans");
             }

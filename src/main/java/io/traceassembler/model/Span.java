@@ -64,6 +64,7 @@ public class Span extends SpanFields {
                 && Objects.equals(operationName, span.operationName)
                 && kind == span.kind
                 && shared == span.shared
+                && untimed == span.untimed
                 && Objects.equals(peerService, span.peerService)
                 && Objects.equals(dbSystem, span.dbSystem)
                 && Objects.equals(messagingSystem, span.messagingSystem);
@@ -104,6 +105,7 @@ public class Span extends SpanFields {
                 + error
                 + (kind == SpanKind.UNSPECIFIED ? "" : ", kind=" + kind)
                 + (shared ? ", shared" : "")
+                + (untimed ? ", untimed" : "")
                 + (peerService == null ? "" : ", peer.service=" + peerService)
                 + (dbSystem == null ? "" : ", db.system=" + dbSystem)
                 + (messagingSystem == null ? "" : ", messaging.system=" + messagingSystem)

@@ -21,6 +21,14 @@ public abstract class SpanFields {
     /** The server half of a Zipkin shared span (B3): same span id as its client half. */
     public boolean shared;
 
+    /**
+     * A Zipkin span that came without a timestamp (an incomplete span, or a shared half whose other
+     * half carries the time): it counts, but takes no part in the trace's time bounds or its
+     * critical path. Its start and end are a stand-in taken from the record's timed spans, for
+     * event time only.
+     */
+    public boolean untimed;
+
     public String peerService;
     public String dbSystem;
     public String messagingSystem;
@@ -34,6 +42,7 @@ public abstract class SpanFields {
         error = from.error;
         kind = from.kind;
         shared = from.shared;
+        untimed = from.untimed;
         peerService = from.peerService;
         dbSystem = from.dbSystem;
         messagingSystem = from.messagingSystem;

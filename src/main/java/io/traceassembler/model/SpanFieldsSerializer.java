@@ -48,8 +48,10 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
         return deserialize(createInstance(), source);
     }
 
-    /** The shared flag in the byte that holds the kind's ordinal. */
+    /** The shared and untimed flags in the byte that holds the kind's ordinal. */
     private static final int SHARED = 0x10;
+
+    private static final int UNTIMED = 0x20;
 
     /**
      * Service and operation name (Flink's string encoding, null allowed), start and end, a byte
@@ -61,7 +63,8 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
         StringValue.writeString(span.operationName, target);
         target.writeLong(span.startMicros);
         target.writeLong(span.endMicros);
-        target.writeByte(span.kind.ordinal() | (span.shared ? SHARED : 0));
+        target.writeByte(
+                span.kind.ordinal() | (span.shared ? SHARED : 0) | (span.untimed ? UNTIMED : 0));
         StringValue.writeString(span.peerService, target);
         StringValue.writeString(span.dbSystem, target);
         StringValue.writeString(span.messagingSystem, target);
@@ -78,8 +81,9 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
         reuse.startMicros = source.readLong();
         reuse.endMicros = source.readLong();
         int kindAndShared = source.readByte();
-        reuse.kind = SpanKind.of(kindAndShared & ~SHARED);
+        reuse.kind = SpanKind.of(kindAndShared & ~(SHARED | UNTIMED));
         reuse.shared = (kindAndShared & SHARED) != 0;
+        reuse.untimed = (kindAndShared & UNTIMED) != 0;
         reuse.peerService = StringValue.readString(source);
         reuse.dbSystem = StringValue.readString(source);
         reuse.messagingSystem = StringValue.readString(source);

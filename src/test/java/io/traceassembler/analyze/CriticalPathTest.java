@@ -296,4 +296,18 @@ class CriticalPathTest {
         assertThat(r.bottleneckService).isEqualTo("web");
         assertThat(r.bottleneckShare).isEqualTo(1.0);
     }
+
+    @Test
+    void anUntimedSpanIsNotOnThePathNorIsItsSubtree() {
+        // a web |0-----100|; u (no timestamp, stand-in at 100) under a; c under u 20..80: neither
+        // counts.
+        CriticalPath.Result r =
+                path(
+                        tree().span("a", null, "web", "GET /", 0, 100)
+                                .untimed("u", "a", "lost", 100)
+                                .span("c", "u", "db", "q", 20, 80));
+
+        assertThat(r.microsByService).containsExactly(entry("web", 100_000L));
+        assertThat(path(tree().untimed("a", null, "web", 5))).as("untimed root").isNull();
+    }
 }

@@ -55,7 +55,25 @@ final class SpanTrees {
                 kind,
                 startMs * 1000,
                 endMs * 1000,
-                error);
+                error,
+                false);
+        return this;
+    }
+
+    /** A span that came without a timestamp (its times a stand-in at {@code atMs}). */
+    SpanTrees untimed(String id, String parent, String service, long atMs) {
+        tree.add(
+                key(id),
+                parent != null,
+                parent == null ? 0 : key(parent),
+                false,
+                service,
+                id,
+                SpanKind.INTERNAL,
+                atMs * 1000,
+                atMs * 1000,
+                false,
+                true);
         return this;
     }
 

@@ -689,6 +689,55 @@ class TraceAssemblerTest {
         assertThat(s.bottleneckShare).isEqualTo(0.5);
     }
 
+    /**
+     * A Zipkin half without a timestamp counts (span, service, error) but not in the bounds: the
+     * trace runs 0..500 ms from its timed span alone, though the untimed one's stand-in time is 900
+     * ms.
+     */
+    @Test
+    void anUntimedSpanCountsButTakesNoPartInTheBounds() throws Exception {
+        var harness = open(new TraceAssembler(defaults()), "heap");
+        harness.processElement(
+                span("t1", "00000000000000a1", null, "web", "GET /", 0, 500_000, false), 500);
+        Span untimed =
+                span(
+                        "t1",
+                        "00000000000000b1",
+                        "00000000000000a1",
+                        "cache",
+                        "get",
+                        900_000,
+                        900_000,
+                        true);
+        untimed.untimed = true;
+        harness.processElement(untimed, 900);
+        harness.processWatermark(T0 + 900 + GAP);
+
+        TraceSummary s = harness.extractOutputValues().get(0);
+        assertThat(s.spanCount).isEqualTo(2);
+        assertThat(s.errorCount).isEqualTo(1);
+        assertThat(s.services).containsExactly("cache", "web");
+        assertThat(s.startMicros).isEqualTo(T0 * 1000);
+        assertThat(s.endMicros).isEqualTo(T0 * 1000 + 500_000);
+        assertThat(s.rootCauseService).isEqualTo("cache");
+        assertThat(s.criticalPathMicros).containsExactly(entry("web", 500_000L));
+    }
+
+    @Test
+    void aTraceWithoutATimedSpanIsADeadLetter() throws Exception {
+        var harness = open(new TraceAssembler(defaults()), "heap");
+        Span untimed =
+                span("t1", "00000000000000b1", null, "cache", "get", 900_000, 900_000, false);
+        untimed.untimed = true;
+        harness.processElement(untimed, 900);
+        harness.processWatermark(T0 + 900 + GAP);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(TraceAssembler.UNTIMED_TRACES))
+                .extracting(r -> r.getValue().reason)
+                .containsExactly(TraceAssembler.UNTIMED_TRACE_REASON);
+    }
+
     @Test
     void outsideZipkinARepeatedSpanIdIsARetryEvenFromAnotherService() throws Exception {
         var harness = open(new TraceAssembler(defaults()), "heap");

@@ -185,7 +185,8 @@ class TraceStateSerializerTest {
                     peer == SpanTable.NO_PEER ? PeerType.NONE : PeerType.DATABASE,
                     SpanKind.of(i % 6),
                     i % 4 == 0,
-                    i % 5 == 0);
+                    i % 5 == 0,
+                    i % 7 == 0);
         }
         return state;
     }
@@ -207,6 +208,7 @@ class TraceStateSerializerTest {
             assertThat(actual.spans.shared(i)).isEqualTo(expected.spans.shared(i));
             assertThat(actual.spans.error(i)).isEqualTo(expected.spans.error(i));
             assertThat(actual.spans.idText(i)).isEqualTo(expected.spans.idText(i));
+            assertThat(actual.spans.untimed(i)).isEqualTo(expected.spans.untimed(i));
         }
         List<String> actualServices = new ArrayList<>();
         List<String> expectedServices = new ArrayList<>();

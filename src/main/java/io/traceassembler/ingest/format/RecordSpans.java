@@ -15,6 +15,9 @@ import java.util.Locale;
 public final class RecordSpans {
     static final String UNKNOWN = "unknown";
 
+    /** The start of an untimed span until {@link #settleUntimed} gives it the record's time. */
+    static final long UNTIMED_STAND_IN = 0;
+
     private final List<Span> spans = new ArrayList<>();
     private final List<String> rejects = new ArrayList<>();
     private String reasonPrefix = "";
@@ -49,6 +52,48 @@ public final class RecordSpans {
 
     public List<String> rejects() {
         return rejects;
+    }
+
+    /**
+     * Gives each untimed span (a Zipkin span without a timestamp) a stand-in time for event time:
+     * the latest end among the record's timed spans of the same trace, else of any trace. An
+     * untimed span in a record without a timed span has no time to go by and is rejected.
+     */
+    public void settleUntimed() {
+        long recordEnd = Long.MIN_VALUE;
+        boolean anyUntimed = false;
+        for (Span span : spans) {
+            if (span.untimed) {
+                anyUntimed = true;
+            } else {
+                recordEnd = Math.max(recordEnd, span.endMicros);
+            }
+        }
+        if (!anyUntimed) {
+            return;
+        }
+        for (int i = 0; i < spans.size(); i++) {
+            Span span = spans.get(i);
+            if (!span.untimed) {
+                continue;
+            }
+            if (recordEnd == Long.MIN_VALUE) {
+                rejects.add(
+                        reasonPrefix
+                                + "span "
+                                + span.spanId
+                                + ": timestamp is missing and no span of the record has one");
+                spans.remove(i--);
+                continue;
+            }
+            long traceEnd = Long.MIN_VALUE;
+            for (Span other : spans) {
+                if (!other.untimed && other.traceId.equals(span.traceId)) {
+                    traceEnd = Math.max(traceEnd, other.endMicros);
+                }
+            }
+            span.startMicros = span.endMicros = traceEnd != Long.MIN_VALUE ? traceEnd : recordEnd;
+        }
     }
 
     /** Replaces whatever the record gave with one reason for the whole record. */

@@ -24,11 +24,8 @@ final class ZipkinJsonReader {
                 number, f.traceId, f.spanId, f.parentSpanId, "traceId", "id", "parentId")) {
             return;
         }
-        if (!f.timestamp.present()) {
-            out.reject(number, "timestamp is missing");
-            return;
-        }
-        long start = f.timestamp.toLong();
+        boolean untimed = !f.timestamp.present();
+        long start = untimed ? RecordSpans.UNTIMED_STAND_IN : f.timestamp.toLong();
         if (start == JsonTimeValue.INVALID) {
             out.reject(
                     number,
@@ -47,7 +44,9 @@ final class ZipkinJsonReader {
                 return;
             }
         }
-        if (!out.checkTimes(number, start, start + duration, "timestamp", "timestamp + duration")) {
+        if (!untimed
+                && !out.checkTimes(
+                        number, start, start + duration, "timestamp", "timestamp + duration")) {
             return;
         }
         Span span =
@@ -62,6 +61,7 @@ final class ZipkinJsonReader {
                         f.errorTag);
         span.kind = f.kind;
         span.shared = f.shared;
+        span.untimed = untimed;
         span.peerService =
                 f.peerService != null
                         ? f.peerService

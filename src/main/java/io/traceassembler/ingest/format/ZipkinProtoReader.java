@@ -64,11 +64,8 @@ public final class ZipkinProtoReader {
     private static void readSpan(zipkin2.Span span, RecordSpans out) throws RecordRejected {
         int number = out.nextSpanNumber();
         // The library has checked the ids: 16 or 32 lower-case hex digits, parent absent or 16.
-        long start = span.timestampAsLong();
-        if (start == 0) {
-            out.reject(number, "timestamp is missing");
-            return;
-        }
+        boolean untimed = span.timestampAsLong() == 0;
+        long start = untimed ? RecordSpans.UNTIMED_STAND_IN : span.timestampAsLong();
         long duration = span.durationAsLong();
         if (start < 0 || duration < 0 || duration > SpanTimes.MAX_MICROS) {
             out.reject(
@@ -80,7 +77,9 @@ public final class ZipkinProtoReader {
                             + " is not a valid number of microseconds");
             return;
         }
-        if (!out.checkTimes(number, start, start + duration, "timestamp", "timestamp + duration")) {
+        if (!untimed
+                && !out.checkTimes(
+                        number, start, start + duration, "timestamp", "timestamp + duration")) {
             return;
         }
         String service = span.localServiceName();
@@ -96,6 +95,7 @@ public final class ZipkinProtoReader {
                         span.tags().containsKey("error"));
         decoded.kind = SpanAttributes.zipkinKind(span.kind());
         decoded.shared = Boolean.TRUE.equals(span.shared());
+        decoded.untimed = untimed;
         Map<String, String> tags = span.tags();
         String peerService = RecordSpans.emptyToNull(tags.get("peer.service"));
         decoded.peerService =

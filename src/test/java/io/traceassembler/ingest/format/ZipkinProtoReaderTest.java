@@ -84,7 +84,7 @@ class ZipkinProtoReaderTest {
     }
 
     @Test
-    void rejectsZipkinSpansWithoutTimestampOrWithTimesOutOfRange() {
+    void keepsZipkinSpansWithoutTimestampAndRejectsTimesOutOfRange() {
         List<zipkin2.Span> spans =
                 List.of(
                         zipkin2.Span.newBuilder()
@@ -101,11 +101,35 @@ class ZipkinProtoReaderTest {
                                 .build(),
                         ProtobufFixtures.zipkinSpans(TRACE, "good").get(0));
         Decoded decoded = decode(SpanFormat.AUTO, ProtobufFixtures.zipkinProto(spans));
-        assertThat(decoded.spans).extracting(s -> s.operationName).containsExactly("good");
+        // The untimed span counts; for event time it takes the end of its trace's timed span.
+        assertThat(decoded.spans)
+                .extracting(s -> s.operationName)
+                .containsExactly("untimed", "good");
+        zipkin2.Span good = spans.get(2);
+        long goodEnd = good.timestampAsLong() + good.durationAsLong();
+        assertThat(decoded.spans.get(0).untimed).isTrue();
+        assertThat(decoded.spans.get(0).startMicros).isEqualTo(goodEnd);
+        assertThat(decoded.spans.get(0).endMicros).isEqualTo(goodEnd);
+        assertThat(decoded.spans.get(1).untimed).isFalse();
         assertThat(decoded.rejects)
                 .containsExactly(
-                        "span 1: timestamp is missing",
                         "span 2: timestamp 2500-01-01T00:00:00Z is outside the years 1970 to 2499");
+    }
+
+    @Test
+    void aSpanWithoutTimestampInARecordWithoutTimedSpansIsRejected() {
+        List<zipkin2.Span> spans =
+                List.of(
+                        zipkin2.Span.newBuilder()
+                                .traceId(TRACE)
+                                .id("0000000000000001")
+                                .name("a")
+                                .build());
+        Decoded decoded = decode(SpanFormat.AUTO, ProtobufFixtures.zipkinProto(spans));
+        assertThat(decoded.spans).isEmpty();
+        assertThat(decoded.rejects)
+                .containsExactly(
+                        "span 0000000000000001: timestamp is missing and no span of the record has one");
     }
 
     /**
