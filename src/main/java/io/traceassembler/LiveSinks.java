@@ -2,6 +2,7 @@ package io.traceassembler;
 
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.DeadLetter;
+import io.traceassembler.model.Insight;
 import io.traceassembler.model.Span;
 import io.traceassembler.sink.CloudWatchMetricsSink;
 import io.traceassembler.sink.DeadLetterLog;
@@ -17,6 +18,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.Collector;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +95,9 @@ public final class LiveSinks {
         if (config.insightMetrics.enabled) {
             DataStream<MetricPoint> insightCounts =
                     outputs.insights
-                            .map(
-                                    TraceMetricPoints::insightCount,
+                            .flatMap(
+                                    (Insight insight, Collector<MetricPoint> points) ->
+                                            TraceMetricPoints.insightPoints(insight, points),
                                     TypeInformation.of(MetricPoint.class))
                             .name("insight-metric-points")
                             .uid(INSIGHT_POINTS_UID);

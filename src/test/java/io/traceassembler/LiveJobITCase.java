@@ -14,6 +14,7 @@ import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
+import io.traceassembler.sink.TraceMetricPoints;
 import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.testing.LocalEmulators;
 import io.traceassembler.testing.MiniClusters;
@@ -524,7 +525,14 @@ class LiveJobITCase {
                         datum.get("Values").get(i).asDouble()
                                 * datum.get("Counts").get(i).asDouble();
             }
-            sums.merge(key.toString(), sum, Double::sum);
+            String metric = datum.get("MetricName").asText();
+            if (metric.equals(TraceMetricPoints.ERROR_ROOT_CAUSE)
+                    || metric.equals(TraceMetricPoints.SLOW_TRACE_BOTTLENECK)) {
+                // The culprit metrics: one per error / slow trace, over all culprits.
+                sums.merge(metric, sum, Double::sum);
+            } else {
+                sums.merge(key.toString(), sum, Double::sum);
+            }
         }
         return sums;
     }
@@ -542,6 +550,12 @@ class LiveJobITCase {
         sums.put("TracesAssembled", (double) traces.size());
         for (List<GeneratedSpan> trace : traces.values()) {
             ExpectedTrace e = new ExpectedTrace(trace, SLOW_TRACE_THRESHOLD_MS);
+            if (e.insights.contains("trace_errors")) {
+                sums.merge(TraceMetricPoints.ERROR_ROOT_CAUSE, 1.0, Double::sum);
+            }
+            if (e.insights.contains("slow_trace")) {
+                sums.merge(TraceMetricPoints.SLOW_TRACE_BOTTLENECK, 1.0, Double::sum);
+            }
             for (String type : e.insights) {
                 sums.merge(
                         type

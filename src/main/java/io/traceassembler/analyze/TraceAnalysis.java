@@ -56,6 +56,13 @@ public final class TraceAnalysis implements Serializable {
 
         int mask = reportedTypes;
         for (Insight insight : insights) {
+            if (InsightType.TRACE_ERRORS.id().equals(insight.type)) {
+                insight.culpritService = summary.rootCauseService;
+                insight.culpritOperation = summary.rootCauseOperation;
+            } else if (InsightType.SLOW_TRACE.id().equals(insight.type)) {
+                insight.culpritService = summary.bottleneckService;
+                insight.culpritOperation = summary.bottleneckOperation;
+            }
             int bit = 1 << InsightType.fromId(insight.type).ordinal();
             if ((mask & bit) == 0) {
                 report.accept(insight);

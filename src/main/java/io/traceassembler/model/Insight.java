@@ -17,6 +17,14 @@ public class Insight {
     /** Epoch milliseconds of the trace's end. */
     public long timestampMillis;
 
+    /**
+     * Who is to blame, when the analysis knows: for {@code trace_errors} the root cause's service
+     * and operation, for {@code slow_trace} the bottleneck's; null otherwise.
+     */
+    public String culpritService;
+
+    public String culpritOperation;
+
     public Insight() {}
 
     public Insight(
@@ -45,6 +53,9 @@ public class Insight {
                 + serviceName
                 + ", message="
                 + message
+                + (culpritService == null
+                        ? ""
+                        : ", culprit=" + culpritService + "/" + culpritOperation)
                 + '}';
     }
 }

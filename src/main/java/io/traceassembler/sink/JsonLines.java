@@ -41,6 +41,10 @@ public final class JsonLines {
                     g.writeStringField("message", insight.message);
                     g.writeStringField(
                             "timestamp", Instant.ofEpochMilli(insight.timestampMillis).toString());
+                    if (insight.culpritService != null) {
+                        g.writeStringField("culprit_service", insight.culpritService);
+                        g.writeStringField("culprit_operation", insight.culpritOperation);
+                    }
                 });
     }
 

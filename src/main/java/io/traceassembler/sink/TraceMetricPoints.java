@@ -1,6 +1,7 @@
 package io.traceassembler.sink;
 
 import io.traceassembler.model.Insight;
+import io.traceassembler.model.InsightType;
 import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -15,7 +16,12 @@ import org.apache.flink.util.Collector;
  *   <li>{@code TracesAssembled} ({@code Count}, no dimensions): the total, one cheap series;
  *       per-service counts are the {@code SampleCount} of {@code TraceDuration};
  *   <li>{@code TraceDuration} ({@code Milliseconds}, dimension {@code ServiceName}) as a
- *       distribution, so dashboards can show p50/p99.
+ *       distribution, so dashboards can show p50/p99;
+ *   <li>the culprit metrics ({@link #insightPoints}): with each {@code trace_errors} insight one
+ *       {@code ErrorRootCause}, with each {@code slow_trace} one {@code SlowTraceBottleneck}
+ *       ({@code Count}, dimensions {@code ServiceName} = the root cause's or bottleneck's service
+ *       and {@code Operation}; {@code unknown} when the analysis found none), so they count once
+ *       per trace too.
  * </ul>
  *
  * Trace points come from a summary's first revision only: later revisions describe the same trace
@@ -29,6 +35,9 @@ public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPo
     public static final String DIMENSION_SERVICE_NAME = "ServiceName";
     public static final String DIMENSION_SEVERITY = "Severity";
     public static final String UNKNOWN_SERVICE = "unknown";
+    public static final String ERROR_ROOT_CAUSE = "ErrorRootCause";
+    public static final String SLOW_TRACE_BOTTLENECK = "SlowTraceBottleneck";
+    public static final String DIMENSION_OPERATION = "Operation";
 
     @Override
     public void flatMap(TraceSummary summary, Collector<MetricPoint> out) {
@@ -65,6 +74,30 @@ public class TraceMetricPoints implements FlatMapFunction<TraceSummary, MetricPo
                 insight.severity,
                 DIMENSION_SERVICE_NAME,
                 serviceName(insight.serviceName));
+    }
+
+    /** The insight's count point and, for errors and slowness, the culprit's. */
+    public static void insightPoints(Insight insight, Collector<MetricPoint> out) {
+        out.collect(insightCount(insight));
+        String culpritMetric =
+                InsightType.TRACE_ERRORS.id().equals(insight.type)
+                        ? ERROR_ROOT_CAUSE
+                        : InsightType.SLOW_TRACE.id().equals(insight.type)
+                                ? SLOW_TRACE_BOTTLENECK
+                                : null;
+        if (culpritMetric != null) {
+            out.collect(
+                    MetricPoint.of(
+                            culpritMetric,
+                            "Count",
+                            MetricPoint.Aggregation.SUM,
+                            1,
+                            insight.timestampMillis,
+                            DIMENSION_SERVICE_NAME,
+                            serviceName(insight.culpritService),
+                            DIMENSION_OPERATION,
+                            serviceName(insight.culpritOperation)));
+        }
     }
 
     private static String serviceName(String rootService) {

@@ -155,6 +155,21 @@ class InsightRulesTest {
                 .containsExactly("svc-0", "svc-1", "svc-2");
     }
 
+    @Test
+    void errorAndSlowInsightsNameTheirCulprits() {
+        TraceSummary s = summary(6_000_000, 1, 2);
+        s.rootCauseService = "payment";
+        s.rootCauseOperation = "charge";
+        s.bottleneckService = "db";
+        s.bottleneckOperation = "SELECT";
+        List<Insight> reported = new ArrayList<>();
+        new TraceAnalysis(defaults).analyze(s, 0, reported::add);
+
+        assertThat(reported)
+                .extracting(i -> i.type + " " + i.culpritService + "/" + i.culpritOperation)
+                .containsExactlyInAnyOrder("slow_trace db/SELECT", "trace_errors payment/charge");
+    }
+
     private static TraceSummary summary(long durationMicros, int errors, int services) {
         TraceSummary s = new TraceSummary();
         s.traceId = "t1";
