@@ -164,6 +164,39 @@ locals {
         ]
       }
     },
+    {
+      # The culprit metrics: who caused the errors and who made traces slow, not the root service.
+      type   = "metric"
+      x      = 0
+      y      = 26
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Top root-cause services of error traces (per minute)"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "root_causes", expression = "SELECT SUM(ErrorRootCause) FROM SCHEMA(\"${local.ns}\", Operation, ServiceName) GROUP BY ServiceName ORDER BY SUM() DESC LIMIT 10", period = 60 }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 26
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Top bottleneck services of slow traces (per minute)"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "bottlenecks", expression = "SELECT SUM(SlowTraceBottleneck) FROM SCHEMA(\"${local.ns}\", Operation, ServiceName) GROUP BY ServiceName ORDER BY SUM() DESC LIMIT 10", period = 60 }],
+        ]
+      }
+    },
   ]
 }
 
