@@ -31,7 +31,7 @@ import java.io.IOException;
  * per span and no names: it is still read (the spans' other columns are unknown, so such a trace is
  * not analysed); the snapshot asks Flink to migrate such state. Hand-written, never Kryo.
  */
-public final class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
+public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
     private static final long serialVersionUID = 1L;
 
     public static final TraceStateSerializer INSTANCE = new TraceStateSerializer();
@@ -264,47 +264,12 @@ public final class TraceStateSerializer extends TypeSerializerSingleton<TraceSta
     }
 
     /** Reads format version 1 (for the migration of old snapshots); writes the current format. */
-    static final class FormatV1Reader extends TypeSerializerSingleton<TraceState> {
+    static final class FormatV1Reader extends TraceStateSerializer {
         private static final long serialVersionUID = 1L;
         static final FormatV1Reader INSTANCE = new FormatV1Reader();
 
         @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public TraceState createInstance() {
-            return new TraceState();
-        }
-
-        @Override
-        public TraceState copy(TraceState from) {
-            return from.copy();
-        }
-
-        @Override
-        public TraceState copy(TraceState from, TraceState reuse) {
-            return from.copy();
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public void serialize(TraceState record, DataOutputView target) throws IOException {
-            TraceStateSerializer.INSTANCE.serialize(record, target);
-        }
-
-        @Override
         public TraceState deserialize(DataInputView source) throws IOException {
-            return read(source, 1);
-        }
-
-        @Override
-        public TraceState deserialize(TraceState reuse, DataInputView source) throws IOException {
             return read(source, 1);
         }
 

@@ -1,10 +1,10 @@
 package io.traceassembler.generate;
 
-import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
 import io.traceassembler.ingest.format.KplDeaggregator;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.testing.Decoding.Decoded;
 import io.traceassembler.testing.ExpectedSpans;
 
 import com.google.protobuf.ByteString;
@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 
 import static io.traceassembler.generate.GeneratorFixtures.allRecords;
 import static io.traceassembler.generate.GeneratorFixtures.allTraces;
+import static io.traceassembler.testing.Decoding.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,28 +37,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RecordEncoderTest {
     private static final GeneratorOptions TRACES =
             GeneratorOptions.defaults().seed(17).traces(60).errorRatio(0.3);
-
-    /** What the decoder emitted for one record. */
-    static final class Decoded implements SpanCollector {
-        final List<Span> spans = new ArrayList<>();
-        final List<String> rejects = new ArrayList<>();
-
-        @Override
-        public void collect(Span span) {
-            spans.add(span);
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-    }
-
-    static Decoded decode(SpanFormat format, byte[] record) {
-        Decoded decoded = new Decoded();
-        new SpanDecoder(format).decode(record, decoded);
-        return decoded;
-    }
 
     static List<GeneratedSpan> allSpans() {
         List<GeneratedSpan> spans = new ArrayList<>();

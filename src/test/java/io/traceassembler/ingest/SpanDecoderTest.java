@@ -8,6 +8,8 @@ import io.traceassembler.ingest.format.ProtobufFixtures;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 import io.traceassembler.model.SpanKind;
+import io.traceassembler.testing.Decoding;
+import io.traceassembler.testing.Decoding.Decoded;
 import io.traceassembler.testing.ExpectedSpans;
 
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.clientlibrary.types.UserRecord;
@@ -134,26 +136,8 @@ class SpanDecoderTest {
         }
     }
 
-    /** What the decoder emitted for one record. */
-    static final class Decoded implements SpanCollector {
-        final List<Span> spans = new ArrayList<>();
-        final List<String> rejects = new ArrayList<>();
-
-        @Override
-        public void collect(Span span) {
-            spans.add(span);
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-    }
-
     static Decoded decode(SpanFormat format, byte[] record) {
-        Decoded decoded = new Decoded();
-        new SpanDecoder(format).decode(record, decoded);
-        return decoded;
+        return Decoding.decode(format, record);
     }
 
     static Decoded decode(byte[] record) {

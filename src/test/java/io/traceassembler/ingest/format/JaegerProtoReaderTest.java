@@ -2,10 +2,10 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.RecordEncoder;
-import io.traceassembler.ingest.format.ProtobufFixtures.Decoded;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 import io.traceassembler.model.SpanKind;
+import io.traceassembler.testing.Decoding.Decoded;
 
 import com.google.protobuf.ByteString;
 import io.jaegertracing.api_v2.Model;
@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.traceassembler.ingest.format.ProtobufFixtures.decode;
+import static io.traceassembler.testing.Decoding.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -3,10 +3,10 @@ package io.traceassembler.ingest.format;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.generate.RecordEncoder;
-import io.traceassembler.ingest.format.ProtobufFixtures.Decoded;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 import io.traceassembler.model.SpanKind;
+import io.traceassembler.testing.Decoding.Decoded;
 
 import io.jaegertracing.api_v2.Model;
 import io.opentelemetry.api.common.AttributeKey;
@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.traceassembler.ingest.format.ProtobufFixtures.decode;
+import static io.traceassembler.testing.Decoding.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

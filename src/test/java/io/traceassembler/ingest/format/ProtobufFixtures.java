@@ -1,9 +1,6 @@
 package io.traceassembler.ingest.format;
 
-import io.traceassembler.ingest.SpanCollector;
-import io.traceassembler.ingest.SpanDecoder;
 import io.traceassembler.model.Span;
-import io.traceassembler.model.SpanFormat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
@@ -328,28 +325,6 @@ public final class ProtobufFixtures {
             last.messagingSystem = span.tags().get("messaging.system");
         }
         return expected;
-    }
-
-    /** What the decoder emitted for one record. */
-    public static final class Decoded implements SpanCollector {
-        public final List<Span> spans = new ArrayList<>();
-        public final List<String> rejects = new ArrayList<>();
-
-        @Override
-        public void collect(Span span) {
-            spans.add(span);
-        }
-
-        @Override
-        public void reject(String reason) {
-            rejects.add(reason);
-        }
-    }
-
-    public static Decoded decode(SpanFormat format, byte[] record) {
-        Decoded decoded = new Decoded();
-        new SpanDecoder(format).decode(record, decoded);
-        return decoded;
     }
 
     static final class CapturingExporter implements SpanExporter {

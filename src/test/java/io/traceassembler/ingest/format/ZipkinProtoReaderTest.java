@@ -2,8 +2,8 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.RecordEncoder;
-import io.traceassembler.ingest.format.ProtobufFixtures.Decoded;
 import io.traceassembler.model.SpanFormat;
+import io.traceassembler.testing.Decoding.Decoded;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.traceassembler.ingest.format.ProtobufFixtures.decode;
+import static io.traceassembler.testing.Decoding.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** zipkin_proto records from the Zipkin library's own {@code SpanBytesEncoder.PROTO3}. */
