@@ -46,6 +46,7 @@ import java.util.function.Predicate;
 @Command(
         name = "replay",
         mixinStandardHelpOptions = true,
+        versionProvider = CommandVersion.class,
         sortOptions = false,
         description =
                 "Replays archived span records (files or folders, local or s3://, optionally .gz) "

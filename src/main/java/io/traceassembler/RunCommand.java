@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
+        versionProvider = CommandVersion.class,
         sortOptions = false,
         description =
                 "Runs the live job: spans from the SpanSource Kinesis stream, trace summaries to the "

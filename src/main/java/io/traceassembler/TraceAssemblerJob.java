@@ -27,7 +27,7 @@ import java.io.IOException;
 @Command(
         name = "trace-assembler",
         mixinStandardHelpOptions = true,
-        version = "trace-assembler 0.1.0",
+        versionProvider = CommandVersion.class,
         description = "Assembles distributed traces from span records with Apache Flink.")
 public final class TraceAssemblerJob implements Runnable {
     /** Set by the local launcher: exit the JVM with the command's exit code instead of throwing. */

@@ -1,5 +1,6 @@
 package io.traceassembler.bench;
 
+import io.traceassembler.CommandVersion;
 import io.traceassembler.TracePipeline;
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.assemble.AssemblySpan;
@@ -89,6 +90,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        versionProvider = CommandVersion.class,
         sortOptions = false,
         description =
                 "End-to-end throughput of the replay pipeline on a local MiniCluster, one variant after "

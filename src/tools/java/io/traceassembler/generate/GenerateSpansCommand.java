@@ -1,5 +1,7 @@
 package io.traceassembler.generate;
 
+import io.traceassembler.CommandVersion;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +29,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "generate-spans",
         mixinStandardHelpOptions = true,
+        versionProvider = CommandVersion.class,
         sortOptions = false,
         description = "Generates deterministic, realistic distributed-trace span traffic.",
         subcommands = {
@@ -178,6 +181,7 @@ public final class GenerateSpansCommand implements Callable<Integer> {
     @Command(
             name = "archive",
             mixinStandardHelpOptions = true,
+            versionProvider = CommandVersion.class,
             sortOptions = false,
             description = "Writes replay archives (*.jsonl and *.kinesis.jsonl) into --output DIR.")
     static final class Archive extends Target {
@@ -242,6 +246,7 @@ public final class GenerateSpansCommand implements Callable<Integer> {
     @Command(
             name = "kinesis",
             mixinStandardHelpOptions = true,
+            versionProvider = CommandVersion.class,
             sortOptions = false,
             description = "Puts records on a Kinesis stream (PutRecords), in real time.")
     static final class Kinesis extends Target {

@@ -1,5 +1,6 @@
 package io.traceassembler.local;
 
+import io.traceassembler.CommandVersion;
 import io.traceassembler.LiveJob;
 import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
@@ -47,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 @Command(
         name = "run-local.sh",
         mixinStandardHelpOptions = true,
+        versionProvider = CommandVersion.class,
         sortOptions = false,
         description = {
             "Runs the live job locally against emulators: kinesis-local (Kinesis), dynalite (DynamoDB) "
