@@ -249,6 +249,7 @@ class ReplayITCase {
         }
         assertThat(summaries.keySet()).isEqualTo(traces.keySet());
         int errorTraces = 0;
+        int causedByServerHalf = 0;
         for (Map.Entry<String, List<GeneratedSpan>> trace : traces.entrySet()) {
             ExpectedTrace expected =
                     new ExpectedTrace(
@@ -258,8 +259,23 @@ class ReplayITCase {
             assertSummary(summaries.get(trace.getKey()), expected);
             assertAnalysis(summaries.get(trace.getKey()), expected);
             errorTraces += expected.errorCount > 0 ? 1 : 0;
+            causedByServerHalf +=
+                    trace.getValue().stream()
+                                    .anyMatch(
+                                            g ->
+                                                    g.shared
+                                                            && g.spanId.equals(
+                                                                    expected.rootCauseSpanId)
+                                                            && g.serviceName.equals(
+                                                                    expected.rootCauseService))
+                            ? 1
+                            : 0;
         }
         assertThat(errorTraces).isGreaterThan(300);
+        if (b3) {
+            // The case issue 11 reports: an error whose culprit is a server half.
+            assertThat(causedByServerHalf).isGreaterThan(50);
+        }
         assertThat(readLines(output.resolve("dead-letters"))).hasSize((int) expectedDeadLetters);
     }
 
