@@ -52,6 +52,9 @@ class KinesisEfoITCase {
                                     .seed(3L)
                                     .traces(30)
                                     .slowRatio(0)
+                                    // every span goes as OTLP, where B3 halves cannot be told
+                                    // apart
+                                    .zipkinTraceRatio(0)
                                     .startEpochMillis(System.currentTimeMillis() - 10_000))
                     .traces()
                     .forEachRemaining(

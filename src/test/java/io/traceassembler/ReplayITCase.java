@@ -4,6 +4,8 @@ import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
 import io.traceassembler.generate.ArchiveOptions;
 import io.traceassembler.generate.ArchiveWriter;
+import io.traceassembler.generate.Compression;
+import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedRecord;
 import io.traceassembler.generate.GeneratedSpan;
 import io.traceassembler.generate.GeneratorOptions;
@@ -32,10 +34,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -74,8 +80,16 @@ class ReplayITCase {
                         .badRatio(0.01)
                         .outOfOrderMillis(3_000);
         java.nio.file.Path archive = dir.resolve("archive");
-        ArchiveManifest[] manifests = writeArchive(generator, traffic, archive);
-        Map<String, List<GeneratedSpan>> traces = tracesById(generator);
+        Map<String, List<GeneratedSpan>> traces = new HashMap<>();
+        Map<GeneratedSpan, Encoding> deliveredIn = new IdentityHashMap<>();
+        ArchiveManifest[] manifests =
+                writeArchive(generator, traffic, archive, traces, deliveredIn, null);
+        assertThat(tracesById(generator).keySet())
+                .as("the traces the shaper got are the generator's")
+                .isEqualTo(traces.keySet());
+        assertThat(traces.values().stream().flatMap(List::stream).filter(g -> g.shared))
+                .as("B3 shared halves in the default mix")
+                .isNotEmpty();
         long expectedDeadLetters =
                 manifests[0].tally.expectedDeadLetters() + manifests[1].tally.expectedDeadLetters();
         long spans = traces.values().stream().mapToLong(List::size).sum();
@@ -98,8 +112,13 @@ class ReplayITCase {
         assertThat(summaries.keySet()).isEqualTo(traces.keySet());
         List<String> expectedInsights = new ArrayList<>();
         for (Map.Entry<String, List<GeneratedSpan>> trace : traces.entrySet()) {
-            ExpectedTrace expected = new ExpectedTrace(trace.getValue());
+            ExpectedTrace expected =
+                    new ExpectedTrace(
+                            trace.getValue(),
+                            ExpectedTrace.DEFAULT_SLOW_TRACE_THRESHOLD_MS,
+                            deliveredIn);
             assertSummary(summaries.get(trace.getKey()), expected);
+            assertAnalysis(summaries.get(trace.getKey()), expected);
             expected.insights.forEach(
                     type ->
                             expectedInsights.add(
@@ -145,13 +164,128 @@ class ReplayITCase {
                         });
     }
 
+    /**
+     * Issue 11's done-when: B3 services reporting Zipkin only, shuffled, duplicated, compressed,
+     * KPL-aggregated, a few bad records: every trace exact, analysis fields included.
+     */
+    @Test
+    void zipkinArchiveFromB3ServicesShuffledAndDuplicatedGivesEveryTraceExact() throws Exception {
+        assertEveryTraceExact(
+                GeneratorOptions.defaults()
+                        .seed(1111L)
+                        .traces(1_500)
+                        .errorRatio(0.3)
+                        .zipkinTraceRatio(1.0)
+                        .b3Ratio(0.8),
+                Map.of(Encoding.ZIPKIN_JSON, 1.0, Encoding.ZIPKIN_PROTO, 1.0),
+                true);
+    }
+
+    /** The same for an archive of jaeger_proto records only (no shared ids there). */
+    @Test
+    void jaegerArchiveShuffledAndDuplicatedGivesEveryTraceExact() throws Exception {
+        assertEveryTraceExact(
+                GeneratorOptions.defaults()
+                        .seed(2222L)
+                        .traces(1_500)
+                        .errorRatio(0.3)
+                        .zipkinTraceRatio(0),
+                Map.of(Encoding.JAEGER_PROTO, 1.0),
+                false);
+    }
+
+    private void assertEveryTraceExact(
+            GeneratorOptions generator, Map<Encoding, Double> encodings, boolean b3)
+            throws Exception {
+        TrafficOptions traffic =
+                TrafficOptions.defaults()
+                        .seed(generator.seed() + 1)
+                        .encodingWeights(encodings)
+                        .compressionWeights(
+                                Map.of(
+                                        Compression.GZIP, 2.0,
+                                        Compression.ZLIB, 1.0,
+                                        Compression.DEFLATE, 1.0,
+                                        Compression.GZIP_NO_TRAILER, 1.0,
+                                        Compression.NONE, 1.0))
+                        .duplicateRatio(0.2)
+                        .kplRatio(0.05)
+                        .badRatio(0.005);
+        java.nio.file.Path archive = dir.resolve("archive");
+        Map<String, List<GeneratedSpan>> traces = new HashMap<>();
+        Map<GeneratedSpan, Encoding> deliveredIn = new IdentityHashMap<>();
+        ArchiveManifest[] manifests =
+                writeArchive(
+                        generator,
+                        traffic,
+                        archive,
+                        traces,
+                        deliveredIn,
+                        new Random(generator.seed()));
+        long shared = traces.values().stream().flatMap(List::stream).filter(g -> g.shared).count();
+        long pairs =
+                traces.values().stream()
+                        .flatMap(List::stream)
+                        .filter(g -> "server".equals(g.kind) && g.parentSpanId != null)
+                        .count();
+        if (b3) {
+            assertThat((double) shared / pairs).as("B3 share of server spans").isGreaterThan(0.7);
+        } else {
+            assertThat(shared).isZero();
+        }
+        assertThat(deliveredIn.values()).allMatch(encodings::containsKey);
+        long expectedDeadLetters =
+                manifests[0].tally.expectedDeadLetters() + manifests[1].tally.expectedDeadLetters();
+        assertThat(expectedDeadLetters).isPositive();
+
+        java.nio.file.Path output = dir.resolve("out");
+        runReplay(archive, output);
+
+        Map<String, JsonNode> summaries = new HashMap<>();
+        for (JsonNode line : readLines(output.resolve("traces"))) {
+            assertThat(summaries.put(line.get("trace_id").asText(), line))
+                    .as("one summary per trace")
+                    .isNull();
+        }
+        assertThat(summaries.keySet()).isEqualTo(traces.keySet());
+        int errorTraces = 0;
+        int causedByServerHalf = 0;
+        for (Map.Entry<String, List<GeneratedSpan>> trace : traces.entrySet()) {
+            ExpectedTrace expected =
+                    new ExpectedTrace(
+                            trace.getValue(),
+                            ExpectedTrace.DEFAULT_SLOW_TRACE_THRESHOLD_MS,
+                            deliveredIn);
+            assertSummary(summaries.get(trace.getKey()), expected);
+            assertAnalysis(summaries.get(trace.getKey()), expected);
+            errorTraces += expected.errorCount > 0 ? 1 : 0;
+            causedByServerHalf +=
+                    trace.getValue().stream()
+                                    .anyMatch(
+                                            g ->
+                                                    g.shared
+                                                            && g.spanId.equals(
+                                                                    expected.rootCauseSpanId)
+                                                            && g.serviceName.equals(
+                                                                    expected.rootCauseService))
+                            ? 1
+                            : 0;
+        }
+        assertThat(errorTraces).isGreaterThan(300);
+        if (b3) {
+            // The case issue 11 reports: an error whose culprit is a server half.
+            assertThat(causedByServerHalf).isGreaterThan(50);
+        }
+        assertThat(readLines(output.resolve("dead-letters"))).hasSize((int) expectedDeadLetters);
+    }
+
     @Test
     void sameInputGivesTheSameOutput() throws Exception {
         GeneratorOptions generator = GeneratorOptions.defaults().seed(5L).traces(300);
         TrafficOptions traffic =
                 TrafficOptions.defaults().seed(6L).duplicateRatio(0.05).badRatio(0.02);
         java.nio.file.Path archive = dir.resolve("archive");
-        writeArchive(generator, traffic, archive);
+        writeArchive(generator, traffic, archive, new HashMap<>(), new IdentityHashMap<>(), null);
 
         runReplay(archive, dir.resolve("first"));
         runReplay(archive, dir.resolve("second"));
@@ -180,12 +314,46 @@ class ReplayITCase {
 
     /**
      * Half the records in gzipped files, half in plain ones; both hold envelopes and JSON lines.
+     * Fills {@code traces} with the traces the shaper got and {@code deliveredIn} with the encoding
+     * each span was first delivered in; with {@code shuffle}, the records go out in random order.
      */
     private static ArchiveManifest[] writeArchive(
-            GeneratorOptions generator, TrafficOptions traffic, java.nio.file.Path archive)
+            GeneratorOptions generator,
+            TrafficOptions traffic,
+            java.nio.file.Path archive,
+            Map<String, List<GeneratedSpan>> traces,
+            Map<GeneratedSpan, Encoding> deliveredIn,
+            Random shuffle)
             throws IOException {
-        Iterator<GeneratedRecord> records =
-                TrafficShaper.of(new TraceGenerator(generator), traffic);
+        Iterator<List<GeneratedSpan>> generated = new TraceGenerator(generator).traces();
+        Iterator<GeneratedRecord> shaped =
+                new TrafficShaper(
+                        new Iterator<>() {
+                            @Override
+                            public boolean hasNext() {
+                                return generated.hasNext();
+                            }
+
+                            @Override
+                            public List<GeneratedSpan> next() {
+                                List<GeneratedSpan> trace = generated.next();
+                                traces.put(trace.get(0).traceId, trace);
+                                return trace;
+                            }
+                        },
+                        traffic);
+        List<GeneratedRecord> all = new ArrayList<>();
+        shaped.forEachRemaining(all::add);
+        for (GeneratedRecord record : all) {
+            for (GeneratedRecord part :
+                    record.isKplAggregate() ? record.aggregatedRecords : List.of(record)) {
+                part.spans.forEach(span -> deliveredIn.putIfAbsent(span, part.encoding));
+            }
+        }
+        if (shuffle != null) {
+            Collections.shuffle(all, shuffle);
+        }
+        Iterator<GeneratedRecord> records = all.iterator();
         try (ArchiveWriter plain =
                         new ArchiveWriter(
                                 ArchiveOptions.to(archive.resolve("plain")).recordsPerFile(2_000));
@@ -241,8 +409,11 @@ class ReplayITCase {
         assertThat(actual.get("root_operation").asText())
                 .as(id)
                 .isEqualToIgnoringCase(e.rootOperation);
-        assertThat(actual.get("has_root").asBoolean()).as(id).isTrue();
-        assertThat(actual.get("orphan_span_count").asInt()).as(id).isZero();
+        assertThat(actual.get("has_root").asBoolean()).as(id).isTrue().isEqualTo(e.hasRoot);
+        assertThat(actual.get("orphan_span_count").asInt())
+                .as(id)
+                .isZero()
+                .isEqualTo(e.orphanSpanCount);
         assertThat(actual.get("truncated").asBoolean()).as(id).isFalse();
         assertThat(actual.get("revision").asInt()).as(id).isEqualTo(1);
         assertThat(actual.get("expires_at").asLong())
@@ -254,6 +425,49 @@ class ReplayITCase {
             assertThat(texts(actual.get("insights")))
                     .as(id)
                     .containsExactlyInAnyOrderElementsOf(e.insights);
+        }
+    }
+
+    /** The analysis fields (docs/contracts.md, section 2) against the independent computation. */
+    private static void assertAnalysis(JsonNode actual, ExpectedTrace e) {
+        String id = e.traceId;
+        assertThat(actual.has("root_cause_service")).as(id).isEqualTo(e.errorCount > 0);
+        if (e.errorCount > 0) {
+            assertThat(actual.get("root_cause_span_id").asText())
+                    .as(id + " root cause span")
+                    .isEqualTo(e.rootCauseSpanId);
+            assertThat(actual.get("root_cause_service").asText())
+                    .as(id)
+                    .isEqualTo(e.rootCauseService);
+            assertThat(actual.get("root_cause_operation").asText())
+                    .as(id)
+                    .isEqualToIgnoringCase(e.rootCauseOperation);
+        } else {
+            assertThat(actual.has("root_cause_span_id")).as(id).isFalse();
+        }
+        assertThat(actual.has("critical_path")).as(id).isEqualTo(e.criticalPathMicros != null);
+        if (e.criticalPathMicros != null) {
+            Map<String, Long> path = new TreeMap<>();
+            actual.get("critical_path")
+                    .fields()
+                    .forEachRemaining(
+                            f ->
+                                    path.put(
+                                            f.getKey(),
+                                            f.getValue()
+                                                    .decimalValue()
+                                                    .movePointRight(3)
+                                                    .longValueExact()));
+            assertThat(path).as(id + " critical path (µs)").isEqualTo(e.criticalPathMicros);
+            assertThat(actual.get("bottleneck_service").asText())
+                    .as(id)
+                    .isEqualTo(e.bottleneckService);
+            assertThat(actual.get("bottleneck_operation").asText())
+                    .as(id)
+                    .isEqualToIgnoringCase(e.bottleneckOperation);
+            assertThat(actual.get("bottleneck_share").decimalValue())
+                    .as(id)
+                    .isEqualByComparingTo(e.bottleneckShare);
         }
     }
 

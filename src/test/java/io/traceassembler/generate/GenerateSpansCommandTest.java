@@ -115,6 +115,7 @@ class GenerateSpansCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("--duplicate-ratio=X")
                 .contains("--gzip")
+                .contains("--b3-ratio=X")
                 .contains("zipkin_proto")
                 .contains("jaeger_proto");
         assertThat(run("kinesis", "--help")).isZero();
@@ -127,6 +128,7 @@ class GenerateSpansCommandTest {
         assertThat(run("archive", "--traces", "5")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--error-ratio", "2")).isEqualTo(2);
         assertThat(run("archive", "--output", temp.toString(), "--encodings", "xml")).isEqualTo(2);
+        assertThat(run("archive", "--output", temp.toString(), "--b3-ratio", "1.5")).isEqualTo(2);
         assertThat(run("kinesis", "--traces", "5")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Missing required option: '--stream=NAME'");

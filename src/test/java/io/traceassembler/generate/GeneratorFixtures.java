@@ -34,6 +34,8 @@ final class GeneratorFixtures {
                 + s.operationName
                 + '/'
                 + s.kind
+                + (s.shared ? "/shared" : "")
+                + (s.zipkinReported ? "/zipkin" : "")
                 + '/'
                 + s.startEpochNanos
                 + '/'

@@ -49,9 +49,12 @@ class TraceGeneratorTest {
             String traceId = trace.get(0).traceId;
             assertThat(traceIds.add(traceId)).as("trace ids are unique").isTrue();
             assertThat(traceId).matches("[0-9a-f]{32}");
+            // A B3 server half shares its client half's id; every other span has an id of its own.
             Map<String, GeneratedSpan> byId = new HashMap<>();
             for (GeneratedSpan span : trace) {
-                assertThat(byId.put(span.spanId, span)).as("span ids are unique").isNull();
+                if (!span.shared) {
+                    assertThat(byId.put(span.spanId, span)).as("span ids are unique").isNull();
+                }
             }
             assertThat(trace.stream().filter(span -> span.parentSpanId == null))
                     .as("one root")
@@ -63,6 +66,14 @@ class TraceGeneratorTest {
                 assertThat(span.kind).isIn("server", "client", "producer", "consumer", "internal");
                 assertThat(span.status).isIn("ok", "error");
                 assertThat(span.endEpochNanos).isGreaterThan(span.startEpochNanos);
+                if (span.shared) {
+                    GeneratedSpan client = byId.get(span.spanId);
+                    assertThat(client.kind).isEqualTo("client");
+                    assertThat(span.kind).isEqualTo("server");
+                    assertThat(span.parentSpanId).isEqualTo(client.parentSpanId);
+                    assertThat(span.startEpochNanos).isGreaterThanOrEqualTo(client.startEpochNanos);
+                    assertThat(span.endEpochNanos).isLessThanOrEqualTo(client.endEpochNanos);
+                }
                 if (span.parentSpanId != null) {
                     GeneratedSpan parent = byId.get(span.parentSpanId);
                     assertThat(parent).as("parent of %s exists", span.spanId).isNotNull();
@@ -162,5 +173,55 @@ class TraceGeneratorTest {
                     .isGreaterThanOrEqualTo(traces.get(i - 1).get(0).startEpochNanos);
         }
         assertThat((last - first) / 1e9).isCloseTo(999 / 50.0, within(2.0));
+    }
+
+    @Test
+    void zipkinReportedTracesShareTheB3RatioOfTheirClientServerPairs() {
+        GeneratorOptions options =
+                GeneratorOptions.defaults()
+                        .seed(4)
+                        .traces(2_000)
+                        .zipkinTraceRatio(0.4)
+                        .b3Ratio(0.3);
+        int zipkinTraces = 0;
+        int pairs = 0;
+        int shared = 0;
+        for (List<GeneratedSpan> trace : allTraces(options)) {
+            boolean zipkin = trace.get(0).zipkinReported;
+            zipkinTraces += zipkin ? 1 : 0;
+            Map<String, GeneratedSpan> clients = new HashMap<>();
+            for (GeneratedSpan span : trace) {
+                assertThat(span.zipkinReported).as("the whole trace").isEqualTo(zipkin);
+                if ("client".equals(span.kind)) {
+                    clients.put(span.spanId, span);
+                }
+            }
+            for (GeneratedSpan span : trace) {
+                if (!"server".equals(span.kind) || span.parentSpanId == null) {
+                    continue;
+                }
+                boolean underClient = span.shared || clients.containsKey(span.parentSpanId);
+                if (underClient && zipkin) {
+                    pairs++;
+                    shared += span.shared ? 1 : 0;
+                }
+                assertThat(span.shared && !zipkin).as("B3 only in Zipkin traces").isFalse();
+            }
+        }
+        assertThat(zipkinTraces / 2000.0).isCloseTo(0.4, within(0.04));
+        assertThat((double) shared / pairs).isCloseTo(0.3, within(0.02));
+
+        // The B3 choice is drawn last: the same seed gives the same times and services.
+        List<List<GeneratedSpan>> plain = allTraces(options.copy().zipkinTraceRatio(0));
+        List<List<GeneratedSpan>> b3 = allTraces(options);
+        for (int t = 0; t < plain.size(); t++) {
+            for (int i = 0; i < plain.get(t).size(); i++) {
+                GeneratedSpan p = plain.get(t).get(i);
+                GeneratedSpan s = b3.get(t).get(i);
+                assertThat(s.startEpochNanos).isEqualTo(p.startEpochNanos);
+                assertThat(s.serviceName).isEqualTo(p.serviceName);
+                assertThat(p.shared || p.zipkinReported).isFalse();
+            }
+        }
     }
 }

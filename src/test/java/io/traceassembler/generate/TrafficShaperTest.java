@@ -179,4 +179,47 @@ class TrafficShaperTest {
             }
         }
     }
+
+    @Test
+    void zipkinReportedTracesTravelOnlyInZipkinRecordsAndTheRestNever() {
+        List<GeneratedRecord> records = allRecords(TRACES, FAULTY);
+        int sharedSpans = 0;
+        for (GeneratedRecord record : records) {
+            List<GeneratedRecord> parts =
+                    record.isKplAggregate() ? record.aggregatedRecords : List.of(record);
+            for (GeneratedRecord part : parts) {
+                for (GeneratedSpan span : part.spans) {
+                    assertThat(part.encoding.isZipkin())
+                            .as("%s in %s", span, part)
+                            .isEqualTo(span.zipkinReported);
+                    sharedSpans += span.shared ? 1 : 0;
+                }
+            }
+        }
+        assertThat(sharedSpans).isPositive();
+    }
+
+    @Test
+    void aZipkinOnlyMixTakesEveryTraceAndOneWithoutZipkinRefusesZipkinTraces() {
+        TrafficOptions zipkinOnly =
+                TrafficOptions.defaults()
+                        .seed(3)
+                        .encodingWeights(
+                                Map.of(Encoding.ZIPKIN_JSON, 1.0, Encoding.ZIPKIN_PROTO, 1.0));
+        assertThat(zipkinOnly.zipkinShare()).isEqualTo(1.0);
+        assertThat(allRecords(TRACES.copy().zipkinTraceRatio(0.5), zipkinOnly))
+                .allSatisfy(r -> assertThat(r.encoding.isZipkin()).isTrue());
+
+        TrafficOptions jaegerOnly =
+                TrafficOptions.defaults()
+                        .seed(3)
+                        .encodingWeights(Map.of(Encoding.JAEGER_PROTO, 1.0));
+        assertThat(jaegerOnly.zipkinShare()).isZero();
+        assertThat(allRecords(TRACES.copy().zipkinTraceRatio(0), jaegerOnly))
+                .allSatisfy(r -> assertThat(r.encoding).isEqualTo(Encoding.JAEGER_PROTO));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> allRecords(TRACES.copy().zipkinTraceRatio(0.5), jaegerOnly))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("zipkinShare");
+    }
 }

@@ -157,6 +157,7 @@ class HostileReplayITCase {
                 GeneratorOptions.defaults()
                         .seed(608L)
                         .traces(40)
+                        .zipkinTraceRatio(0) // written as OTLP JSON: no B3 halves
                         .startEpochMillis(
                                 GeneratorOptions.DEFAULT_START_EPOCH_MILLIS + 86_400_000L);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();

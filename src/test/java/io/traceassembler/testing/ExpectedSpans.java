@@ -17,7 +17,7 @@ public final class ExpectedSpans {
      * A generated span sent in {@code encoding}: times rounded down to microseconds; the Zipkin
      * library lower-cases span names; the kind as that encoding carries it (the native Kinesis
      * record has no span_kind; Zipkin and Jaeger write no kind for an internal span); the three
-     * kept tags; no shared flag.
+     * kept tags; the shared flag of a B3 server half (only Zipkin carries it).
      */
     public static Span of(GeneratedSpan g, Encoding encoding) {
         boolean zipkin = encoding == Encoding.ZIPKIN_JSON || encoding == Encoding.ZIPKIN_PROTO;
@@ -39,6 +39,7 @@ public final class ExpectedSpans {
         } else {
             span.kind = SpanKind.valueOf(kind.toUpperCase(Locale.ROOT));
         }
+        span.shared = zipkin && g.shared;
         span.peerService = g.tags.get("peer.service");
         span.dbSystem = g.tags.get("db.system");
         span.messagingSystem = g.tags.get("messaging.system");

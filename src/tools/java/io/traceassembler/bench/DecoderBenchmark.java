@@ -71,12 +71,16 @@ public class DecoderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        GeneratorOptions generator = GeneratorOptions.defaults().seed(1).traces(2_000);
         TrafficOptions traffic =
                 TrafficOptions.defaults()
                         .seed(2)
                         .encodingWeights(Map.of(encoding, 1.0))
                         .compressionWeights(Map.of(compression, 1.0));
+        GeneratorOptions generator =
+                GeneratorOptions.defaults()
+                        .seed(1)
+                        .traces(2_000)
+                        .zipkinTraceRatio(traffic.zipkinShare());
         TrafficShaper shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
         List<byte[]> data = new ArrayList<>();
         while (shaper.hasNext()) {

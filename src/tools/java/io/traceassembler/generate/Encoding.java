@@ -33,6 +33,11 @@ public enum Encoding {
         return this == OTLP_PROTO || this == ZIPKIN_PROTO || this == JAEGER_PROTO;
     }
 
+    /** Whether this is a Zipkin v2 encoding, the only ones that carry B3 shared spans. */
+    public boolean isZipkin() {
+        return this == ZIPKIN_JSON || this == ZIPKIN_PROTO;
+    }
+
     /**
      * Whether one record of this encoding can hold several spans (a Jaeger record holds exactly
      * one).

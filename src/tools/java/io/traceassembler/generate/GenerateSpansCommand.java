@@ -159,8 +159,12 @@ public final class GenerateSpansCommand implements Callable<Integer> {
         }
 
         GeneratorOptions generatorOptions() {
+            // Zipkin-reported traces (the only ones with B3 shared spans) in the mix's Zipkin
+            // share.
             GeneratorOptions generator =
-                    shape.applyTo(GeneratorOptions.defaults()).tracesPerSecond(rate);
+                    shape.applyTo(GeneratorOptions.defaults())
+                            .tracesPerSecond(rate)
+                            .zipkinTraceRatio(records.trafficOptions(shape.seed()).zipkinShare());
             if (startEpochMillis != null) {
                 generator.startEpochMillis(startEpochMillis);
             } else if (live()) {

@@ -20,6 +20,18 @@ public class GeneratedSpan {
     /** server, client, producer, consumer or internal. */
     public String kind = "internal";
 
+    /**
+     * A B3 server half (Zipkin {@code shared: true}, kind server): it has its client half's span id
+     * and parent id. Only in a {@link #zipkinReported} trace.
+     */
+    public boolean shared;
+
+    /**
+     * The trace's services report with Zipkin reporters: the traffic shaper sends this span only in
+     * a Zipkin encoding (set on every span of such a trace).
+     */
+    public boolean zipkinReported;
+
     public long startEpochNanos;
     public long endEpochNanos;
 
@@ -69,6 +81,7 @@ public class GeneratedSpan {
                 + serviceName
                 + ", kind="
                 + kind
+                + (shared ? ", shared" : "")
                 + ", start="
                 + startEpochNanos
                 + ", end="

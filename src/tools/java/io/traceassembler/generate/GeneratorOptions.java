@@ -23,6 +23,8 @@ public final class GeneratorOptions {
     private int maxRepeat = 4;
     private long startEpochMillis = DEFAULT_START_EPOCH_MILLIS;
     private double tracesPerSecond = 100.0;
+    private double zipkinTraceRatio = TrafficOptions.defaults().zipkinShare();
+    private double b3Ratio = 0.3;
 
     public static GeneratorOptions defaults() {
         return new GeneratorOptions();
@@ -40,6 +42,8 @@ public final class GeneratorOptions {
         c.maxRepeat = maxRepeat;
         c.startEpochMillis = startEpochMillis;
         c.tracesPerSecond = tracesPerSecond;
+        c.zipkinTraceRatio = zipkinTraceRatio;
+        c.b3Ratio = b3Ratio;
         return c;
     }
 
@@ -112,6 +116,28 @@ public final class GeneratorOptions {
         return this;
     }
 
+    /**
+     * Fraction of traces whose services report with Zipkin reporters (Brave, Spring Cloud Sleuth):
+     * the traffic shaper sends every span of such a trace as {@code zipkin_json} or {@code
+     * zipkin_proto}, and only those traces may carry B3 shared spans. Default: the Zipkin share of
+     * {@link TrafficOptions#defaults()}' encoding mix; set it to {@link
+     * TrafficOptions#zipkinShare()} of a custom mix (0 when the mix has no Zipkin encoding).
+     */
+    public GeneratorOptions zipkinTraceRatio(double value) {
+        zipkinTraceRatio = requireRatio(value, "zipkinTraceRatio");
+        return this;
+    }
+
+    /**
+     * Fraction of the client-to-server pairs of Zipkin-reported traces (see {@link
+     * #zipkinTraceRatio(double)}) reported the B3 way: the server half takes the client half's span
+     * id and parent id and is marked {@code shared}; the server's children name that shared id.
+     */
+    public GeneratorOptions b3Ratio(double value) {
+        b3Ratio = requireRatio(value, "b3Ratio");
+        return this;
+    }
+
     public long seed() {
         return seed;
     }
@@ -150,6 +176,14 @@ public final class GeneratorOptions {
 
     public double tracesPerSecond() {
         return tracesPerSecond;
+    }
+
+    public double zipkinTraceRatio() {
+        return zipkinTraceRatio;
+    }
+
+    public double b3Ratio() {
+        return b3Ratio;
     }
 
     static double requireRatio(double value, String name) {

@@ -294,6 +294,10 @@ public final class RecordEncoder {
                             .duration(endMicros - startMicros)
                             .localEndpoint(
                                     Endpoint.newBuilder().serviceName(span.serviceName).build());
+            if (span.shared) {
+                // A B3 server half, as Brave reports it: the client's id, marked shared.
+                builder.shared(true);
+            }
             if (span.tags != null) {
                 span.tags.forEach(builder::putTag);
             }

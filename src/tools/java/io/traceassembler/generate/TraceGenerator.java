@@ -128,6 +128,10 @@ public final class TraceGenerator {
         if (!slow) {
             trace.squeeze(root, startNanos, MAX_NORMAL_DURATION);
         }
+        // Drawn last, so a trace's ids and times do not depend on how it is reported.
+        if (random.nextDouble() < options.zipkinTraceRatio()) {
+            trace.reportWithZipkin(options.b3Ratio());
+        }
         List<GeneratedSpan> spans = new ArrayList<>(trace.nodes.size());
         trace.nodes.forEach(node -> spans.add(node.span));
         stats.add(TraceFacts.of(spans), big);
@@ -558,6 +562,34 @@ public final class TraceGenerator {
                 }
             }
             return candidates.isEmpty() ? root : candidates.get(random.nextInt(candidates.size()));
+        }
+
+        /**
+         * Marks the trace as reported by Zipkin reporters and turns a {@code b3Ratio} share of its
+         * client-to-server pairs into B3 shared spans: the server half takes its client half's span
+         * id and parent id (Zipkin's {@code shared: true}), and its children name that id.
+         */
+        void reportWithZipkin(double b3Ratio) {
+            for (Node node : nodes) {
+                node.span.zipkinReported = true;
+                Node client = node.parent;
+                if ("server".equals(node.span.kind)
+                        && client != null
+                        && "client".equals(client.span.kind)
+                        && random.nextDouble() < b3Ratio) {
+                    node.span.shared = true;
+                    node.span.spanId = client.span.spanId;
+                }
+            }
+            // Parents first, so a shared half's client half already has its final parent id.
+            for (Node node : nodes) {
+                if (node.parent != null) {
+                    node.span.parentSpanId =
+                            node.span.shared
+                                    ? node.parent.span.parentSpanId
+                                    : node.parent.span.spanId;
+                }
+            }
         }
 
         // ---- timing ----

@@ -62,6 +62,16 @@ public final class TraceShapeOptions {
                     "Most repeated downstream calls, e.g. order lines (default ${DEFAULT-VALUE}).")
     int maxRepeat = DEFAULTS.maxRepeat();
 
+    @Option(
+            names = "--b3-ratio",
+            paramLabel = "X",
+            converter = OptionConverters.Ratio.class,
+            description =
+                    "Fraction of the client-to-server calls of traces sent as zipkin_json/zipkin_proto "
+                            + "reported the B3 way: the server half shares the client's span id, "
+                            + "marked shared (default ${DEFAULT-VALUE}).")
+    double b3Ratio = DEFAULTS.b3Ratio();
+
     /**
      * The seed, which the traffic shaper shares: one {@code --seed} reproduces the whole output.
      */
@@ -77,6 +87,7 @@ public final class TraceShapeOptions {
                 .fanOutRatio(fanOutRatio)
                 .bigTraceRatio(bigTraceRatio)
                 .bigTraceSpans(bigTraceSpans)
-                .maxRepeat(maxRepeat);
+                .maxRepeat(maxRepeat)
+                .b3Ratio(b3Ratio);
     }
 }

@@ -129,6 +129,20 @@ public final class TrafficOptions {
         return new EnumMap<>(encodingWeights);
     }
 
+    /**
+     * The Zipkin encodings' ({@code zipkin_json}, {@code zipkin_proto}) share of the encoding
+     * weights, 0..1: the {@link GeneratorOptions#zipkinTraceRatio(double)} that matches this mix.
+     */
+    public double zipkinShare() {
+        double total = 0;
+        double zipkin = 0;
+        for (Map.Entry<Encoding, Double> entry : encodingWeights.entrySet()) {
+            total += entry.getValue();
+            zipkin += entry.getKey().isZipkin() ? entry.getValue() : 0;
+        }
+        return total > 0 ? zipkin / total : 0;
+    }
+
     public Map<Compression, Double> compressionWeights() {
         return new EnumMap<>(compressionWeights);
     }

@@ -38,6 +38,15 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
     private final Iterator<List<GeneratedSpan>> traces;
     private final TrafficOptions options;
     private final SplittableRandom random;
+
+    /** The mix's Zipkin encodings (for Zipkin-reported traces) and the others (for the rest). */
+    private final Map<Encoding, Double> zipkinWeights;
+
+    private final Map<Encoding, Double> otherWeights;
+
+    /** The mix is Zipkin alone: every trace goes through Zipkin encodings. */
+    private final boolean otherWeightsAreZipkin;
+
     private final PriorityQueue<PendingSpan> pendingSpans = new PriorityQueue<>(BY_EMIT_TIME);
     private final PriorityQueue<ScheduledRecord> readyRecords = new PriorityQueue<>(BY_ARRIVAL);
     private List<GeneratedSpan> nextTrace;
@@ -47,6 +56,14 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
     public TrafficShaper(Iterator<List<GeneratedSpan>> traces, TrafficOptions options) {
         this.traces = traces;
         this.options = options;
+        this.zipkinWeights = options.encodingWeights();
+        zipkinWeights.keySet().removeIf(encoding -> !encoding.isZipkin());
+        this.otherWeights = options.encodingWeights();
+        otherWeights.keySet().removeIf(Encoding::isZipkin);
+        this.otherWeightsAreZipkin = !hasPositive(otherWeights);
+        if (otherWeightsAreZipkin) {
+            otherWeights.putAll(zipkinWeights);
+        }
         // Its own generator, apart from the traces': the same traces can be shaped differently.
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         advanceTrace();
@@ -149,9 +166,20 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         }
     }
 
-    /** One record of consecutive due spans, or null when no span is left. */
+    /**
+     * One record of consecutive due spans, or null when no span is left. A span of a
+     * Zipkin-reported trace ({@link GeneratedSpan#zipkinReported}) goes only into a Zipkin record,
+     * the spans of other traces into the rest of the mix (into Zipkin too only when the mix is
+     * Zipkin alone): the first span picks the encoding, and a span that does not fit ends the batch
+     * and leads the next record. With {@link GeneratorOptions#zipkinTraceRatio(double)} at the
+     * mix's {@link TrafficOptions#zipkinShare()}, records keep roughly the mix's proportions.
+     */
     private GeneratedRecord buildPlainRecord() {
-        Encoding encoding = pick(options.encodingWeights());
+        PendingSpan first = pollDueSpan();
+        if (first == null) {
+            return null;
+        }
+        Encoding encoding = pick(first.span.zipkinReported ? zipkinWeights : otherWeights);
         Compression compression = pick(options.compressionWeights());
         boolean batching =
                 encoding == Encoding.OTLP_PROTO
@@ -163,8 +191,13 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         int late = 0;
         long arrival = 0;
         while (spans.size() < size) {
-            PendingSpan due = pollDueSpan();
+            PendingSpan due = spans.isEmpty() ? first : pollDueSpan();
             if (due == null) {
+                break;
+            }
+            if (due.span.zipkinReported != encoding.isZipkin() && !otherWeightsAreZipkin) {
+                // Back in the queue as it was, its late roll already made.
+                pendingSpans.add(due.settled());
                 break;
             }
             spans.add(due.span);
@@ -196,6 +229,7 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
             PendingSpan due = pendingSpans.poll();
             if (due == null
                     || due.late
+                    || due.settled
                     || options.lateRatio() == 0
                     || random.nextDouble() >= options.lateRatio()) {
                 return due;
@@ -304,7 +338,17 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         return Arrays.copyOf(data, Math.max(1, data.length / 2));
     }
 
+    private static boolean hasPositive(Map<Encoding, Double> weights) {
+        return weights.values().stream().anyMatch(weight -> weight > 0);
+    }
+
     private <K extends Enum<K>> K pick(Map<K, Double> weights) {
+        if (weights.values().stream().noneMatch(weight -> weight > 0)) {
+            throw new IllegalStateException(
+                    "a Zipkin-reported trace (GeneratorOptions.zipkinTraceRatio > 0) needs"
+                            + " zipkin_json or zipkin_proto in the encoding mix: set"
+                            + " zipkinTraceRatio to the mix's TrafficOptions.zipkinShare()");
+        }
         double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
         double target = random.nextDouble() * total;
         K chosen = null;
@@ -330,11 +374,24 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         final boolean late;
         final long sequence;
 
+        /** Its late roll is made: it was polled and put back. */
+        final boolean settled;
+
         PendingSpan(GeneratedSpan span, long emitNanos, boolean late, long sequence) {
+            this(span, emitNanos, late, sequence, false);
+        }
+
+        private PendingSpan(
+                GeneratedSpan span, long emitNanos, boolean late, long sequence, boolean settled) {
             this.span = span;
             this.emitNanos = emitNanos;
             this.late = late;
             this.sequence = sequence;
+            this.settled = settled;
+        }
+
+        PendingSpan settled() {
+            return new PendingSpan(span, emitNanos, late, sequence, true);
         }
     }
 
