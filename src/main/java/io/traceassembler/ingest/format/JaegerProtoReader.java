@@ -10,14 +10,15 @@ import io.jaegertracing.api_v2.Model;
 
 /**
  * Jaeger protobuf ({@code jaeger_proto}): one {@code jaeger.api_v2.Span} per record with its {@code
- * Process}, parsed with the classes generated from the vendored {@code model.proto}. Ids as
- * lower-case hex of their bytes (a trace id is 16 bytes, a span id 8); the service from {@code
- * process.service_name}; the parent from the first {@code CHILD_OF} reference within the same trace
- * (Jaeger's own rule; the proto model has no parent field of its own); start from the {@code
- * start_time} Timestamp, end = start + the {@code duration} Duration (absent = zero); error from
- * the tag {@code error} = true or {@code otel.status_code} = ERROR; the kind from the tag {@code
- * span.kind} (server, client, producer, consumer, internal; else UNSPECIFIED); the string tags
- * {@code peer.service}, {@code db.system} and {@code messaging.system}, no other tag.
+ * Process}, parsed with the classes the build generates from the {@code model.proto} that a Maven
+ * Central artifact ships (see pom.xml). Ids as lower-case hex of their bytes (a trace id is 16
+ * bytes, a span id 8); the service from {@code process.service_name}; the parent from the first
+ * {@code CHILD_OF} reference within the same trace (Jaeger's own rule; the proto model has no
+ * parent field of its own); start from the {@code start_time} Timestamp, end = start + the {@code
+ * duration} Duration (absent = zero); error from the tag {@code error} = true or {@code
+ * otel.status_code} = ERROR; the kind from the tag {@code span.kind} (server, client, producer,
+ * consumer, internal; else UNSPECIFIED); the string tags {@code peer.service}, {@code db.system}
+ * and {@code messaging.system}, no other tag.
  */
 public final class JaegerProtoReader {
     private JaegerProtoReader() {}
