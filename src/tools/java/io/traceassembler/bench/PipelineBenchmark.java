@@ -571,12 +571,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
             summary.startMicros = Long.MAX_VALUE;
             summary.endMicros = Long.MIN_VALUE;
             Map<String, String> parents = new LinkedHashMap<>();
+            Set<String> halves = new HashSet<>();
             Set<String> services = new HashSet<>();
             for (Span span : spans) {
-                if (parents.containsKey(span.spanId)) {
-                    continue; // a retried span counts once
+                // A retried span counts once; a Zipkin server half is a span of its own (same id).
+                String half =
+                        span.shared ? span.spanId + "/shared/" + span.serviceName : span.spanId;
+                if (!halves.add(half)) {
+                    continue;
                 }
-                parents.put(span.spanId, span.parentSpanId == null ? "" : span.parentSpanId);
+                parents.putIfAbsent(
+                        span.spanId, span.parentSpanId == null ? "" : span.parentSpanId);
                 summary.spanCount++;
                 if (span.error) {
                     summary.errorCount++;
@@ -586,7 +591,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 if (span.serviceName != null) {
                     services.add(span.serviceName);
                 }
-                if (span.parentSpanId == null && !summary.hasRoot) {
+                if (span.parentSpanId == null && !span.shared && !summary.hasRoot) {
                     summary.hasRoot = true;
                     summary.rootService = span.serviceName;
                     summary.rootOperation = span.operationName;
