@@ -114,6 +114,35 @@ public final class TraceItems {
         return item;
     }
 
+    /**
+     * About the item's size as DynamoDB counts it (names and values in UTF-8, numbers as their
+     * digits): the sink's batch-size bound, not billing.
+     */
+    public static long estimatedSizeInBytes(Map<String, AttributeValue> item) {
+        long size = 0;
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            size += attribute.getKey().length() + estimatedSizeInBytes(attribute.getValue());
+        }
+        return size;
+    }
+
+    private static long estimatedSizeInBytes(AttributeValue value) {
+        switch (value.type()) {
+            case S:
+                return value.s().length();
+            case N:
+                return value.n().length();
+            case BOOL:
+                return 1;
+            case SS:
+                return value.ss().stream().mapToLong(String::length).sum();
+            case M:
+                return 3 + estimatedSizeInBytes(value.m());
+            default:
+                return 16;
+        }
+    }
+
     /** The replay output line (no trailing newline): numbers as JSON numbers, sets as arrays. */
     public static String toJsonLine(TraceSummary summary, int retentionDays) {
         StringWriter out = new StringWriter(512);

@@ -7,6 +7,7 @@ import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
 import io.traceassembler.model.RawRecord;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MetricProbe;
 import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.api.common.JobStatus;

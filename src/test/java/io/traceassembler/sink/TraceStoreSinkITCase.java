@@ -5,6 +5,7 @@ import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.model.TraceSummary;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MetricProbe;
 import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,7 +33,8 @@ class TraceStoreSinkITCase {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
+    static final MiniClusterExtension MINI_CLUSTER =
+            MiniClusters.twoSlots(MetricProbe.configuration());
 
     private TraceAssemblerConfig.TraceStore traceStore(String table) {
         return TraceAssemblerConfig.from(
@@ -107,6 +109,62 @@ class TraceStoreSinkITCase {
                             .items();
             assertThat(errors).extracting(i -> i.get("trace_id").s()).containsExactly("trace-1");
         }
+    }
+
+    @Test
+    void aRevisionDelayedBehindALaterOneNeverWinsAndAnEqualOneOverwrites() throws Exception {
+        TraceAssemblerConfig.TraceStore config = traceStore("traces-revisions");
+        try (AwsAdmin admin = new AwsAdmin(config.aws.region, config.aws.endpoint)) {
+            admin.createTraceTable(config.tableName);
+            TraceSummary later = TraceItemsTest.fullSummary();
+            later.revision = 3;
+            later.spanCount = 7;
+            write(config, later);
+
+            // Revision 2 arrives after 3 (it sat in a slower in-flight batch): skipped.
+            TraceSummary delayed = TraceItemsTest.fullSummary();
+            delayed.revision = 2;
+            delayed.spanCount = 5;
+            long staleBefore = MetricProbe.counterIncludingEnded("traceStoreStaleRevisionsSkipped");
+            write(config, delayed);
+            assertThat(
+                            MetricProbe.counterIncludingEnded("traceStoreStaleRevisionsSkipped")
+                                    - staleBefore)
+                    .isEqualTo(1);
+            assertThat(item(admin, config, later.traceId).get("span_count").n()).isEqualTo("7");
+
+            // Revision 3 again (a restore re-emits what the checkpoint had not acknowledged):
+            // it overwrites.
+            TraceSummary reEmitted = TraceItemsTest.fullSummary();
+            reEmitted.revision = 3;
+            reEmitted.spanCount = 8;
+            write(config, reEmitted);
+            assertThat(item(admin, config, later.traceId).get("span_count").n()).isEqualTo("8");
+        }
+    }
+
+    private static void write(TraceAssemblerConfig.TraceStore config, TraceSummary... summaries)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(TraceSummary.class, summaries).sinkTo(TraceStoreSink.create(config));
+        env.execute("trace-store-sink-revisions");
+    }
+
+    private static Map<String, AttributeValue> item(
+            AwsAdmin admin, TraceAssemblerConfig.TraceStore config, String traceId) {
+        return admin.dynamoDb()
+                .getItem(
+                        r ->
+                                r.tableName(config.tableName)
+                                        .key(
+                                                Map.of(
+                                                        "trace_id",
+                                                        AttributeValue.builder()
+                                                                .s(traceId)
+                                                                .build()))
+                                        .consistentRead(true))
+                .item();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.traceassembler.reliability;
+package io.traceassembler.testing;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -22,14 +22,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class MetricProbe implements MetricReporter, MetricReporterFactory {
     static final Map<String, List<Metric>> METRICS = new ConcurrentHashMap<>();
 
-    static void configure(org.apache.flink.configuration.Configuration conf) {
+    /** Final counts of counters whose task has ended (a bounded job's operators close). */
+    static final Map<String, Long> ENDED_COUNTS = new ConcurrentHashMap<>();
+
+    public static void configure(org.apache.flink.configuration.Configuration conf) {
         conf.setString("metrics.reporter.probe.factory.class", MetricProbe.class.getName());
     }
 
     /**
      * A cluster configuration with only this reporter, e.g. for {@code MiniClusters.twoSlots(...)}.
      */
-    static org.apache.flink.configuration.Configuration configuration() {
+    public static org.apache.flink.configuration.Configuration configuration() {
         org.apache.flink.configuration.Configuration conf =
                 new org.apache.flink.configuration.Configuration();
         configure(conf);
@@ -37,15 +40,23 @@ public final class MetricProbe implements MetricReporter, MetricReporterFactory 
     }
 
     /** The sum of every registered counter with this name (all subtasks, current attempt). */
-    static long counter(String name) {
+    public static long counter(String name) {
         return METRICS.getOrDefault(name, List.of()).stream()
                 .filter(m -> m instanceof Counter)
                 .mapToLong(m -> ((Counter) m).getCount())
                 .sum();
     }
 
+    /**
+     * As {@link #counter}, plus the final counts of counters of tasks that have ended since the
+     * probe started: for bounded jobs, whose metrics are removed when they finish.
+     */
+    public static long counterIncludingEnded(String name) {
+        return counter(name) + ENDED_COUNTS.getOrDefault(name, 0L);
+    }
+
     /** The largest value of the registered numeric gauges with this name. */
-    static long gaugeMax(String name) {
+    public static long gaugeMax(String name) {
         return METRICS.getOrDefault(name, List.of()).stream()
                 .filter(m -> m instanceof Gauge)
                 .map(m -> ((Gauge<?>) m).getValue())
@@ -73,6 +84,9 @@ public final class MetricProbe implements MetricReporter, MetricReporterFactory 
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
-        METRICS.getOrDefault(metricName, new CopyOnWriteArrayList<>()).remove(metric);
+        if (METRICS.getOrDefault(metricName, new CopyOnWriteArrayList<>()).remove(metric)
+                && metric instanceof Counter) {
+            ENDED_COUNTS.merge(metricName, ((Counter) metric).getCount(), Long::sum);
+        }
     }
 }
