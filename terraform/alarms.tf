@@ -49,6 +49,28 @@ resource "aws_cloudwatch_metric_alarm" "slow_traces" {
   }
 }
 
+# Failed calls between services (ServiceGraphRequestsFailed summed over every Client, Server and
+# ConnectionType): a dependency failing shows here even when the root service stays healthy.
+resource "aws_cloudwatch_metric_alarm" "service_graph_failures" {
+  alarm_name          = "${var.application_name}-service-graph-failures"
+  alarm_description   = "Failed requests between services (service graph, all edges) above ${var.service_graph_failures_alarm_threshold} per ${var.insight_alarm_period_seconds} s."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.service_graph_failures_alarm_threshold
+  evaluation_periods  = var.insight_alarm_evaluation_periods
+  datapoints_to_alarm = var.insight_alarm_evaluation_periods
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  metric_query {
+    id          = "edge_failures"
+    label       = "ServiceGraphRequestsFailed (all edges)"
+    expression  = "SELECT SUM(ServiceGraphRequestsFailed) FROM SCHEMA(\"${var.metrics_namespace}\", Client, ConnectionType, Server)"
+    period      = var.insight_alarm_period_seconds
+    return_data = true
+  }
+}
+
 # Managed Flink publishes the Kinesis consumer's millisBehindLatest at application level with the
 # dimensions Application and Flow = Input (maximum over shards).
 resource "aws_cloudwatch_metric_alarm" "consumer_lag" {

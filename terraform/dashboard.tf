@@ -158,6 +158,7 @@ locals {
         alarms = [
           aws_cloudwatch_metric_alarm.error_traces.arn,
           aws_cloudwatch_metric_alarm.slow_traces.arn,
+          aws_cloudwatch_metric_alarm.service_graph_failures.arn,
           aws_cloudwatch_metric_alarm.consumer_lag.arn,
           aws_cloudwatch_metric_alarm.downtime.arn,
           aws_cloudwatch_metric_alarm.checkpoint_failures.arn,
@@ -194,6 +195,109 @@ locals {
         period = 60
         metrics = [
           [{ id = "bottlenecks", expression = "SELECT SUM(SlowTraceBottleneck) FROM SCHEMA(\"${local.ns}\", Operation, ServiceName) GROUP BY ServiceName ORDER BY SUM() DESC LIMIT 10", period = 60 }],
+        ]
+      }
+    },
+    {
+      # The service map as metrics: edges Client -> Server (ConnectionType request, messaging or
+      # database), from assembled traces.
+      type   = "metric"
+      x      = 0
+      y      = 32
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Service map: busiest edges, requests per minute (Client, Server)"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "edge_requests", expression = "SELECT SUM(ServiceGraphRequests) FROM SCHEMA(\"${local.ns}\", Client, ConnectionType, Server) GROUP BY Client, Server ORDER BY SUM() DESC LIMIT 20", period = 60 }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 32
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Service map: failing edges, failed requests per minute (Client, Server)"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "edge_failures", expression = "SELECT SUM(ServiceGraphRequestsFailed) FROM SCHEMA(\"${local.ns}\", Client, ConnectionType, Server) GROUP BY Client, Server ORDER BY SUM() DESC LIMIT 20", period = 60 }],
+        ]
+        annotations = {
+          horizontal = [{ label = "failing-edges alarm (all edges summed)", value = var.service_graph_failures_alarm_threshold }]
+        }
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 38
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Service map: edge latency p99 (ms, server side)"
+        region = local.region
+        view   = "timeSeries"
+        period = 300
+        metrics = [
+          [{ id = "edge_p99", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"ServiceGraphLatency\" Client Server ConnectionType', 'p99', 300)" }],
+        ]
+      }
+    },
+    {
+      # Span RED per service. FROM the namespace rather than a SCHEMA, so the widgets work with
+      # and without the Operation dimension (SpanMetrics.operation.dimension).
+      type   = "metric"
+      x      = 12
+      y      = 38
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Span RED: calls per minute by service"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "span_calls", expression = "SELECT SUM(SpanCalls) FROM \"${local.ns}\" GROUP BY ServiceName ORDER BY SUM() DESC LIMIT 20", period = 60 }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 44
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Span RED: errors per minute by service"
+        region = local.region
+        view   = "timeSeries"
+        period = 60
+        metrics = [
+          [{ id = "span_errors", expression = "SELECT SUM(SpanErrors) FROM \"${local.ns}\" GROUP BY ServiceName ORDER BY SUM() DESC LIMIT 20", period = 60 }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 44
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Span RED: duration p99 by service and operation (ms)"
+        region = local.region
+        view   = "timeSeries"
+        period = 300
+        metrics = [
+          [{ id = "span_p99", expression = "SEARCH('Namespace=\"${local.ns}\" MetricName=\"SpanDuration\" ServiceName', 'p99', 300)" }],
         ]
       }
     },

@@ -49,6 +49,8 @@ locals {
       "allowed.lateness"     = var.allowed_lateness
       "max.trace.duration"   = var.max_trace_duration
       "max.spans.per.trace"  = tostring(var.max_spans_per_trace)
+      "cache.max.traces"     = tostring(var.trace_cache_max_traces)
+      "cache.max.spans"      = tostring(var.trace_cache_max_spans)
     }
     Insights = {
       "slow.trace.threshold.ms"      = tostring(var.slow_trace_threshold_ms)
@@ -65,8 +67,18 @@ locals {
       "enabled"    = tostring(var.insight_metrics_enabled)
     }
     DeadLetters = {
-      "stream.name" = aws_kinesis_stream.dead_letters.name
-      "aws.region"  = local.region
+      "stream.name"    = aws_kinesis_stream.dead_letters.name
+      "aws.region"     = local.region
+      "include.record" = tostring(var.dead_letter_include_record)
+    }
+    ServiceGraph = {
+      "enabled"   = tostring(var.service_graph_enabled)
+      "max.edges" = tostring(var.service_graph_max_edges)
+    }
+    SpanMetrics = {
+      "enabled"                    = tostring(var.span_metrics_enabled)
+      "operation.dimension"        = tostring(var.span_metrics_operation_dimension)
+      "max.operations.per.service" = tostring(var.span_metrics_max_operations_per_service)
     }
   }
 }

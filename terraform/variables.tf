@@ -289,6 +289,28 @@ variable "max_spans_per_trace" {
   }
 }
 
+variable "trace_cache_max_traces" {
+  description = "TraceAssembly.cache.max.traces: traces each subtask keeps in its write-back cache in front of RocksDB."
+  type        = number
+  default     = 65536
+
+  validation {
+    condition     = var.trace_cache_max_traces >= 1 && floor(var.trace_cache_max_traces) == var.trace_cache_max_traces
+    error_message = "trace_cache_max_traces must be a whole number >= 1."
+  }
+}
+
+variable "trace_cache_max_spans" {
+  description = "TraceAssembly.cache.max.spans: span ids each subtask's write-back cache holds at most."
+  type        = number
+  default     = 1000000
+
+  validation {
+    condition     = var.trace_cache_max_spans >= 1 && floor(var.trace_cache_max_spans) == var.trace_cache_max_spans
+    error_message = "trace_cache_max_spans must be a whole number >= 1."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Runtime properties: Insights and InsightMetrics
 # ---------------------------------------------------------------------------------------------------
@@ -440,6 +462,56 @@ variable "iam_permissions_boundary_arn" {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Runtime properties: ServiceGraph and SpanMetrics
+# ---------------------------------------------------------------------------------------------------
+
+variable "dead_letter_include_record" {
+  description = "DeadLetters.include.record: include the raw record in dead letters; false keeps reason, origin and size only."
+  type        = bool
+  default     = true
+}
+
+variable "service_graph_enabled" {
+  description = "ServiceGraph.enabled: publish the service graph (ServiceGraphRequests, ServiceGraphRequestsFailed, ServiceGraphLatency per Client, Server, ConnectionType)."
+  type        = bool
+  default     = true
+}
+
+variable "service_graph_max_edges" {
+  description = "ServiceGraph.max.edges: distinct edges per job before further edges report as Server=_other (bounds the number of CloudWatch series)."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.service_graph_max_edges >= 1 && floor(var.service_graph_max_edges) == var.service_graph_max_edges
+    error_message = "service_graph_max_edges must be a whole number >= 1."
+  }
+}
+
+variable "span_metrics_enabled" {
+  description = "SpanMetrics.enabled: publish span RED metrics (SpanCalls, SpanErrors, SpanDuration per ServiceName and Operation)."
+  type        = bool
+  default     = true
+}
+
+variable "span_metrics_operation_dimension" {
+  description = "SpanMetrics.operation.dimension: false drops the Operation dimension (one series per service)."
+  type        = bool
+  default     = true
+}
+
+variable "span_metrics_max_operations_per_service" {
+  description = "SpanMetrics.max.operations.per.service: distinct operation names per service before further ones report as Operation=_other."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.span_metrics_max_operations_per_service >= 1 && floor(var.span_metrics_max_operations_per_service) == var.span_metrics_max_operations_per_service
+    error_message = "span_metrics_max_operations_per_service must be a whole number >= 1."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
 # Logs and alarms
 # ---------------------------------------------------------------------------------------------------
 
@@ -487,6 +559,12 @@ variable "slow_traces_alarm_threshold" {
   description = "The slow-trace alarm fires when more traces than this are slow in one period (all services summed)."
   type        = number
   default     = 100
+}
+
+variable "service_graph_failures_alarm_threshold" {
+  description = "The failing-edges alarm fires when more requests than this fail between services in one period (all edges summed)."
+  type        = number
+  default     = 10
 }
 
 variable "consumer_lag_alarm_threshold_ms" {

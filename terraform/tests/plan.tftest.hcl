@@ -48,7 +48,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = toset(keys(local.property_groups)) == toset(["SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters"])
+    condition     = toset(keys(local.property_groups)) == toset(["SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters", "ServiceGraph", "SpanMetrics"])
     error_message = "every runtime property group of docs/contracts.md, section 5"
   }
 
@@ -90,6 +90,29 @@ run "defaults" {
   assert {
     condition     = length(local.dashboard_widgets) >= 8
     error_message = "dashboard widgets"
+  }
+
+  assert {
+    condition = alltrue([for title in [
+      "Top root-cause services of error traces (per minute)",
+      "Top bottleneck services of slow traces (per minute)",
+      "Service map: busiest edges, requests per minute (Client, Server)",
+      "Service map: failing edges, failed requests per minute (Client, Server)",
+      "Span RED: calls per minute by service",
+      "Span RED: errors per minute by service",
+      "Span RED: duration p99 by service and operation (ms)",
+    ] : contains([for w in local.dashboard_widgets : try(w.properties.title, "")], title)])
+    error_message = "the dashboard shows root causes, bottlenecks, the service map and span RED per service"
+  }
+
+  assert {
+    condition     = anytrue([for q in aws_cloudwatch_metric_alarm.service_graph_failures.metric_query : q.expression == "SELECT SUM(ServiceGraphRequestsFailed) FROM SCHEMA(\"DistributedTracing/Insights\", Client, ConnectionType, Server)"])
+    error_message = "the failing-edges alarm sums every edge of the namespace"
+  }
+
+  assert {
+    condition     = local.property_groups.SpanMetrics["max.operations.per.service"] == "50" && local.property_groups.ServiceGraph["enabled"] == "true"
+    error_message = "ServiceGraph and SpanMetrics runtime properties carry the job's defaults"
   }
 
   assert {

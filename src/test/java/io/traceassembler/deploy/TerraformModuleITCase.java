@@ -1,5 +1,10 @@
 package io.traceassembler.deploy;
 
+import io.traceassembler.config.OptionGroup;
+import io.traceassembler.config.TraceAssemblerConfig;
+
+import org.apache.flink.configuration.ConfigOption;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +103,24 @@ class TerraformModuleITCase {
                         "\"by-root-cause\"",
                         "attribute_name = \"expires_at\"");
         assertThat(all).contains("cloudwatch:namespace");
+    }
+
+    @Test
+    void everyConfigurationKeyIsARuntimePropertyOfTheModule() throws Exception {
+        // The job's declarations are the list: a key added to the job and forgotten here fails.
+        String locals = Files.readString(MODULE.resolve("locals.tf"));
+        for (OptionGroup group : TraceAssemblerConfig.GROUPS) {
+            assertThat(locals).as("group " + group.id).containsPattern("\\b" + group.id + " = ");
+            for (ConfigOption<?> option : group.options) {
+                if (option.key().equals("aws.endpoint")) {
+                    assertThat(locals).doesNotContain("\"aws.endpoint\"");
+                } else {
+                    assertThat(locals)
+                            .as(group.id + "." + option.key())
+                            .contains("\"" + option.key() + "\"");
+                }
+            }
+        }
     }
 
     @Test
