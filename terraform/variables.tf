@@ -209,13 +209,13 @@ variable "efo_consumer_name" {
 }
 
 variable "span_format" {
-  description = "SpanSource.format: auto (sniff every record) or one of native_json, otlp_proto, otlp_json, zipkin_json."
+  description = "SpanSource.format: auto (sniff every record) or one encoding: native_json, otlp (= otlp_proto), otlp_proto, otlp_json, zipkin_json, zipkin_proto, jaeger_proto."
   type        = string
   default     = "auto"
 
   validation {
-    condition     = contains(["auto", "native_json", "otlp_proto", "otlp_json", "zipkin_json"], lower(replace(var.span_format, "-", "_")))
-    error_message = "span_format must be auto, native_json, otlp_proto, otlp_json or zipkin_json."
+    condition     = contains(["auto", "native_json", "otlp", "otlp_proto", "otlp_json", "zipkin_json", "zipkin_proto", "jaeger_proto"], lower(replace(trimspace(var.span_format), "-", "_")))
+    error_message = "span_format must be auto, native_json, otlp, otlp_proto, otlp_json, zipkin_json, zipkin_proto or jaeger_proto."
   }
 }
 

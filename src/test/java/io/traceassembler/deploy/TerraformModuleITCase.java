@@ -106,6 +106,19 @@ class TerraformModuleITCase {
     }
 
     @Test
+    void deployGuideListsEveryVariableAsDeclared() throws Exception {
+        Result table =
+                run(CHECKER, 120, node, "variables-table.mjs", "../../terraform/variables.tf");
+        assertThat(table.exitCode).as(table.output).isZero();
+        String guide = Files.readString(PROJECT.resolve("docs/deploy.md"));
+        assertThat(guide)
+                .as(
+                        "docs/deploy.md's variables table (regenerate: cd scripts/terraform-check && "
+                                + "node variables-table.mjs ../../terraform/variables.tf)")
+                .contains("|---|---|---|---|\n" + table.output.strip() + "\n\n");
+    }
+
+    @Test
     void everyConfigurationKeyIsARuntimePropertyOfTheModule() throws Exception {
         // The job's declarations are the list: a key added to the job and forgotten here fails.
         String locals = Files.readString(MODULE.resolve("locals.tf"));

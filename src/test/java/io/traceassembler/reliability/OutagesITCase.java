@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <ol>
  *   <li>DynamoDB throttling: a WireMock proxy in front of dynalite answers the first {@value
- *       #THROTTLED_CALLS} BatchWriteItem calls with {@code ProvisionedThroughputExceededException};
+ *       #THROTTLED_CALLS} PutItem calls with {@code ProvisionedThroughputExceededException};
  *   <li>CloudWatch failing (HTTP 500) for the whole wave: datums are retried, then dropped and
  *       counted;
  *   <li>DynamoDB unavailable for {@value #DYNAMODB_OUTAGE_S} s (dynalite frozen with SIGSTOP);
@@ -109,21 +109,21 @@ class OutagesITCase {
                 LiveHarness.Waves waves = new LiveHarness.Waves(9100L);
                 try {
                     // ---- 1. DynamoDB throttling ----
-                    throttleBatchWrites(dynamoDbProxy, THROTTLED_CALLS);
+                    throttleItemWrites(dynamoDbProxy, THROTTLED_CALLS);
                     long t0 = System.nanoTime();
                     Map<String, List<GeneratedSpan>> wave = waves.put(kinesis, 60);
                     within(Duration.ofSeconds(90))
                             .untilAsserted(() -> LiveHarness.assertTable(dynamoDbAdmin, waves.all));
-                    long throttled = batchWrites(dynamoDbProxy, 400);
-                    long accepted = batchWrites(dynamoDbProxy, 200);
+                    long throttled = itemWrites(dynamoDbProxy, 400);
+                    long accepted = itemWrites(dynamoDbProxy, 200);
                     // Concurrent calls may both match a scenario state before it moves on: at least
                     // N, about N.
                     assertThat(throttled)
-                            .as("throttled BatchWriteItem calls")
+                            .as("throttled PutItem calls")
                             .isBetween((long) THROTTLED_CALLS, THROTTLED_CALLS + 4L);
-                    assertThat(accepted).as("BatchWriteItem calls that went through").isPositive();
+                    assertThat(accepted).as("PutItem calls that went through").isPositive();
                     System.out.printf(
-                            "[reliability] throttling: %d BatchWriteItem calls throttled, %d accepted; all %d"
+                            "[reliability] throttling: %d PutItem calls throttled, %d accepted; all %d"
                                     + " traces of the wave stored %.1f s after the put%n",
                             throttled, accepted, wave.size(), seconds(t0));
                     // The wave's metrics reached CloudWatch before the next phase fails it.
@@ -235,17 +235,17 @@ class OutagesITCase {
     }
 
     /**
-     * The first {@code calls} BatchWriteItem requests are answered as throttled; later ones pass to
+     * The first {@code calls} PutItem requests are answered as throttled; later ones pass to
      * dynalite.
      */
-    private static void throttleBatchWrites(WireMockServer proxy, int calls) {
+    private static void throttleItemWrites(WireMockServer proxy, int calls) {
         String state = Scenario.STARTED;
         for (int i = 0; i < calls; i++) {
             String next = "throttled-" + (i + 1);
             proxy.stubFor(
                     post(anyUrl())
                             .atPriority(1)
-                            .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.BatchWriteItem"))
+                            .withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.PutItem"))
                             .inScenario("throttle")
                             .whenScenarioStateIs(state)
                             .willSetStateTo(next)
@@ -259,11 +259,11 @@ class OutagesITCase {
         }
     }
 
-    private static long batchWrites(WireMockServer proxy, int status) {
+    private static long itemWrites(WireMockServer proxy, int status) {
         return proxy.getAllServeEvents().stream()
                 .filter(
                         e ->
-                                "DynamoDB_20120810.BatchWriteItem"
+                                "DynamoDB_20120810.PutItem"
                                         .equals(e.getRequest().getHeader("X-Amz-Target")))
                 .filter(e -> e.getResponse().getStatus() == status)
                 .count();
