@@ -30,7 +30,9 @@ public final class TraceAssemblerConfig implements Serializable {
                     InsightsOptions.GROUP,
                     TraceStoreOptions.GROUP,
                     InsightMetricsOptions.GROUP,
-                    DeadLettersOptions.GROUP);
+                    DeadLettersOptions.GROUP,
+                    ServiceGraphOptions.GROUP,
+                    SpanMetricsOptions.GROUP);
 
     public final SpanSource spanSource;
     public final TraceAssembly traceAssembly;
@@ -38,6 +40,8 @@ public final class TraceAssemblerConfig implements Serializable {
     public final TraceStore traceStore;
     public final InsightMetrics insightMetrics;
     public final DeadLetters deadLetters;
+    public final ServiceGraph serviceGraph;
+    public final SpanMetrics spanMetrics;
 
     /**
      * Every key ({@code Group.key}) with the value in force, given or default: for the start-up
@@ -52,6 +56,8 @@ public final class TraceAssemblerConfig implements Serializable {
         this.traceStore = new TraceStore(r.group(TraceStoreOptions.GROUP));
         this.insightMetrics = new InsightMetrics(r.group(InsightMetricsOptions.GROUP));
         this.deadLetters = new DeadLetters(r.group(DeadLettersOptions.GROUP));
+        this.serviceGraph = new ServiceGraph(r.group(ServiceGraphOptions.GROUP));
+        this.spanMetrics = new SpanMetrics(r.group(SpanMetricsOptions.GROUP));
         r.finish();
         this.settings = Collections.unmodifiableMap(r.settings());
     }
@@ -214,6 +220,32 @@ public final class TraceAssemblerConfig implements Serializable {
             streamName = g.get(DeadLettersOptions.STREAM_NAME);
             aws = g.aws();
             includeRecord = g.get(DeadLettersOptions.INCLUDE_RECORD);
+        }
+    }
+
+    /** The service graph of assembled traces: {@link ServiceGraphOptions}. */
+    public static final class ServiceGraph implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final boolean enabled;
+        public final int maxEdges;
+
+        ServiceGraph(ConfigReader.Group g) {
+            enabled = g.get(ServiceGraphOptions.ENABLED);
+            maxEdges = positive(g, ServiceGraphOptions.MAX_EDGES);
+        }
+    }
+
+    /** Span RED metrics per service and operation: {@link SpanMetricsOptions}. */
+    public static final class SpanMetrics implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final boolean enabled;
+        public final boolean operationDimension;
+        public final int maxOperationsPerService;
+
+        SpanMetrics(ConfigReader.Group g) {
+            enabled = g.get(SpanMetricsOptions.ENABLED);
+            operationDimension = g.get(SpanMetricsOptions.OPERATION_DIMENSION);
+            maxOperationsPerService = positive(g, SpanMetricsOptions.MAX_OPERATIONS_PER_SERVICE);
         }
     }
 

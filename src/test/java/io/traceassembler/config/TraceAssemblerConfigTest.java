@@ -128,6 +128,33 @@ class TraceAssemblerConfigTest {
     }
 
     @Test
+    void serviceGraphAndSpanMetricsHaveTheContractsDefaultsAndCaps() {
+        TraceAssemblerConfig c = TraceAssemblerConfig.defaults();
+        assertThat(c.serviceGraph.enabled).isTrue();
+        assertThat(c.serviceGraph.maxEdges).isEqualTo(1000);
+        assertThat(c.spanMetrics.enabled).isTrue();
+        assertThat(c.spanMetrics.operationDimension).isTrue();
+        assertThat(c.spanMetrics.maxOperationsPerService).isEqualTo(50);
+
+        TraceAssemblerConfig set =
+                with(
+                        "ServiceGraph.enabled=false",
+                        "ServiceGraph.max.edges=20",
+                        "SpanMetrics.operation.dimension=false",
+                        "SpanMetrics.max.operations.per.service=3");
+        assertThat(set.serviceGraph.enabled).isFalse();
+        assertThat(set.serviceGraph.maxEdges).isEqualTo(20);
+        assertThat(set.spanMetrics.operationDimension).isFalse();
+        assertThat(set.spanMetrics.maxOperationsPerService).isEqualTo(3);
+        assertRejected("ServiceGraph.max.edges=0", "ServiceGraph.max.edges", "'0'");
+        assertRejected(
+                "SpanMetrics.max.operations.per.service=-1",
+                "SpanMetrics.max.operations.per.service",
+                "'-1'");
+        assertRejected("SpanMetrics.enabled=maybe", "SpanMetrics.enabled", "'maybe'");
+    }
+
+    @Test
     void blankValuesFallBackToDefaults() {
         TraceAssemblerConfig c =
                 with(
