@@ -71,5 +71,14 @@ locals {
       "aws.region"     = local.region
       "include.record" = tostring(var.dead_letter_include_record)
     }
+    ServiceGraph = {
+      "enabled"   = tostring(var.service_graph_enabled)
+      "max.edges" = tostring(var.service_graph_max_edges)
+    }
+    SpanMetrics = {
+      "enabled"                    = tostring(var.span_metrics_enabled)
+      "operation.dimension"        = tostring(var.span_metrics_operation_dimension)
+      "max.operations.per.service" = tostring(var.span_metrics_max_operations_per_service)
+    }
   }
 }

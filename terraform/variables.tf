@@ -461,10 +461,54 @@ variable "iam_permissions_boundary_arn" {
   default     = null
 }
 
+# ---------------------------------------------------------------------------------------------------
+# Runtime properties: ServiceGraph and SpanMetrics
+# ---------------------------------------------------------------------------------------------------
+
 variable "dead_letter_include_record" {
   description = "DeadLetters.include.record: include the raw record in dead letters; false keeps reason, origin and size only."
   type        = bool
   default     = true
+}
+
+variable "service_graph_enabled" {
+  description = "ServiceGraph.enabled: publish the service graph (ServiceGraphRequests, ServiceGraphRequestsFailed, ServiceGraphLatency per Client, Server, ConnectionType)."
+  type        = bool
+  default     = true
+}
+
+variable "service_graph_max_edges" {
+  description = "ServiceGraph.max.edges: distinct edges per job before further edges report as Server=_other (bounds the number of CloudWatch series)."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.service_graph_max_edges >= 1 && floor(var.service_graph_max_edges) == var.service_graph_max_edges
+    error_message = "service_graph_max_edges must be a whole number >= 1."
+  }
+}
+
+variable "span_metrics_enabled" {
+  description = "SpanMetrics.enabled: publish span RED metrics (SpanCalls, SpanErrors, SpanDuration per ServiceName and Operation)."
+  type        = bool
+  default     = true
+}
+
+variable "span_metrics_operation_dimension" {
+  description = "SpanMetrics.operation.dimension: false drops the Operation dimension (one series per service)."
+  type        = bool
+  default     = true
+}
+
+variable "span_metrics_max_operations_per_service" {
+  description = "SpanMetrics.max.operations.per.service: distinct operation names per service before further ones report as Operation=_other."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.span_metrics_max_operations_per_service >= 1 && floor(var.span_metrics_max_operations_per_service) == var.span_metrics_max_operations_per_service
+    error_message = "span_metrics_max_operations_per_service must be a whole number >= 1."
+  }
 }
 
 # ---------------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = toset(keys(local.property_groups)) == toset(["SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters"])
+    condition     = toset(keys(local.property_groups)) == toset(["SpanSource", "TraceAssembly", "Insights", "TraceStore", "InsightMetrics", "DeadLetters", "ServiceGraph", "SpanMetrics"])
     error_message = "every runtime property group of docs/contracts.md, section 5"
   }
 
@@ -110,6 +110,10 @@ run "defaults" {
     error_message = "the failing-edges alarm sums every edge of the namespace"
   }
 
+  assert {
+    condition     = local.property_groups.SpanMetrics["max.operations.per.service"] == "50" && local.property_groups.ServiceGraph["enabled"] == "true"
+    error_message = "ServiceGraph and SpanMetrics runtime properties carry the job's defaults"
+  }
 
   assert {
     condition     = anytrue([for q in aws_cloudwatch_metric_alarm.error_traces.metric_query : q.expression == "SELECT SUM(trace_errors) FROM SCHEMA(\"DistributedTracing/Insights\", Severity, ServiceName)"])
