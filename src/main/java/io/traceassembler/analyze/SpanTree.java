@@ -1,5 +1,6 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.model.PeerType;
 import io.traceassembler.model.SpanKind;
 
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ public final class SpanTree {
     private boolean[] untimed = new boolean[16];
     private int[] service = new int[16];
     private int[] operation = new int[16];
+    private byte[] peerType = new byte[16];
+    private String[] peerName = new String[16];
 
     private int[] parent = new int[16];
     private int[] childOffset = new int[17];
@@ -95,8 +98,19 @@ public final class SpanTree {
         this.end[i] = endMicros;
         this.error[i] = error;
         this.untimed[i] = untimed;
+        this.peerType[i] = (byte) PeerType.NONE.ordinal();
+        this.peerName[i] = null;
         linked = false;
         return i;
+    }
+
+    /**
+     * Sets the peer attribute of span {@code i} (the service graph's virtual node of a client span
+     * without a child); a span added has none.
+     */
+    public void setPeer(int i, PeerType type, String name) {
+        peerType[i] = (byte) type.ordinal();
+        peerName[i] = name;
     }
 
     /** Resolves parents, children and the breadth-first order; call after the last {@link #add}. */
@@ -258,6 +272,16 @@ public final class SpanTree {
         return service[i];
     }
 
+    /** Which attribute names the span's peer, or {@link PeerType#NONE}. */
+    public PeerType peerType(int i) {
+        return PeerType.of(peerType[i]);
+    }
+
+    /** The peer's name, or null. */
+    public String peerName(int i) {
+        return peerName[i];
+    }
+
     public int operation(int i) {
         return operation[i];
     }
@@ -306,6 +330,8 @@ public final class SpanTree {
         untimed = Arrays.copyOf(untimed, capacity);
         service = Arrays.copyOf(service, capacity);
         operation = Arrays.copyOf(operation, capacity);
+        peerType = Arrays.copyOf(peerType, capacity);
+        peerName = Arrays.copyOf(peerName, capacity);
         parent = Arrays.copyOf(parent, capacity);
         childOffset = Arrays.copyOf(childOffset, capacity + 1);
         children = Arrays.copyOf(children, capacity);

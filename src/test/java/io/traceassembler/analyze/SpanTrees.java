@@ -1,5 +1,6 @@
 package io.traceassembler.analyze;
 
+import io.traceassembler.model.PeerType;
 import io.traceassembler.model.SpanKind;
 
 /**
@@ -9,6 +10,7 @@ import io.traceassembler.model.SpanKind;
  */
 final class SpanTrees {
     private final SpanTree tree = new SpanTree();
+    private int last = -1;
 
     static SpanTrees tree() {
         return new SpanTrees();
@@ -45,35 +47,43 @@ final class SpanTrees {
             long startMs,
             long endMs,
             boolean error) {
-        tree.add(
-                key(id),
-                parent != null,
-                parent == null ? 0 : key(parent),
-                shared,
-                service,
-                operation,
-                kind,
-                startMs * 1000,
-                endMs * 1000,
-                error,
-                false);
+        last =
+                tree.add(
+                        key(id),
+                        parent != null,
+                        parent == null ? 0 : key(parent),
+                        shared,
+                        service,
+                        operation,
+                        kind,
+                        startMs * 1000,
+                        endMs * 1000,
+                        error,
+                        false);
         return this;
     }
 
     /** A span that came without a timestamp (its times a stand-in at {@code atMs}). */
     SpanTrees untimed(String id, String parent, String service, long atMs) {
-        tree.add(
-                key(id),
-                parent != null,
-                parent == null ? 0 : key(parent),
-                false,
-                service,
-                id,
-                SpanKind.INTERNAL,
-                atMs * 1000,
-                atMs * 1000,
-                false,
-                true);
+        last =
+                tree.add(
+                        key(id),
+                        parent != null,
+                        parent == null ? 0 : key(parent),
+                        false,
+                        service,
+                        id,
+                        SpanKind.INTERNAL,
+                        atMs * 1000,
+                        atMs * 1000,
+                        false,
+                        true);
+        return this;
+    }
+
+    /** Gives the span added last a peer attribute (peer.service, db.system, messaging.system). */
+    SpanTrees peer(PeerType type, String name) {
+        tree.setPeer(last, type, name);
         return this;
     }
 
