@@ -103,7 +103,8 @@ public final class TracePipeline {
                         new TraceAssemblerOperator(
                                 new TraceAssembler(
                                         config.traceAssembly,
-                                        new TraceAnalysis(new InsightRules(config.insights)))))
+                                        new TraceAnalysis(new InsightRules(config.insights)),
+                                        config.serviceGraph.enabled)))
                 .uid(ASSEMBLE_UID);
     }
 

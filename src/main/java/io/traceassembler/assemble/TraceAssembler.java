@@ -1,9 +1,12 @@
 package io.traceassembler.assemble;
 
+import io.traceassembler.analyze.ServiceGraphEdges;
 import io.traceassembler.analyze.TraceAnalysis;
 import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.ConnectionType;
 import io.traceassembler.model.DeadLetter;
 import io.traceassembler.model.PeerType;
+import io.traceassembler.model.ServiceGraphEdge;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
 import io.traceassembler.model.TraceSummary;
@@ -28,7 +31,10 @@ import java.util.Map;
  * Assembles the spans of one trace id into a {@link TraceSummary}; keyed by {@link TraceId}, fed
  * {@link AssemblySpan}s (see {@code TracePipeline.assemble}). Given a {@link TraceAnalysis}, it
  * sets each emitted summary's insights and reports each insight type once per trace on {@link
- * TraceAnalysis#INSIGHTS}, keeping the reported types in the trace's state.
+ * TraceAnalysis#INSIGHTS}, keeping the reported types in the trace's state. With the service graph
+ * on, each emit puts the trace's new service-graph edges on {@link #SERVICE_GRAPH_EDGES}: every
+ * edge at the first emit, and at a later revision only those that its late spans make (the stored
+ * span count at the last emit is in the state), so an edge counts once.
  *
  * <h2>Event time = span END time</h2>
  *
@@ -113,6 +119,10 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
 
     public static final String UNTIMED_TRACE_REASON = "trace without a timed span";
 
+    /** The service-graph edges of emitted traces, each once (docs/contracts.md, section 3a). */
+    public static final OutputTag<ServiceGraphEdge> SERVICE_GRAPH_EDGES =
+            new OutputTag<>("service-graph-edges", TypeInformation.of(ServiceGraphEdge.class));
+
     /**
      * Service names shared per subtask; beyond it (a producer with unbounded names) names are not
      * shared.
@@ -134,6 +144,9 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
      * alone).
      */
     private final TraceAnalysis analysis;
+
+    /** Whether emits put service-graph edges on {@link #SERVICE_GRAPH_EDGES}. */
+    private final boolean serviceGraph;
 
     private transient ValueState<TraceState> traceState;
 
@@ -172,6 +185,9 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     /** Root cause and critical path of each emitted trace, from its stored spans. */
     private transient TraceTreeAnalysis treeAnalysis;
 
+    /** Puts the edges of the trace being emitted on the side output (null: no service graph). */
+    private transient EdgeOutput edgeOutput;
+
     private transient Counter tracesEmitted;
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
@@ -188,6 +204,18 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
      * the reported types are kept in the trace's state (no keyed state or timer of their own).
      */
     public TraceAssembler(TraceAssemblerConfig.TraceAssembly config, TraceAnalysis analysis) {
+        this(config, analysis, false);
+    }
+
+    /**
+     * As {@link #TraceAssembler(TraceAssemblerConfig.TraceAssembly, TraceAnalysis)}; with {@code
+     * serviceGraph}, each emit also puts the trace's new edges on {@link #SERVICE_GRAPH_EDGES}.
+     */
+    public TraceAssembler(
+            TraceAssemblerConfig.TraceAssembly config,
+            TraceAnalysis analysis,
+            boolean serviceGraph) {
+        this.serviceGraph = serviceGraph;
         this.sessionGapMillis = config.sessionGap.toMillis();
         this.allowedLatenessMillis = config.allowedLateness.toMillis();
         this.maxTraceDurationMillis = config.maxTraceDuration.toMillis();
@@ -211,6 +239,7 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         cache = isRocksDb(traceState) ? new TraceCache(cacheMaxTraces, cacheMaxSpans) : null;
         serviceNames = new HashMap<>();
         treeAnalysis = new TraceTreeAnalysis();
+        edgeOutput = serviceGraph ? new EdgeOutput() : null;
         tracesEmitted = getRuntimeContext().getMetricGroup().counter("tracesEmitted");
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
@@ -327,6 +356,9 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
             trace.dirty = false;
         }
         if (trace.dirty && (now >= gapCloseAt || now >= trace.forcedCloseAtMillis)) {
+            if (edgeOutput != null) {
+                edgeOutput.ctx = ctx;
+            }
             TraceSummary summary = summarize(traceId, trace);
             if (analysis != null) {
                 trace.reportedInsightTypes =
@@ -518,10 +550,36 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         summary.orphanSpanCount = trace.spans.orphanCount();
         summary.truncated = trace.truncated;
         if (trace.spans.hasColumns()) {
-            treeAnalysis.analyze(trace, summary);
+            treeAnalysis.analyze(trace, summary, edgeOutput);
         }
+        trace.emittedSpans = trace.spans.size();
         summary.revision = ++trace.revision;
         tracesEmitted.inc();
         return summary;
+    }
+
+    /** The edges of the trace being emitted, as records on {@link #SERVICE_GRAPH_EDGES}. */
+    private static final class EdgeOutput implements ServiceGraphEdges.Sink {
+        /** The context of the timer that emits the trace. */
+        Context ctx;
+
+        @Override
+        public void edge(
+                String client,
+                String server,
+                ConnectionType type,
+                boolean failed,
+                double latencyMs,
+                long startMicros) {
+            ctx.output(
+                    SERVICE_GRAPH_EDGES,
+                    new ServiceGraphEdge(
+                            client,
+                            server,
+                            type,
+                            failed,
+                            latencyMs,
+                            Math.floorDiv(startMicros, 1000)));
+        }
     }
 }

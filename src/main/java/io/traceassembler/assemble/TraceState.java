@@ -62,6 +62,13 @@ public final class TraceState {
      */
     public long timerAt = NO_TIMER;
 
+    /**
+     * How many spans were stored at the last emit (0 before the first): stored spans keep their
+     * index, so the service graph counts only the edges that later spans make (see {@code
+     * ServiceGraphEdges}).
+     */
+    public int emittedSpans;
+
     /** The stored spans (at most the span cap): the span tree at emit. */
     public SpanTable spans;
 
@@ -147,6 +154,7 @@ public final class TraceState {
         copy.dirty = dirty;
         copy.forcedCloseAtMillis = forcedCloseAtMillis;
         copy.timerAt = timerAt;
+        copy.emittedSpans = emittedSpans;
         return copy;
     }
 
@@ -184,6 +192,8 @@ public final class TraceState {
                 + forcedCloseAtMillis
                 + ", timerAt="
                 + timerAt
+                + ", emittedSpans="
+                + emittedSpans
                 + '}';
     }
 }

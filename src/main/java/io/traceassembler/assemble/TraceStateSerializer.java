@@ -11,7 +11,7 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The state serializer of {@link TraceState}, format version 2 ({@link
+ * The state serializer of {@link TraceState}, format version 3 ({@link
  * TraceStateSerializerSnapshot}):
  *
  * <pre>
@@ -21,15 +21,19 @@ import java.io.IOException;
  *   long forcedCloseAtMillis, long timerAt,
  *   int services, string × services,
  *   int names, string × names, long lastEndMicros                (version 2)
+ *   int emittedSpans                                             (version 3)
  *   int spans, per span: long id, long parent,
  *     varint start - minStartMicros, varint end - start,         (version 2, zig-zag)
  *     varint service + 1, varint (operation + 1) * 2 + (1 if the id's text follows),
  *     varint peer + 1, byte flags (kind, shared, error, peer type, untimed), [string id text]
  * </pre>
  *
- * Version 1 (snapshots written before the span tree was kept) had {@code (long id, long parent)}
- * per span and no names: it is still read (the spans' other columns are unknown, so such a trace is
- * not analysed); the snapshot asks Flink to migrate such state. Hand-written, never Kryo.
+ * Older formats are still read, and the snapshot asks Flink to migrate such state: version 2 had no
+ * {@code emittedSpans} (a trace already emitted then counts its stored spans as emitted, so the
+ * service graph counts only the edges of spans arriving after the upgrade); version 1 (snapshots
+ * written before the span tree was kept) had {@code (long id, long parent)} per span and no names
+ * (the spans' other columns are unknown, so such a trace is not analysed). Hand-written, never
+ * Kryo.
  */
 public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
     private static final long serialVersionUID = 1L;
@@ -41,7 +45,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
     private static final int DIRTY = 4;
 
     /** The format {@link #serialize} writes. */
-    static final int CURRENT_FORMAT = 2;
+    static final int CURRENT_FORMAT = 3;
 
     @Override
     public boolean isImmutableType() {
@@ -94,6 +98,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
             StringValue.writeString(trace.name(i), target);
         }
         target.writeLong(trace.lastEndMicros);
+        target.writeInt(trace.emittedSpans);
         SpanTable spans = trace.spans;
         target.writeInt(spans.size());
         for (int i = 0; i < spans.size(); i++) {
@@ -117,7 +122,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
         return read(source, CURRENT_FORMAT);
     }
 
-    /** Reads a state written in format {@code format} (1 or 2). */
+    /** Reads a state written in format {@code format} (1 to {@link #CURRENT_FORMAT}). */
     static TraceState read(DataInputView source, int format) throws IOException {
         int spanCount = source.readInt();
         int errorCount = source.readInt();
@@ -135,6 +140,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
         NameTable names = format >= 2 ? readNames(source) : new NameTable();
         // Format 1 kept timed spans only: the latest end was the trace's bound.
         long lastEndMicros = format >= 2 ? source.readLong() : maxEndMicros;
+        int emittedSpans = format >= 3 ? source.readInt() : -1;
         int stored = source.readInt();
         SpanTable spans = new SpanTable(stored + 4);
         for (int i = 0; i < stored; i++) {
@@ -171,6 +177,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
         trace.reportedInsightTypes = reportedInsightTypes;
         trace.forcedCloseAtMillis = forcedCloseAtMillis;
         trace.timerAt = timerAt;
+        trace.emittedSpans = emittedSpans >= 0 ? emittedSpans : revision > 0 ? stored : 0;
         return trace;
     }
 
@@ -241,7 +248,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
                 StringValue.copyString(source, target);
             }
         }
-        target.write(source, Long.BYTES); // lastEndMicros
+        target.write(source, Long.BYTES + Integer.BYTES); // lastEndMicros, emittedSpans
         int stored = source.readInt();
         target.writeInt(stored);
         for (int i = 0; i < stored; i++) {
@@ -263,14 +270,21 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
         return new TraceStateSerializerSnapshot();
     }
 
-    /** Reads format version 1 (for the migration of old snapshots); writes the current format. */
-    static final class FormatV1Reader extends TraceStateSerializer {
+    /** Reads an older format (for the migration of old snapshots); writes the current format. */
+    static final class FormatReader extends TraceStateSerializer {
         private static final long serialVersionUID = 1L;
-        static final FormatV1Reader INSTANCE = new FormatV1Reader();
+        static final FormatReader V1 = new FormatReader(1);
+        static final FormatReader V2 = new FormatReader(2);
+
+        private final int format;
+
+        private FormatReader(int format) {
+            this.format = format;
+        }
 
         @Override
         public TraceState deserialize(DataInputView source) throws IOException {
-            return read(source, 1);
+            return read(source, format);
         }
 
         @Override
@@ -280,22 +294,31 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
 
         @Override
         public TypeSerializerSnapshot<TraceState> snapshotConfiguration() {
-            return new TraceStateSerializerSnapshot(1);
+            return new TraceStateSerializerSnapshot(format);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FormatReader && ((FormatReader) o).format == format;
+        }
+
+        @Override
+        public int hashCode() {
+            return format;
         }
     }
 
     /**
-     * Restores the serializer of the format a snapshot was written in. Version 1 was written as a
-     * {@code SimpleTypeSerializerSnapshot} (whose own version, 3, is what an old snapshot records):
-     * any version below {@link #VERSION} means format 1, which Flink migrates by reading with
-     * {@link FormatV1Reader} and writing with {@link TraceStateSerializer#INSTANCE}.
+     * Restores the serializer of the format a snapshot was written in; the snapshot's version is
+     * the format + 2 and it writes nothing else. Format 1 was written as a {@code
+     * SimpleTypeSerializerSnapshot} (whose own version, 3, is what an old snapshot records, as
+     * format 1 + 2 would); version 4 is format 2. Flink migrates an older format by reading with
+     * {@link FormatReader} and writing with {@link TraceStateSerializer#INSTANCE}.
      */
     public static final class TraceStateSerializerSnapshot
             implements TypeSerializerSnapshot<TraceState> {
-        /**
-         * Above {@code SimpleTypeSerializerSnapshot}'s version 3, which format-1 snapshots carry.
-         */
-        static final int VERSION = 4;
+        /** The version of the current format's snapshot. */
+        static final int VERSION = CURRENT_FORMAT + 2;
 
         private int format;
 
@@ -309,7 +332,7 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
 
         @Override
         public int getCurrentVersion() {
-            return VERSION;
+            return format + 2;
         }
 
         @Override
@@ -318,21 +341,32 @@ public class TraceStateSerializer extends TypeSerializerSingleton<TraceState> {
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
                 throws IOException {
-            if (readVersion < VERSION) {
+            if (readVersion < 3) {
                 // SimpleTypeSerializerSnapshot wrote nothing in its version 3; earlier ones a class
                 // name.
-                if (readVersion < 3) {
-                    in.readUTF();
-                }
-                format = 1;
-            } else {
-                format = CURRENT_FORMAT;
+                in.readUTF();
             }
+            if (readVersion > VERSION) {
+                throw new IOException(
+                        "trace state of format "
+                                + (readVersion - 2)
+                                + " was written by a newer version of the job (this one reads up to "
+                                + CURRENT_FORMAT
+                                + ")");
+            }
+            format = Math.max(1, readVersion - 2);
         }
 
         @Override
         public TypeSerializer<TraceState> restoreSerializer() {
-            return format == 1 ? FormatV1Reader.INSTANCE : INSTANCE;
+            switch (format) {
+                case 1:
+                    return FormatReader.V1;
+                case 2:
+                    return FormatReader.V2;
+                default:
+                    return INSTANCE;
+            }
         }
 
         @Override

@@ -143,6 +143,105 @@ class TraceStateSerializerTest {
         assertSameContent(roundTrip(read), read);
     }
 
+    /**
+     * A state written in format 2 (the span tree, without the count of spans at the last emit), as
+     * the class comment of TraceStateSerializer describes it, and its snapshot (version 4): an
+     * emitted trace counts its stored spans as emitted, a trace never emitted none.
+     */
+    @Test
+    void formatTwoStateIsReadAndMigrated() throws IOException {
+        DataOutputSerializer snapshotBytes = new DataOutputSerializer(64);
+        snapshotBytes.writeUTF(TraceStateSerializer.TraceStateSerializerSnapshot.class.getName());
+        snapshotBytes.writeInt(4);
+        TypeSerializerSnapshot<TraceState> old =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                        getClass().getClassLoader());
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(old)
+                                .isCompatibleAfterMigration())
+                .isTrue();
+
+        for (int revision : new int[] {0, 2}) {
+            TraceState read =
+                    old.restoreSerializer()
+                            .deserialize(new DataInputDeserializer(formatTwo(revision)));
+            assertThat(read.revision).isEqualTo(revision);
+            assertThat(read.spans.size()).isEqualTo(2);
+            assertThat(read.emittedSpans).isEqualTo(revision == 0 ? 0 : 2);
+            assertThat(read.name(read.spans.operation(1))).isEqualTo("query");
+            assertThat(read.spans.peerType(1)).isEqualTo(PeerType.DATABASE);
+            assertThat(read.name(read.spans.peer(1))).isEqualTo("postgresql");
+            assertThat(read.spans.kind(1)).isEqualTo(SpanKind.CLIENT);
+            assertThat(read.spans.start(1)).isEqualTo(1_000L + 5);
+            assertThat(read.spans.end(1)).isEqualTo(1_000L + 5 + 20);
+            assertThat(read.lastEndMicros).isEqualTo(9_000L);
+            assertSameContent(roundTrip(read), read);
+            assertThat(roundTrip(read).emittedSpans).isEqualTo(read.emittedSpans);
+        }
+    }
+
+    @Test
+    void aSnapshotOfANewerFormatIsRejectedNamingIt() throws IOException {
+        DataOutputSerializer snapshotBytes = new DataOutputSerializer(64);
+        snapshotBytes.writeUTF(TraceStateSerializer.TraceStateSerializerSnapshot.class.getName());
+        snapshotBytes.writeInt(TraceStateSerializer.TraceStateSerializerSnapshot.VERSION + 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                TypeSerializerSnapshot.readVersionedSnapshot(
+                                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                                        getClass().getClassLoader()))
+                .hasMessageContaining("newer version of the job");
+    }
+
+    /** Two spans (a root, and a client span with a db.system peer) in format 2. */
+    private static byte[] formatTwo(int revision) throws IOException {
+        DataOutputSerializer v2 = new DataOutputSerializer(128);
+        v2.writeInt(2); // spanCount
+        v2.writeInt(0); // errorCount
+        v2.writeLong(1_000L); // minStartMicros
+        v2.writeLong(9_000L); // maxEndMicros
+        v2.writeLong(9_000L); // firstEndMicros
+        org.apache.flink.types.StringValue.writeString("web", v2);
+        org.apache.flink.types.StringValue.writeString("GET /", v2);
+        v2.writeByte(1); // hasRoot
+        v2.writeInt(revision);
+        v2.writeInt(0);
+        v2.writeLong(600_000L);
+        v2.writeLong(TraceState.NO_TIMER);
+        v2.writeInt(1); // services
+        org.apache.flink.types.StringValue.writeString("web", v2);
+        v2.writeInt(3); // names
+        org.apache.flink.types.StringValue.writeString("GET /", v2);
+        org.apache.flink.types.StringValue.writeString("query", v2);
+        org.apache.flink.types.StringValue.writeString("postgresql", v2);
+        v2.writeLong(9_000L); // lastEndMicros
+        v2.writeInt(2); // spans
+        // the root: id 1, start 0 after the trace's start, 8000 µs (zig-zag 16000, two varint
+        // bytes), service 0, operation 0, no peer, kind SERVER
+        v2.writeLong(1);
+        v2.writeLong(SpanTable.ROOT);
+        v2.writeByte(0);
+        v2.writeByte(0x80 | (16_000 & 0x7f));
+        v2.writeByte(16_000 >>> 7);
+        v2.writeByte(1);
+        v2.writeByte(2);
+        v2.writeByte(0);
+        v2.writeByte(SpanKind.SERVER.ordinal());
+        // id 2 under 1: start +5, 20 µs, service 0, operation 1, peer 2 of type DATABASE, CLIENT
+        v2.writeLong(2);
+        v2.writeLong(1);
+        v2.writeByte(10);
+        v2.writeByte(40);
+        v2.writeByte(1);
+        v2.writeByte(4);
+        v2.writeByte(3);
+        v2.writeByte(SpanKind.CLIENT.ordinal() | (PeerType.DATABASE.ordinal() << 5));
+        return v2.getCopyOfBuffer();
+    }
+
     private TraceState roundTrip(TraceState state) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(state, out);
@@ -165,6 +264,7 @@ class TraceStateSerializerTest {
         state.dirty = true;
         state.forcedCloseAtMillis = 1_700_000_600_000L;
         state.timerAt = 1_700_000_033_000L;
+        state.emittedSpans = spans / 2;
         for (int i = 0; i < services; i++) {
             state.addService("service-" + i);
         }
