@@ -24,8 +24,9 @@ import java.util.Map;
  * event-time window would wait for the watermark, and a quiet or stalled stream would then hold
  * metrics back indefinitely. Points that arrive for a minute already emitted open a new bucket for
  * that minute; CloudWatch merges datums with the same timestamp, so sums and distributions stay
- * right. Aligning the timers to one boundary also lets the sink batch all series of a minute into
- * few PutMetricData calls.
+ * right. Points aggregated upstream (a count as the value, a distribution as buckets with counts)
+ * merge into the same aggregate as single observations. Aligning the timers to one boundary also
+ * lets the sink batch all series of a minute into few PutMetricData calls.
  */
 public class InsightMetricAggregator
         extends KeyedProcessFunction<String, MetricPoint, MetricDatumRecord> {
@@ -71,13 +72,13 @@ public class InsightMetricAggregator
         if (aggregate == null) {
             long now = ctx.timerService().currentProcessingTime();
             aggregate = new MinuteAggregate();
-            aggregate.series = point;
+            aggregate.series = point.seriesOnly();
             aggregate.dueMillis = (Math.floorDiv(now, flushIntervalMs) + 1) * flushIntervalMs;
             // Timers with equal timestamps are de-duplicated per key, so this is one timer per key
             // and boundary.
             ctx.timerService().registerProcessingTimeTimer(aggregate.dueMillis);
         }
-        aggregate.add(point.value);
+        aggregate.add(point);
         minutes.put(minute, aggregate);
     }
 
@@ -116,6 +117,16 @@ public class InsightMetricAggregator
 
         public MinuteAggregate() {}
 
+        void add(MetricPoint point) {
+            if (series.aggregation == MetricPoint.Aggregation.SUM) {
+                sum += point.value;
+            } else if (point.isPreAggregatedDistribution()) {
+                merge(point.buckets, point.bucketCounts);
+            } else {
+                add(point.value);
+            }
+        }
+
         void add(double value) {
             if (series.aggregation == MetricPoint.Aggregation.SUM) {
                 sum += value;
@@ -135,6 +146,30 @@ public class InsightMetricAggregator
             System.arraycopy(
                     bucketCounts, insert, counts, insert + 1, bucketCounts.length - insert);
             bucketCounts = counts;
+        }
+
+        /** Merges sorted buckets with their counts into this distribution. */
+        void merge(int[] otherBuckets, long[] otherCounts) {
+            int[] mergedBuckets = new int[buckets.length + otherBuckets.length];
+            long[] mergedCounts = new long[mergedBuckets.length];
+            int i = 0;
+            int j = 0;
+            int n = 0;
+            while (i < buckets.length || j < otherBuckets.length) {
+                if (j == otherBuckets.length
+                        || (i < buckets.length && buckets[i] < otherBuckets[j])) {
+                    mergedBuckets[n] = buckets[i];
+                    mergedCounts[n++] = bucketCounts[i++];
+                } else if (i == buckets.length || otherBuckets[j] < buckets[i]) {
+                    mergedBuckets[n] = otherBuckets[j];
+                    mergedCounts[n++] = otherCounts[j++];
+                } else {
+                    mergedBuckets[n] = buckets[i];
+                    mergedCounts[n++] = bucketCounts[i++] + otherCounts[j++];
+                }
+            }
+            buckets = Arrays.copyOf(mergedBuckets, n);
+            bucketCounts = Arrays.copyOf(mergedCounts, n);
         }
 
         void emit(long minute, Collector<MetricDatumRecord> out) {

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * One observation for a CloudWatch metric, before per-minute aggregation by {@link
  * InsightMetricAggregator}. A Flink POJO (arrays, not collections, so no Kryo); dimensions are two
- * parallel arrays sorted by name.
+ * parallel arrays sorted by name. A point may also carry observations aggregated upstream (span
+ * metrics and the service graph are pre-aggregated per subtask): a count as its {@link #value}, a
+ * distribution as {@link DurationBuckets} indexes with their counts ({@link #distribution}).
  */
 public class MetricPoint {
     /** How points of one series and minute combine into datums. */
@@ -26,6 +28,15 @@ public class MetricPoint {
 
     public Aggregation aggregation = Aggregation.SUM;
     public double value;
+
+    /**
+     * A pre-aggregated distribution ({@link Aggregation#DISTRIBUTION} only): sorted {@link
+     * DurationBuckets} indexes, with {@link #bucketCounts}; empty when the point is the one value
+     * {@link #value}.
+     */
+    public int[] buckets = new int[0];
+
+    public long[] bucketCounts = new long[0];
 
     /** When it happened (epoch millis); the datum's timestamp minute comes from it. */
     public long timestampMillis;
@@ -67,6 +78,45 @@ public class MetricPoint {
         return p;
     }
 
+    /**
+     * A distribution aggregated upstream: {@code buckets} (sorted {@link DurationBuckets} indexes)
+     * seen {@code counts} times each; {@code dimensions} as in {@link #of}.
+     */
+    public static MetricPoint distribution(
+            String metricName,
+            String unit,
+            int[] buckets,
+            long[] counts,
+            long timestampMillis,
+            String... dimensions) {
+        if (buckets.length != counts.length) {
+            throw new IllegalArgumentException(
+                    buckets.length + " buckets but " + counts.length + " counts");
+        }
+        MetricPoint p =
+                of(metricName, unit, Aggregation.DISTRIBUTION, 0, timestampMillis, dimensions);
+        p.buckets = buckets;
+        p.bucketCounts = counts;
+        return p;
+    }
+
+    /** Whether this point carries a distribution aggregated upstream. */
+    public boolean isPreAggregatedDistribution() {
+        return aggregation == Aggregation.DISTRIBUTION && buckets.length > 0;
+    }
+
+    /** The same series without the observations (what the aggregator keeps of its first point). */
+    public MetricPoint seriesOnly() {
+        MetricPoint p = new MetricPoint();
+        p.metricName = metricName;
+        p.dimensionNames = dimensionNames;
+        p.dimensionValues = dimensionValues;
+        p.unit = unit;
+        p.aggregation = aggregation;
+        p.timestampMillis = timestampMillis;
+        return p;
+    }
+
     /** The series identity (name, unit, aggregation, dimensions): the aggregator's key. */
     public String seriesKey() {
         StringBuilder key =
@@ -93,7 +143,9 @@ public class MetricPoint {
                 && Arrays.equals(dimensionNames, that.dimensionNames)
                 && Arrays.equals(dimensionValues, that.dimensionValues)
                 && Objects.equals(unit, that.unit)
-                && aggregation == that.aggregation;
+                && aggregation == that.aggregation
+                && Arrays.equals(buckets, that.buckets)
+                && Arrays.equals(bucketCounts, that.bucketCounts);
     }
 
     @Override
@@ -103,6 +155,16 @@ public class MetricPoint {
 
     @Override
     public String toString() {
-        return "MetricPoint{" + seriesKey() + ", value=" + value + ", at=" + timestampMillis + '}';
+        return "MetricPoint{"
+                + seriesKey()
+                + (isPreAggregatedDistribution()
+                        ? ", buckets="
+                                + Arrays.toString(buckets)
+                                + " x "
+                                + Arrays.toString(bucketCounts)
+                        : ", value=" + value)
+                + ", at="
+                + timestampMillis
+                + '}';
     }
 }

@@ -165,6 +165,75 @@ class InsightMetricAggregatorTest {
     }
 
     @Test
+    void preAggregatedCountsAndDistributionsMergeWithSinglePoints() throws Exception {
+        int b10 = DurationBuckets.bucketOf(10);
+        int b20 = DurationBuckets.bucketOf(20);
+        int b40 = DurationBuckets.bucketOf(40);
+        // Two subtasks' pre-aggregates of one minute and one single observation.
+        process(
+                MetricPoint.distribution(
+                        "SpanDuration",
+                        "Milliseconds",
+                        new int[] {b10, b40},
+                        new long[] {2, 1},
+                        T0 + 1,
+                        "ServiceName",
+                        "api"));
+        process(
+                MetricPoint.of(
+                        "SpanDuration",
+                        "Milliseconds",
+                        MetricPoint.Aggregation.DISTRIBUTION,
+                        20,
+                        T0 + 2,
+                        "ServiceName",
+                        "api"));
+        process(
+                MetricPoint.distribution(
+                        "SpanDuration",
+                        "Milliseconds",
+                        new int[] {b10, b20},
+                        new long[] {1, 4},
+                        T0 + 3,
+                        "ServiceName",
+                        "api"));
+        process(
+                MetricPoint.of(
+                        "SpanCalls",
+                        "Count",
+                        MetricPoint.Aggregation.SUM,
+                        7,
+                        T0 + 4,
+                        "ServiceName",
+                        "api"));
+        process(
+                MetricPoint.of(
+                        "SpanCalls",
+                        "Count",
+                        MetricPoint.Aggregation.SUM,
+                        5,
+                        T0 + 5,
+                        "ServiceName",
+                        "api"));
+        harness.setProcessingTime(MINUTE);
+
+        List<MetricDatumRecord> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        MetricDatumRecord duration =
+                out.stream().filter(d -> d.metricName.equals("SpanDuration")).findFirst().get();
+        assertThat(duration.values)
+                .containsExactly(
+                        DurationBuckets.valueOf(b10),
+                        DurationBuckets.valueOf(b20),
+                        DurationBuckets.valueOf(b40));
+        assertThat(duration.counts).containsExactly(3.0, 5.0, 1.0);
+        MetricDatumRecord calls =
+                out.stream().filter(d -> d.metricName.equals("SpanCalls")).findFirst().get();
+        assertThat(calls.values).containsExactly(12.0);
+        assertThat(calls.counts).containsExactly(1.0);
+    }
+
+    @Test
     void bucketsAreWithinOnePercent() {
         for (double v = 0.001; v < 1e7; v *= 1.013) {
             double bucketed = DurationBuckets.valueOf(DurationBuckets.bucketOf(v));
