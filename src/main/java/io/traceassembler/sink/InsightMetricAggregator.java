@@ -10,7 +10,6 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -101,7 +100,7 @@ public class InsightMetricAggregator
      * One series' points in one minute. A Flink POJO (state); distributions as sorted parallel
      * arrays.
      */
-    public static class MinuteAggregate {
+    public static class MinuteAggregate implements DurationBuckets.Histogram {
         /** The first point: carries the series identity. */
         public MetricPoint series;
 
@@ -132,44 +131,28 @@ public class InsightMetricAggregator
                 sum += value;
                 return;
             }
-            int bucket = DurationBuckets.bucketOf(value);
-            int at = Arrays.binarySearch(buckets, bucket);
-            if (at >= 0) {
-                bucketCounts[at]++;
-                return;
-            }
-            int insert = -at - 1;
-            buckets = insertAt(buckets, insert, bucket);
-            long[] counts = new long[bucketCounts.length + 1];
-            System.arraycopy(bucketCounts, 0, counts, 0, insert);
-            counts[insert] = 1;
-            System.arraycopy(
-                    bucketCounts, insert, counts, insert + 1, bucketCounts.length - insert);
-            bucketCounts = counts;
+            DurationBuckets.add(this, DurationBuckets.bucketOf(value), 1);
         }
 
         /** Merges sorted buckets with their counts into this distribution. */
         void merge(int[] otherBuckets, long[] otherCounts) {
-            int[] mergedBuckets = new int[buckets.length + otherBuckets.length];
-            long[] mergedCounts = new long[mergedBuckets.length];
-            int i = 0;
-            int j = 0;
-            int n = 0;
-            while (i < buckets.length || j < otherBuckets.length) {
-                if (j == otherBuckets.length
-                        || (i < buckets.length && buckets[i] < otherBuckets[j])) {
-                    mergedBuckets[n] = buckets[i];
-                    mergedCounts[n++] = bucketCounts[i++];
-                } else if (i == buckets.length || otherBuckets[j] < buckets[i]) {
-                    mergedBuckets[n] = otherBuckets[j];
-                    mergedCounts[n++] = otherCounts[j++];
-                } else {
-                    mergedBuckets[n] = buckets[i];
-                    mergedCounts[n++] = bucketCounts[i++] + otherCounts[j++];
-                }
-            }
-            buckets = Arrays.copyOf(mergedBuckets, n);
-            bucketCounts = Arrays.copyOf(mergedCounts, n);
+            DurationBuckets.merge(this, otherBuckets, otherCounts);
+        }
+
+        @Override
+        public int[] histogramBuckets() {
+            return buckets;
+        }
+
+        @Override
+        public long[] histogramCounts() {
+            return bucketCounts;
+        }
+
+        @Override
+        public void replaceHistogram(int[] buckets, long[] counts) {
+            this.buckets = buckets;
+            this.bucketCounts = counts;
         }
 
         void emit(long minute, Collector<MetricDatumRecord> out) {
@@ -201,14 +184,6 @@ public class InsightMetricAggregator
             datum.values = values;
             datum.counts = counts;
             return datum;
-        }
-
-        private static int[] insertAt(int[] array, int index, int value) {
-            int[] result = new int[array.length + 1];
-            System.arraycopy(array, 0, result, 0, index);
-            result[index] = value;
-            System.arraycopy(array, index, result, index + 1, array.length - index);
-            return result;
         }
     }
 }

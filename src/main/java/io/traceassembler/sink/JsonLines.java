@@ -19,8 +19,8 @@ import java.util.Base64;
 
 /**
  * One-line JSON forms of insights and dead letters (docs/contracts.md, sections 3 and 4), shared by
- * the replay files and the live dead-letter stream. Trace summaries have theirs in {@link
- * TraceItems}.
+ * the replay files and the live dead-letter stream, and of the replay's service-graph and
+ * span-metrics minutes (section 3a). Trace summaries have theirs in {@link TraceItems}.
  */
 public final class JsonLines {
     private static final JsonFactory JSON = new JsonFactory();
@@ -46,6 +46,53 @@ public final class JsonLines {
                         g.writeStringField("culprit_operation", insight.culpritOperation);
                     }
                 });
+    }
+
+    /**
+     * One edge in one minute: {@code minute} (ISO-8601), {@code client}, {@code server}, {@code
+     * connection_type}, {@code requests}, {@code failed}, and {@code latency_ms_p50}, {@code
+     * latency_ms_p99} (from the distribution's buckets, within ~1 %), {@code latency_ms_max}
+     * (exact); the latencies are absent when no call had a timestamp.
+     */
+    public static String serviceGraph(ServiceGraphMinute m) {
+        return write(
+                g -> {
+                    g.writeStringField("minute", Instant.ofEpochMilli(m.minuteMillis).toString());
+                    g.writeStringField("client", m.client);
+                    g.writeStringField("server", m.server);
+                    g.writeStringField("connection_type", m.connectionType);
+                    g.writeNumberField("requests", m.calls);
+                    g.writeNumberField("failed", m.errors);
+                    writeDurations(g, "latency_ms_", m);
+                });
+    }
+
+    /**
+     * One service and operation in one minute: {@code minute} (ISO-8601), {@code service}, {@code
+     * operation} (absent when the operation dimension is off), {@code calls}, {@code errors}, and
+     * {@code duration_ms_p50}, {@code duration_ms_p99}, {@code duration_ms_max} as for {@link
+     * #serviceGraph}.
+     */
+    public static String spanMetrics(SpanMetricsMinute m) {
+        return write(
+                g -> {
+                    g.writeStringField("minute", Instant.ofEpochMilli(m.minuteMillis).toString());
+                    g.writeStringField("service", m.service);
+                    writeIfPresent(g, "operation", m.operation);
+                    g.writeNumberField("calls", m.calls);
+                    g.writeNumberField("errors", m.errors);
+                    writeDurations(g, "duration_ms_", m);
+                });
+    }
+
+    private static void writeDurations(JsonGenerator g, String prefix, CallStats m)
+            throws IOException {
+        if (Double.isNaN(m.maxMs)) {
+            return;
+        }
+        g.writeNumberField(prefix + "p50", m.percentileMs(0.5));
+        g.writeNumberField(prefix + "p99", m.percentileMs(0.99));
+        g.writeNumberField(prefix + "max", m.maxMs);
     }
 
     /**

@@ -11,24 +11,27 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import java.io.IOException;
 
 /**
- * The replay output folder (docs/contracts.md, section 4): {@code traces/}, {@code insights/} and
- * {@code dead-letters/}, each a set of JSON-lines part files. Flink's {@link FileSink} writes
- * in-progress files hidden (dot-prefixed) and commits them when the bounded job finishes.
+ * The replay output folder (docs/contracts.md, sections 3a and 4): {@code traces/}, {@code
+ * insights/}, {@code dead-letters/}, {@code service-graph/} and {@code span-metrics/}, each a set
+ * of JSON-lines part files. Flink's {@link FileSink} writes in-progress files hidden (dot-prefixed)
+ * and commits them when the bounded job finishes.
  */
 public final class ReplayFiles {
     public static final String TRACES = "traces";
     public static final String INSIGHTS = "insights";
     public static final String DEAD_LETTERS = "dead-letters";
+    public static final String SERVICE_GRAPH = "service-graph";
+    public static final String SPAN_METRICS = "span-metrics";
 
     private ReplayFiles() {}
 
     /**
-     * Creates the three folders up front, so an output without dead letters still has its (empty)
-     * folder.
+     * Creates the folders up front, so an output without dead letters still has its (empty) folder.
      */
     public static void createFolders(Path outputDir) throws IOException {
         FileSystem fs = outputDir.getFileSystem();
-        for (String folder : new String[] {TRACES, INSIGHTS, DEAD_LETTERS}) {
+        for (String folder :
+                new String[] {TRACES, INSIGHTS, DEAD_LETTERS, SERVICE_GRAPH, SPAN_METRICS}) {
             fs.mkdirs(new Path(outputDir, folder));
         }
     }
