@@ -11,6 +11,8 @@ import io.traceassembler.sink.InsightMetricAggregator;
 import io.traceassembler.sink.JsonLines;
 import io.traceassembler.sink.MetricDatumRecord;
 import io.traceassembler.sink.MetricPoint;
+import io.traceassembler.sink.ServiceGraphMinute;
+import io.traceassembler.sink.SpanMetricsMinute;
 import io.traceassembler.sink.TraceMetricPoints;
 import io.traceassembler.sink.TraceStoreSink;
 
@@ -33,8 +35,8 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>summaries &rarr; the DynamoDB trace table;
- *   <li>summaries &rarr; metric points &rarr; per-minute aggregates &rarr; CloudWatch, when {@code
- *       InsightMetrics.enabled};
+ *   <li>summaries, insights, span metrics and the service graph &rarr; metric points &rarr;
+ *       per-minute aggregates &rarr; CloudWatch, when {@code InsightMetrics.enabled};
  *   <li>dead letters, and late spans beyond the allowed lateness, &rarr; the dead-letter stream
  *       when {@code DeadLetters.stream.name} is set, otherwise counted and logged at a bounded
  *       rate.
@@ -48,6 +50,8 @@ public final class LiveSinks {
     public static final String TRACE_STORE_UID = "trace-store";
     public static final String METRIC_POINTS_UID = "trace-metric-points";
     public static final String INSIGHT_POINTS_UID = "insight-metric-points";
+    public static final String SPAN_METRIC_POINTS_UID = "span-metric-points";
+    public static final String SERVICE_GRAPH_POINTS_UID = "service-graph-points";
     public static final String INSIGHT_METRICS_UID = "insight-metrics";
     public static final String CLOUDWATCH_UID = "cloudwatch-metrics";
     public static final String LATE_SPAN_DEAD_LETTERS_UID = "late-span-dead-letters";
@@ -101,12 +105,37 @@ public final class LiveSinks {
                                     TypeInformation.of(MetricPoint.class))
                             .name("insight-metric-points")
                             .uid(INSIGHT_POINTS_UID);
-            outputs.summaries
-                    .flatMap(new TraceMetricPoints(), TypeInformation.of(MetricPoint.class))
-                    .name("trace-metric-points")
-                    .uid(METRIC_POINTS_UID)
-                    .union(insightCounts)
-                    .keyBy(InsightMetricAggregator::seriesKey, Types.STRING)
+            DataStream<MetricPoint> points =
+                    outputs.summaries
+                            .flatMap(new TraceMetricPoints(), TypeInformation.of(MetricPoint.class))
+                            .name("trace-metric-points")
+                            .uid(METRIC_POINTS_UID)
+                            .union(insightCounts);
+            if (outputs.spanMetrics != null) {
+                points =
+                        points.union(
+                                outputs.spanMetrics
+                                        .flatMap(
+                                                (SpanMetricsMinute minute,
+                                                        Collector<MetricPoint> out) ->
+                                                        minute.metricPoints(out),
+                                                TypeInformation.of(MetricPoint.class))
+                                        .name("span-metric-points")
+                                        .uid(SPAN_METRIC_POINTS_UID));
+            }
+            if (outputs.serviceGraph != null) {
+                points =
+                        points.union(
+                                outputs.serviceGraph
+                                        .flatMap(
+                                                (ServiceGraphMinute minute,
+                                                        Collector<MetricPoint> out) ->
+                                                        minute.metricPoints(out),
+                                                TypeInformation.of(MetricPoint.class))
+                                        .name("service-graph-points")
+                                        .uid(SERVICE_GRAPH_POINTS_UID));
+            }
+            points.keyBy(InsightMetricAggregator::seriesKey, Types.STRING)
                     .process(
                             new InsightMetricAggregator(metricsFlushInterval),
                             TypeInformation.of(MetricDatumRecord.class))

@@ -7,12 +7,17 @@ import io.traceassembler.config.TraceAssemblyOptions;
 import io.traceassembler.config.TraceStoreOptions;
 import io.traceassembler.ingest.ArchiveFormat;
 import io.traceassembler.model.RawRecord;
+import io.traceassembler.sink.CallStats;
 import io.traceassembler.sink.JsonLines;
+import io.traceassembler.sink.MinuteRollup;
 import io.traceassembler.sink.ReplayFiles;
+import io.traceassembler.sink.ServiceGraphMinute;
+import io.traceassembler.sink.SpanMetricsMinute;
 import io.traceassembler.sink.TraceItems;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
@@ -69,7 +74,8 @@ final class ReplayCommand implements Callable<Integer> {
             names = "--output",
             paramLabel = "DIR",
             description =
-                    "Output folder: DIR/traces/, DIR/insights/, DIR/dead-letters/ (JSON lines). "
+                    "Output folder: DIR/traces/, DIR/insights/, DIR/dead-letters/, DIR/service-graph/, "
+                            + "DIR/span-metrics/ (JSON lines). "
                             + "Without it, replay writes to DynamoDB and CloudWatch like the live job.")
     String output;
 
@@ -214,6 +220,35 @@ final class ReplayCommand implements Callable<Integer> {
                         .name("dead-letter-json"),
                 output,
                 ReplayFiles.DEAD_LETTERS);
+        if (outputs.serviceGraph != null) {
+            ReplayFiles.write(
+                    rollUp(outputs.serviceGraph, ServiceGraphMinute.class, "service-graph")
+                            .map(JsonLines::serviceGraph, Types.STRING)
+                            .name("service-graph-json"),
+                    output,
+                    ReplayFiles.SERVICE_GRAPH);
+        }
+        if (outputs.spanMetrics != null) {
+            ReplayFiles.write(
+                    rollUp(outputs.spanMetrics, SpanMetricsMinute.class, "span-metrics")
+                            .map(JsonLines::spanMetrics, Types.STRING)
+                            .name("span-metrics-json"),
+                    output,
+                    ReplayFiles.SPAN_METRICS);
+        }
+    }
+
+    /**
+     * One record per key (minute and names) of the subtasks' pre-aggregated parts, at the end of
+     * the input.
+     */
+    private static <A extends CallStats> DataStream<A> rollUp(
+            DataStream<A> parts, Class<A> type, String name) {
+        TypeInformation<A> info = TypeInformation.of(type);
+        return parts.keyBy(CallStats::key, Types.STRING)
+                .process(new MinuteRollup<>(info), info)
+                .name(name + "-rollup")
+                .uid(name + "-rollup");
     }
 
     /** Fails before the job starts when an input does not exist, naming it. */

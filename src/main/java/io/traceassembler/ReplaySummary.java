@@ -17,10 +17,13 @@ final class ReplaySummary {
 
     static String of(Path output) throws IOException {
         return String.format(
-                "replay done: %d traces, %d insights, %d dead letters in %s",
+                "replay done: %d traces, %d insights, %d dead letters, %d service-graph lines, "
+                        + "%d span-metrics lines in %s",
                 countLines(new Path(output, ReplayFiles.TRACES)),
                 countLines(new Path(output, ReplayFiles.INSIGHTS)),
                 countLines(new Path(output, ReplayFiles.DEAD_LETTERS)),
+                countLines(new Path(output, ReplayFiles.SERVICE_GRAPH)),
+                countLines(new Path(output, ReplayFiles.SPAN_METRICS)),
                 output);
     }
 

@@ -15,6 +15,10 @@ import io.traceassembler.model.RawRecord;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceId;
 import io.traceassembler.model.TraceSummary;
+import io.traceassembler.sink.ServiceGraphAggregator;
+import io.traceassembler.sink.ServiceGraphMinute;
+import io.traceassembler.sink.SpanMetricsAggregator;
+import io.traceassembler.sink.SpanMetricsMinute;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -23,7 +27,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * The processing graph shared by the live job and replay: records are decoded into spans, keyed by
  * trace id, assembled into traces and analysed. Sources and sinks are the caller's, so the same
- * code runs on Kinesis, on archives and in tests.
+ * code runs on Kinesis, on archives and in tests. Span RED metrics are pre-aggregated right after
+ * decoding, before the keyBy (no span is shuffled for them); the service graph is pre-aggregated
+ * from the assembler's edges in the assembler's subtask.
  *
  * <p>The operator uids below are part of the savepoint format: never change them.
  */
@@ -39,6 +45,8 @@ public final class TracePipeline {
     public static final String ASSEMBLE_UID = "trace-assembler";
 
     public static final String ANALYZE_UID = "analyze-traces";
+    public static final String SPAN_METRICS_UID = "span-metrics";
+    public static final String SERVICE_GRAPH_UID = "service-graph";
 
     private TracePipeline() {}
 
@@ -49,15 +57,29 @@ public final class TracePipeline {
         public final DataStream<DeadLetter> deadLetters;
         public final DataStream<Span> lateSpans;
 
+        /**
+         * Span RED metrics, per subtask and minute; null when {@code SpanMetrics.enabled} is off.
+         */
+        public final DataStream<SpanMetricsMinute> spanMetrics;
+
+        /**
+         * The service graph, per subtask and minute; null when {@code ServiceGraph.enabled} is off.
+         */
+        public final DataStream<ServiceGraphMinute> serviceGraph;
+
         Outputs(
                 DataStream<TraceSummary> summaries,
                 DataStream<Insight> insights,
                 DataStream<DeadLetter> deadLetters,
-                DataStream<Span> lateSpans) {
+                DataStream<Span> lateSpans,
+                DataStream<SpanMetricsMinute> spanMetrics,
+                DataStream<ServiceGraphMinute> serviceGraph) {
             this.summaries = summaries;
             this.insights = insights;
             this.deadLetters = deadLetters;
             this.lateSpans = lateSpans;
+            this.spanMetrics = spanMetrics;
+            this.serviceGraph = serviceGraph;
         }
     }
 
@@ -127,6 +149,33 @@ public final class TracePipeline {
                 assembled.getSideOutput(TraceAnalysis.INSIGHTS),
                 spans.getSideOutput(DecodeSpans.DEAD_LETTERS)
                         .union(assembled.getSideOutput(TraceAssembler.UNTIMED_TRACES)),
-                assembled.getSideOutput(TraceAssembler.LATE_SPANS));
+                assembled.getSideOutput(TraceAssembler.LATE_SPANS),
+                config.spanMetrics.enabled ? spanMetrics(spans, config) : null,
+                config.serviceGraph.enabled ? serviceGraph(assembled, config) : null);
+    }
+
+    /**
+     * Chained to the decoder, before the keyBy: one pre-aggregated record per minute, service and
+     * operation and subtask crosses the network instead of every span.
+     */
+    static DataStream<SpanMetricsMinute> spanMetrics(
+            DataStream<Span> spans, TraceAssemblerConfig config) {
+        return spans.transform(
+                        "span-metrics",
+                        TypeInformation.of(SpanMetricsMinute.class),
+                        new SpanMetricsAggregator(config.spanMetrics))
+                .uid(SPAN_METRICS_UID);
+    }
+
+    /** Chained to the assembler: its edges, pre-aggregated per minute and edge. */
+    static DataStream<ServiceGraphMinute> serviceGraph(
+            SingleOutputStreamOperator<TraceSummary> assembled, TraceAssemblerConfig config) {
+        return assembled
+                .getSideOutput(TraceAssembler.SERVICE_GRAPH_EDGES)
+                .transform(
+                        "service-graph",
+                        TypeInformation.of(ServiceGraphMinute.class),
+                        new ServiceGraphAggregator(config.serviceGraph))
+                .uid(SERVICE_GRAPH_UID);
     }
 }
