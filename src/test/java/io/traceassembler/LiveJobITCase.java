@@ -14,7 +14,10 @@ import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.local.AwsAdmin;
 import io.traceassembler.local.CloudWatchStub;
+import io.traceassembler.sink.ServiceGraphMinute;
+import io.traceassembler.sink.SpanMetricsMinute;
 import io.traceassembler.sink.TraceMetricPoints;
+import io.traceassembler.testing.ExpectedServiceGraph;
 import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.testing.LocalEmulators;
 import io.traceassembler.testing.MiniClusters;
@@ -49,10 +52,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -182,10 +187,22 @@ class LiveJobITCase {
 
                 // Insight counts per type and root service, and one TracesAssembled per trace, in
                 // the stub.
+                // Span metrics count every span delivered; the service graph every edge once.
+                Map<GeneratedSpan, Encoding> deliveredIn = new IdentityHashMap<>();
+                for (GeneratedRecord record : records) {
+                    for (GeneratedRecord part :
+                            record.isKplAggregate() ? record.aggregatedRecords : List.of(record)) {
+                        part.spans.forEach(span -> deliveredIn.putIfAbsent(span, part.encoding));
+                    }
+                }
+                Map<String, Double> expectedSums = expectedDatumSums(traces);
+                expectedSums.putAll(
+                        callSums(
+                                ExpectedServiceGraph.spanMetrics(records),
+                                ExpectedServiceGraph.serviceGraph(
+                                        firstRevision.values(), deliveredIn)));
                 EVENTUALLY.untilAsserted(
-                        () ->
-                                assertThat(datumSums(cloudWatch))
-                                        .isEqualTo(expectedDatumSums(traces)));
+                        () -> assertThat(datumSums(cloudWatch)).isEqualTo(expectedSums));
 
                 // The held-back span arrives within the allowed lateness: revision 2 with every
                 // span.
@@ -215,6 +232,24 @@ class LiveJobITCase {
                                         Map.of(heldBack.traceId, traces.get(heldBack.traceId)),
                                         2,
                                         heldBack.traceId));
+
+                // The held-back span and the too-late one are two more span calls; the revision
+                // counts only the edges the held-back span makes (its client's virtual edge of
+                // revision 1 stays counted: the documented price of counting as traces are
+                // emitted).
+                deliveredIn.put(heldBack, Encoding.NATIVE_SPAN);
+                double newEdges = newEdgesOf(heldBack, traces.get(heldBack.traceId), deliveredIn);
+                assertThat(newEdges).isPositive();
+                EVENTUALLY.untilAsserted(
+                        () -> {
+                            Map<String, Double> sums = datumSums(cloudWatch);
+                            assertThat(sums.get(SpanMetricsMinute.SPAN_CALLS))
+                                    .isEqualTo(expectedSums.get(SpanMetricsMinute.SPAN_CALLS) + 2);
+                            assertThat(sums.get(ServiceGraphMinute.REQUESTS))
+                                    .isEqualTo(
+                                            expectedSums.get(ServiceGraphMinute.REQUESTS)
+                                                    + newEdges);
+                        });
 
                 // Bad records and the too-late span are in the dead-letter stream, pointing back at
                 // the records.
@@ -542,7 +577,8 @@ class LiveJobITCase {
             }
             String metric = datum.get("MetricName").asText();
             if (metric.equals(TraceMetricPoints.ERROR_ROOT_CAUSE)
-                    || metric.equals(TraceMetricPoints.SLOW_TRACE_BOTTLENECK)) {
+                    || metric.equals(TraceMetricPoints.SLOW_TRACE_BOTTLENECK)
+                    || CALL_METRICS.contains(metric)) {
                 // The culprit metrics: one per error / slow trace, over all culprits.
                 sums.merge(metric, sum, Double::sum);
             } else {
@@ -550,6 +586,72 @@ class LiveJobITCase {
             }
         }
         return sums;
+    }
+
+    /** The span-metrics and service-graph counts, summed over every dimension and minute. */
+    private static final Set<String> CALL_METRICS =
+            Set.of(
+                    SpanMetricsMinute.SPAN_CALLS,
+                    SpanMetricsMinute.SPAN_ERRORS,
+                    ServiceGraphMinute.REQUESTS,
+                    ServiceGraphMinute.REQUESTS_FAILED);
+
+    private static Map<String, Double> callSums(
+            Map<String, ExpectedServiceGraph.Calls> spanMetrics,
+            Map<String, ExpectedServiceGraph.Calls> serviceGraph) {
+        Map<String, Double> sums = new TreeMap<>();
+        sums.put(
+                SpanMetricsMinute.SPAN_CALLS,
+                (double) spanMetrics.values().stream().mapToLong(c -> c.calls).sum());
+        sums.put(
+                SpanMetricsMinute.SPAN_ERRORS,
+                (double) spanMetrics.values().stream().mapToLong(c -> c.failed).sum());
+        sums.put(
+                ServiceGraphMinute.REQUESTS,
+                (double) serviceGraph.values().stream().mapToLong(c -> c.calls).sum());
+        sums.put(
+                ServiceGraphMinute.REQUESTS_FAILED,
+                (double) serviceGraph.values().stream().mapToLong(c -> c.failed).sum());
+        return sums;
+    }
+
+    /**
+     * Edges a late span makes (it has no children: the generator's last span is a leaf): to its
+     * parent's service when that differs, or to its own peer when it is a client without a child.
+     */
+    private static double newEdgesOf(
+            GeneratedSpan late, List<GeneratedSpan> trace, Map<GeneratedSpan, Encoding> in) {
+        long all =
+                ExpectedServiceGraph.serviceGraph(List.of(trace), in).values().stream()
+                        .mapToLong(c -> c.calls)
+                        .sum();
+        long without =
+                ExpectedServiceGraph.serviceGraph(List.of(without(trace, late)), in)
+                        .values()
+                        .stream()
+                        .mapToLong(c -> c.calls)
+                        .sum();
+        // Without the late span its client parent may have had a virtual edge (counted then):
+        // that edge is gone from the whole trace's count but was not taken back.
+        GeneratedSpan parent =
+                trace.stream()
+                        .filter(g -> !g.shared && g.spanId.equals(late.parentSpanId))
+                        .findFirst()
+                        .orElse(null);
+        boolean parentHadOnlyThisChild =
+                parent != null
+                        && trace.stream()
+                                        .filter(g -> late.parentSpanId.equals(g.parentSpanId))
+                                        .count()
+                                == 1;
+        boolean parentWasVirtual =
+                parentHadOnlyThisChild
+                        && ("client".equals(parent.kind) || "producer".equals(parent.kind))
+                        && in.get(parent) != Encoding.NATIVE_KINESIS_RECORD
+                        && (parent.tags.containsKey("peer.service")
+                                || parent.tags.containsKey("db.system")
+                                || parent.tags.containsKey("messaging.system"));
+        return all - without + (parentWasVirtual ? 1 : 0);
     }
 
     private static Map<String, Double> expectedDatumSums(Map<String, List<GeneratedSpan>> traces) {
