@@ -20,6 +20,7 @@ import io.traceassembler.sink.TraceMetricPoints;
 import io.traceassembler.testing.ExpectedServiceGraph;
 import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.testing.LocalEmulators;
+import io.traceassembler.testing.MetricProbe;
 import io.traceassembler.testing.MiniClusters;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -90,7 +91,9 @@ class LiveJobITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            MiniClusters.twoSlots(MetricProbe.configuration());
 
     @Test
     void assemblesTracesFromKinesisIntoDynamoDbCloudWatchAndTheDeadLetterStream() throws Exception {
@@ -142,6 +145,29 @@ class LiveJobITCase {
             Map<String, List<GeneratedSpan>> firstRevision = new LinkedHashMap<>(traces);
             firstRevision.computeIfPresent(
                     heldBack.traceId, (id, spans) -> without(spans, heldBack));
+            // The conditional write, in the live pipeline: the table already holds a later
+            // revision of one trace (as if a newer revision had landed first); the job's revision 1
+            // of it must be skipped, never overwrite it.
+            String guarded =
+                    firstRevision.keySet().stream()
+                            .filter(id -> !id.equals(heldBack.traceId))
+                            .findFirst()
+                            .orElseThrow();
+            Map<String, List<GeneratedSpan>> storedAtRevision1 = new LinkedHashMap<>(firstRevision);
+            storedAtRevision1.remove(guarded);
+            dynamoDbAdmin
+                    .dynamoDb()
+                    .putItem(
+                            r ->
+                                    r.tableName(TABLE)
+                                            .item(
+                                                    Map.of(
+                                                            "trace_id",
+                                                            AttributeValue.fromS(guarded),
+                                                            "revision",
+                                                            AttributeValue.fromN("9"),
+                                                            "span_count",
+                                                            AttributeValue.fromN("4242"))));
             List<GeneratedRecord> records = new ArrayList<>();
             new TrafficShaper(
                             firstRevision.values().iterator(),
@@ -183,7 +209,27 @@ class LiveJobITCase {
 
                 // Every trace is stored once its session gap has passed, although shard 1 never
                 // sees a record.
-                EVENTUALLY.untilAsserted(() -> assertItems(dynamoDbAdmin, firstRevision, 1, null));
+                EVENTUALLY.untilAsserted(
+                        () -> {
+                            assertItems(dynamoDbAdmin, storedAtRevision1, 1, null, guarded);
+                            assertThat(MetricProbe.counter("traceStoreStaleRevisionsSkipped"))
+                                    .as("revision 1 of the guarded trace, skipped")
+                                    .isEqualTo(1);
+                        });
+                Map<String, AttributeValue> later =
+                        dynamoDbAdmin
+                                .dynamoDb()
+                                .getItem(
+                                        r ->
+                                                r.tableName(TABLE)
+                                                        .key(
+                                                                Map.of(
+                                                                        "trace_id",
+                                                                        AttributeValue.fromS(
+                                                                                guarded))))
+                                .item();
+                assertThat(later.get("revision").n()).isEqualTo("9");
+                assertThat(later.get("span_count").n()).isEqualTo("4242");
 
                 // Insight counts per type and root service, and one TracesAssembled per trace, in
                 // the stub.
@@ -497,11 +543,24 @@ class LiveJobITCase {
      */
     private static void assertItems(
             AwsAdmin dynamoDb, Map<String, List<GeneratedSpan>> traces, int revision, String only) {
+        assertItems(dynamoDb, traces, revision, only, null);
+    }
+
+    /** As above; the table also holds {@code otherId} (not checked here) when it is not null. */
+    private static void assertItems(
+            AwsAdmin dynamoDb,
+            Map<String, List<GeneratedSpan>> traces,
+            int revision,
+            String only,
+            String otherId) {
         Map<String, Map<String, AttributeValue>> items = new HashMap<>();
         dynamoDb.dynamoDb()
                 .scanPaginator(r -> r.tableName(TABLE))
                 .items()
                 .forEach(item -> items.put(item.get("trace_id").s(), item));
+        if (otherId != null) {
+            assertThat(items.remove(otherId)).as(otherId).isNotNull();
+        }
         if (only == null) {
             assertThat(items.keySet()).isEqualTo(traces.keySet());
         }

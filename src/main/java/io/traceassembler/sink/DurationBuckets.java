@@ -46,7 +46,7 @@ public final class DurationBuckets {
     }
 
     /** Adds {@code count} observations of {@code bucket}. */
-    static void add(Histogram h, int bucket, long count) {
+    public static void add(Histogram h, int bucket, long count) {
         int[] buckets = h.histogramBuckets();
         long[] counts = h.histogramCounts();
         int at = Arrays.binarySearch(buckets, bucket);
