@@ -151,7 +151,15 @@ final class ReplayCommand implements Callable<Integer> {
                         groups -> ConfigShortcut.applyAll(spec, CONFIG_SHORTCUTS, groups));
         List<Path> paths = checkInputs();
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        org.apache.flink.configuration.Configuration flinkConfig =
+                new org.apache.flink.configuration.Configuration();
+        if (ProgressLine.onATerminal()) {
+            // Only a local replay (the launcher's MiniCluster) uses this; a cluster keeps its own
+            // reporters.
+            ReplayProgress.configure(flinkConfig);
+        }
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         env.setRuntimeMode(streaming ? RuntimeExecutionMode.STREAMING : RuntimeExecutionMode.BATCH);
         if (parallelism != null) {
             env.setParallelism(parallelism);

@@ -1,6 +1,7 @@
 package io.traceassembler.generate;
 
 import io.traceassembler.CommandVersion;
+import io.traceassembler.ProgressLine;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -138,11 +140,20 @@ public final class GenerateSpansCommand implements Callable<Integer> {
                     TrafficShaper.of(generator, records.trafficOptions(shape.seed()));
             RecordTally tally = new RecordTally();
             RecordSink sink = open();
+            ProgressLine progress = ProgressLine.onTerminal();
             try (sink) {
                 while (shaper.hasNext()) {
                     GeneratedRecord record = shaper.next();
                     tally.add(record);
                     sink.write(record);
+                    progress.update(
+                            () ->
+                                    String.format(
+                                            Locale.ROOT,
+                                            "generate-spans: %,d records, %,d spans, %,d traces so far",
+                                            tally.records(),
+                                            tally.spanDeliveries(),
+                                            tally.traces()));
                 }
             }
             finish(sink, generator.stats());
