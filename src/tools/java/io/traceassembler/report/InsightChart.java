@@ -71,11 +71,16 @@ final class InsightChart {
     static final class Tick {
         final String x;
         final String y;
+
+        /** Where the tick's grid line runs (its text sits a little lower, on {@link #y}). */
+        final String lineY;
+
         final String label;
 
-        Tick(double x, double y, String label) {
+        Tick(double x, double y, double lineY, String label) {
             this.x = num(x);
             this.y = num(y);
+            this.lineY = num(lineY);
             this.label = label;
         }
     }
@@ -101,7 +106,7 @@ final class InsightChart {
         for (InsightLine insight : insights) {
             long minute = Math.floorDiv(insight.epochMs, MINUTE_MS);
             counts.computeIfAbsent(insight.type, t -> new long[buckets])[
-                            (int) ((minute - first) / bucketMinutes)]++;
+                    (int) ((minute - first) / bucketMinutes)]++;
         }
         long highest = 1;
         for (long[] c : counts.values()) {
@@ -153,11 +158,8 @@ final class InsightChart {
             series.add(s);
         }
         for (long v : new long[] {0, yMax / 2, yMax}) {
-            yTicks.add(
-                    new Tick(
-                            LEFT - 6,
-                            TOP + plotHeight * (1 - (double) v / yMax) + 4,
-                            Formats.count(v)));
+            double y = TOP + plotHeight * (1 - (double) v / yMax);
+            yTicks.add(new Tick(LEFT - 6, y + 4, y, Formats.count(v)));
         }
         int labels = Math.min(buckets, 8);
         for (int k = 0; k < labels; k++) {
@@ -167,6 +169,7 @@ final class InsightChart {
                     new Tick(
                             xs[i],
                             HEIGHT - BOTTOM + 16,
+                            HEIGHT - BOTTOM,
                             bucketMinutes >= 24 * 60
                                     ? Formats.minute(start).substring(0, 10)
                                     : Formats.clock(start)));

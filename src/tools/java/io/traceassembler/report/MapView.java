@@ -98,6 +98,8 @@ final class MapView {
         final String client;
         final String server;
         final String connectionType;
+        final long requests;
+        final long failed;
         final String path;
         final boolean failing;
         final String label;
@@ -114,6 +116,8 @@ final class MapView {
             client = edge.client;
             server = edge.server;
             connectionType = edge.connectionType;
+            requests = edge.requests;
+            failed = edge.failed;
             StringBuilder d = new StringBuilder();
             for (double[] p : e.points) {
                 d.append(d.length() == 0 ? "M" : " L").append(num(p[0])).append(' ');

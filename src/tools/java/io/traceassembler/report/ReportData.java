@@ -29,11 +29,6 @@ import java.util.stream.Stream;
  * that is not a JSON object with the fields the report needs is counted and skipped, never fatal.
  */
 final class ReportData {
-    /** Folder names of docs/contracts.md, section 3a. */
-    static final String SERVICE_GRAPH = "service-graph";
-
-    static final String SPAN_METRICS = "span-metrics";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path input;
@@ -75,8 +70,8 @@ final class ReportData {
                 input,
                 Folder.read(input, ReplayFiles.TRACES, TraceLine::new),
                 Folder.read(input, ReplayFiles.INSIGHTS, InsightLine::new),
-                Folder.read(input, SERVICE_GRAPH, EdgeLine::new),
-                Folder.read(input, SPAN_METRICS, SpanMetricLine::new));
+                Folder.read(input, ReplayFiles.SERVICE_GRAPH, EdgeLine::new),
+                Folder.read(input, ReplayFiles.SPAN_METRICS, SpanMetricLine::new));
     }
 
     /** The lines of one output folder, and what could not be read. */

@@ -2,6 +2,7 @@ package io.traceassembler.report;
 
 import io.traceassembler.report.ReportData.Folder;
 import io.traceassembler.report.ReportData.TraceLine;
+import io.traceassembler.sink.ReplayFiles;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ final class ReportPage {
     /** Operations listed per service in the span RED table. */
     static final int TOP_OPERATIONS = 3;
 
+    /** Rows of each trace table unless {@code --limit} says otherwise. */
+    static final int DEFAULT_LIMIT = 20;
+
     final String input;
     final String generatedAt;
     final List<Fact> totals = new ArrayList<>();
@@ -33,6 +37,11 @@ final class ReportPage {
     final String chartMissing;
     final List<ServiceRow> red = new ArrayList<>();
     final String redMissing;
+
+    /** For the template: whether there is a note, a span RED row. */
+    final boolean hasNotes;
+
+    final boolean hasRed;
 
     static final class Fact {
         final String label;
@@ -71,7 +80,7 @@ final class ReportPage {
             mapMissing = serviceMap.edges.isEmpty() ? "The service graph has no edges." : null;
         } else {
             map = null;
-            mapMissing = missing(data, ReportData.SERVICE_GRAPH, "service graph");
+            mapMissing = missing(data, ReplayFiles.SERVICE_GRAPH, "service graph");
         }
 
         slowest =
@@ -101,14 +110,16 @@ final class ReportPage {
         chart = InsightChart.of(data.insights.lines);
         chartMissing =
                 !data.insights.present
-                        ? missing(data, "insights", "insights")
+                        ? missing(data, ReplayFiles.INSIGHTS, "insights")
                         : chart == null ? "No insights." : null;
 
         services.values().forEach(s -> red.add(new ServiceRow(s)));
         redMissing =
                 data.spanMetrics.present
                         ? (red.isEmpty() ? "No span metrics." : null)
-                        : missing(data, ReportData.SPAN_METRICS, "span metrics");
+                        : missing(data, ReplayFiles.SPAN_METRICS, "span metrics");
+        hasNotes = !notes.isEmpty();
+        hasRed = !red.isEmpty();
     }
 
     private static String missing(ReportData data, String folder, String what) {
@@ -124,7 +135,8 @@ final class ReportPage {
     private void addTotals(ReportData data, List<TraceLine> traces) {
         totals.add(new Fact("traces", Formats.count(traces.size())));
         totals.add(
-                new Fact("spans", Formats.count(traces.stream().mapToLong(t -> t.spanCount).sum())));
+                new Fact(
+                        "spans", Formats.count(traces.stream().mapToLong(t -> t.spanCount).sum())));
         totals.add(
                 new Fact(
                         "error traces",
@@ -156,7 +168,9 @@ final class ReportPage {
                             Formats.minute(first) + " \u2013 " + Formats.minute(last)));
         }
         data.insights.lines.stream()
-                .collect(Collectors.groupingBy(i -> i.type, java.util.TreeMap::new, Collectors.counting()))
+                .collect(
+                        Collectors.groupingBy(
+                                i -> i.type, java.util.TreeMap::new, Collectors.counting()))
                 .forEach((type, n) -> totals.add(new Fact(type, Formats.count(n))));
     }
 
@@ -170,6 +184,7 @@ final class ReportPage {
         final String title;
         final String note;
         final List<TraceRow> rows;
+        final boolean hasRows;
         final String empty;
 
         TraceTable(
@@ -189,6 +204,7 @@ final class ReportPage {
                                             + " of "
                                             + Formats.count(all.size())
                                     : "all " + Formats.count(all.size());
+            this.hasRows = !rows.isEmpty();
             this.empty = rows.isEmpty() ? empty : null;
         }
     }
@@ -222,8 +238,7 @@ final class ReportPage {
             hasErrors = t.errorCount > 0;
             bottleneckService = t.bottleneckService;
             bottleneckOperation = t.bottleneckOperation;
-            bottleneckShare =
-                    t.bottleneckShare == null ? null : Formats.percent(t.bottleneckShare);
+            bottleneckShare = t.bottleneckShare == null ? null : Formats.percent(t.bottleneckShare);
             rootCauseService = t.rootCauseService;
             rootCauseOperation = t.rootCauseOperation;
             insights = t.insights;

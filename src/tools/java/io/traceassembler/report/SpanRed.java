@@ -56,7 +56,8 @@ final class SpanRed {
         /** The busiest operations first (ties by name). */
         List<Operation> topOperations(int limit) {
             List<Operation> ops = new ArrayList<>(operations.values());
-            ops.sort(Comparator.comparingLong((Operation o) -> -o.calls).thenComparing(o -> o.name));
+            ops.sort(
+                    Comparator.comparingLong((Operation o) -> -o.calls).thenComparing(o -> o.name));
             return ops.subList(0, Math.min(limit, ops.size()));
         }
     }
