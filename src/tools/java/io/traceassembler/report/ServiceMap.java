@@ -56,10 +56,18 @@ final class ServiceMap {
             return requests == 0 ? 0 : (double) failed / requests;
         }
 
+        /**
+         * Drawn red: at least {@link #FAILING_ERROR_RATE} of its requests failed. Any failure at
+         * all would paint nearly every busy edge red (a 0.2 % error rate is normal traffic) and
+         * hide the edges that really fail.
+         */
         boolean failing() {
-            return failed > 0;
+            return failed > 0 && errorRate() >= FAILING_ERROR_RATE;
         }
     }
+
+    /** The error rate from which an edge is drawn as failing. */
+    static final double FAILING_ERROR_RATE = 0.01;
 
     final List<Node> nodes;
     final List<Edge> edges;
