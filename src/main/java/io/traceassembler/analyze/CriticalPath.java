@@ -33,7 +33,9 @@ public final class CriticalPath {
     private int[] cursor = new int[16];
     private long[] sectionMicros = new long[16];
     private int[] sectionSpan = new int[16];
-    private Integer[] boxedScratch = new Integer[0];
+    private int[] mergeScratch = new int[0];
+
+    private static final int INSERTION_SORT_MAX = 16;
 
     /** What {@link #compute} found; {@code null} fields when there is no single root. */
     public static final class Result {
@@ -141,33 +143,78 @@ public final class CriticalPath {
         sortedOffset[n] = fill;
     }
 
+    /**
+     * Sorts {@code sorted[first, last)} by {@link #before}, on primitive indexes (no boxing):
+     * insertion sort for the usual few children, a bottom-up merge sort beyond (a 10,000-wide
+     * fan-out stays n log n, and nothing recurses).
+     */
     private void sortRange(SpanTree tree, int first, int last) {
         int length = last - first;
-        if (length < 2) {
+        if (length <= INSERTION_SORT_MAX) {
+            for (int i = first + 1; i < last; i++) {
+                int span = sorted[i];
+                int j = i - 1;
+                while (j >= first && before(tree, span, sorted[j])) {
+                    sorted[j + 1] = sorted[j];
+                    j--;
+                }
+                sorted[j + 1] = span;
+            }
             return;
         }
-        if (boxedScratch.length < length) {
-            boxedScratch = new Integer[Math.max(length, boxedScratch.length * 2)];
+        if (mergeScratch.length < length) {
+            mergeScratch = new int[Math.max(length, mergeScratch.length * 2)];
         }
-        for (int k = 0; k < length; k++) {
-            boxedScratch[k] = sorted[first + k];
-        }
-        Arrays.sort(
-                boxedScratch,
-                0,
-                length,
-                (a, b) -> {
-                    if (to[a] != to[b]) {
-                        return Long.compare(to[b], to[a]);
+        int[] src = sorted;
+        int[] dst = mergeScratch;
+        int srcOffset = first;
+        int dstOffset = 0;
+        for (int width = 1; width < length; width *= 2) {
+            for (int left = 0; left < length; left += 2 * width) {
+                int middle = Math.min(left + width, length);
+                int right = Math.min(left + 2 * width, length);
+                int a = left;
+                int b = middle;
+                int out = left;
+                while (a < middle && b < right) {
+                    int x = src[srcOffset + a];
+                    int y = src[srcOffset + b];
+                    if (before(tree, y, x)) {
+                        dst[dstOffset + out++] = y;
+                        b++;
+                    } else {
+                        dst[dstOffset + out++] = x;
+                        a++;
                     }
-                    if (from[a] != from[b]) {
-                        return Long.compare(from[a], from[b]);
-                    }
-                    return Long.compareUnsigned(tree.spanKey(a), tree.spanKey(b));
-                });
-        for (int k = 0; k < length; k++) {
-            sorted[first + k] = boxedScratch[k];
+                }
+                while (a < middle) {
+                    dst[dstOffset + out++] = src[srcOffset + a++];
+                }
+                while (b < right) {
+                    dst[dstOffset + out++] = src[srcOffset + b++];
+                }
+            }
+            int[] swap = src;
+            src = dst;
+            dst = swap;
+            int swapOffset = srcOffset;
+            srcOffset = dstOffset;
+            dstOffset = swapOffset;
         }
+        if (src != sorted) {
+            System.arraycopy(src, srcOffset, sorted, first, length);
+        }
+    }
+
+    /** Latest end first; ties: earliest start, then smallest key. */
+    private boolean before(SpanTree tree, int a, int b) {
+        if (to[a] != to[b]) {
+            return to[a] > to[b];
+        }
+        if (from[a] != from[b]) {
+            return from[a] < from[b];
+        }
+        return Long.compareUnsigned(tree.spanKey(a), tree.spanKey(b)) < 0;
     }
 
     /** The walk; records the sections (span, microseconds) and returns how many. */

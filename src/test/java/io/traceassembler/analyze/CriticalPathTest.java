@@ -264,6 +264,30 @@ class CriticalPathTest {
     }
 
     @Test
+    void childrenArrivingInAnyOrderAreOrderedByEnd() {
+        // Root 0..80 ms; child i from 2i to 2i+1 ms, added in the order i = 17k mod 40 (a
+        // permutation): whatever the arrival order (more children than an insertion sort takes),
+        // every child and every gap is on the path: children 40 ms, root 40 ms.
+        SpanTrees trees = tree().span("root", null, "web", "GET /", 0, 80);
+        for (int k = 0; k < 40; k++) {
+            int i = (17 * k) % 40;
+            trees.add(
+                    "c" + i,
+                    "root",
+                    false,
+                    "worker",
+                    "job",
+                    SpanKind.INTERNAL,
+                    2L * i,
+                    2L * i + 1,
+                    false);
+        }
+        CriticalPath.Result r = path(trees);
+
+        assertThat(r.microsByService).containsOnly(entry("web", 40_000L), entry("worker", 40_000L));
+    }
+
+    @Test
     void aTenThousandWideFanOutIsWalkedOnce() {
         // Root 0..20,000 ms; child i from 2i to 2i+1 (sequential, 1 ms gaps): every child and every
         // gap is on
