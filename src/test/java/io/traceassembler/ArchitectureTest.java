@@ -18,7 +18,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package layers, pointing down only; the job's packages follow the data's path.
  *
  * <pre>
- * tools (generate, local, bench)        src/tools/java: never in the job jar
+ * tools (generate, local, bench, query) src/tools/java: never in the job jar
  * job (io.traceassembler)               entry point, commands, the wiring of sources, pipeline and sinks
  * ingest | assemble -> analyze | sink   the stages
  * aws                                   AWS client construction
@@ -35,7 +35,11 @@ class ArchitectureTest {
             layeredArchitecture()
                     .consideringOnlyDependenciesInLayers()
                     .layer("Tools")
-                    .definedBy(ROOT + ".generate..", ROOT + ".local..", ROOT + ".bench..")
+                    .definedBy(
+                            ROOT + ".generate..",
+                            ROOT + ".local..",
+                            ROOT + ".bench..",
+                            ROOT + ".query..")
                     .layer("Job")
                     .definedBy(ROOT)
                     .layer("Ingest")
@@ -108,7 +112,7 @@ class ArchitectureTest {
     static final class JobAndTools implements ImportOption {
         private static final Pattern TOOL_CLASS =
                 Pattern.compile(
-                        ".*/io/traceassembler/(generate|local|bench)/(?!.*(Test|ITCase|Fixtures)(\\$.*)?\\.class$).*");
+                        ".*/io/traceassembler/(generate|local|bench|query)/(?!.*(Test|ITCase|Fixtures)(\\$.*)?\\.class$).*");
 
         @Override
         public boolean includes(Location location) {
