@@ -59,7 +59,7 @@ final class TraceStoreAccess implements AutoCloseable {
             return new TraceStoreAccess(client(store, tuning), store, null, null);
         }
         Path home = Emulators.projectDirectory();
-        Path data = home.resolve(LocalRun.DYNAMODB_DATA);
+        Path data = tuning.localData;
         if (!Files.isRegularFile(data.resolve("CURRENT"))) {
             throw new QueryException(
                     "no local trace table yet ("
