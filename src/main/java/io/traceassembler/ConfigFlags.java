@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * The configuration flags every command shares: a runtime-properties JSON file and single-key
- * overrides.
+ * overrides. Public for the tools' commands (query) that read the same configuration as {@code
+ * run}.
  */
-final class ConfigFlags {
+public final class ConfigFlags {
     @Option(
             names = "--config",
             paramLabel = "FILE",
@@ -32,7 +33,8 @@ final class ConfigFlags {
     /**
      * The file's groups (or none), then command-specific settings, then --set overrides, validated.
      */
-    TraceAssemblerConfig resolve(java.util.function.Consumer<PropertyGroups> commandSettings) {
+    public TraceAssemblerConfig resolve(
+            java.util.function.Consumer<PropertyGroups> commandSettings) {
         PropertyGroups groups =
                 configFile == null
                         ? PropertyGroups.empty()

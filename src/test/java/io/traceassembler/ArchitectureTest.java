@@ -18,7 +18,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package layers, pointing down only; the job's packages follow the data's path.
  *
  * <pre>
- * tools (generate, local, bench, report) src/tools/java: never in the job jar
+ * tools (generate, local, bench, report, query) src/tools/java: never in the job jar
  * job (io.traceassembler)               entry point, commands, the wiring of sources, pipeline and sinks
  * ingest | assemble -> analyze | sink   the stages
  * aws                                   AWS client construction
@@ -39,7 +39,8 @@ class ArchitectureTest {
                             ROOT + ".generate..",
                             ROOT + ".local..",
                             ROOT + ".bench..",
-                            ROOT + ".report..")
+                            ROOT + ".report..",
+                            ROOT + ".query..")
                     .layer("Job")
                     .definedBy(ROOT)
                     .layer("Ingest")
@@ -112,7 +113,7 @@ class ArchitectureTest {
     static final class JobAndTools implements ImportOption {
         private static final Pattern TOOL_CLASS =
                 Pattern.compile(
-                        ".*/io/traceassembler/(generate|local|bench|report)/(?!.*(Test|ITCase|Fixtures)(\\$.*)?\\.class$).*");
+                        ".*/io/traceassembler/(generate|local|bench|report|query)/(?!.*(Test|ITCase|Fixtures)(\\$.*)?\\.class$).*");
 
         @Override
         public boolean includes(Location location) {

@@ -59,8 +59,12 @@ public final class TraceItems {
      */
     public static final String PRIMARY_INSIGHT = "primary_insight";
 
-    /** Most severe first: {@code primary_insight} is the first of these that the trace has. */
-    static final List<InsightType> SEVERITY_ORDER =
+    /**
+     * Most severe first: {@code primary_insight} is the first of these that the trace has. Public
+     * for readers of the {@code by-insight} index (a trace with an insight is keyed under it or
+     * under a more severe one).
+     */
+    public static final List<InsightType> SEVERITY_ORDER =
             List.of(
                     InsightType.TRACE_ERRORS,
                     InsightType.SLOW_TRACE,

@@ -37,11 +37,22 @@ public final class Emulators implements AutoCloseable {
     private Process kinesisProcess;
     private Process dynamoDbProcess;
     private final List<Process> suspended = new ArrayList<>();
+    private Path dynamoDbData;
 
     public Emulators(Path projectDirectory, boolean withKinesis, boolean withDynamoDb) {
         this.projectDirectory = projectDirectory.toAbsolutePath();
         this.withKinesis = withKinesis;
         this.withDynamoDb = withDynamoDb;
+    }
+
+    /**
+     * Makes dynalite keep its tables in a LevelDB folder (its {@code --path} option) instead of in
+     * memory, so that they outlive it; call before {@link #start()}. The folder is created when
+     * missing. One dynalite at a time can open it (LevelDB locks it).
+     */
+    public Emulators dynamoDbDataDirectory(Path directory) {
+        this.dynamoDbData = directory.toAbsolutePath();
+        return this;
     }
 
     /** Both emulators, for the project folder found by {@link #projectDirectory()}. */
@@ -116,6 +127,10 @@ public final class Emulators implements AutoCloseable {
                                         "--createTableMs",
                                         "0")
                                 .directory(emulators.toFile());
+                if (dynamoDbData != null) {
+                    Files.createDirectories(dynamoDbData);
+                    dynalite.command().addAll(List.of("--path", dynamoDbData.toString()));
+                }
                 dynamoDbProcess = launch(dynalite, logs.resolve("dynalite.log"), dynamoDbPort);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

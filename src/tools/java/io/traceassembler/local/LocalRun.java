@@ -44,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  * pointed at the started emulators, {@code initial.position} TRIM_HORIZON and a session gap of
  * {@value #DEMO_SESSION_GAP_SECONDS} s, so that traces show up seconds after their last span
  * (production default: 30 s).
+ *
+ * <p>dynalite keeps the table in {@value #DYNAMODB_DATA}: it outlives the run, so that {@code
+ * scripts/trace-assembler query ... --local} can read what the last run stored. Each run starts
+ * from an empty table (the folder is deleted first), so its counts are its own.
  */
 @Command(
         name = "run-local.sh",
@@ -63,6 +67,16 @@ import java.util.concurrent.TimeUnit;
         })
 public final class LocalRun implements Callable<Integer> {
     static final int DEMO_SESSION_GAP_SECONDS = 5;
+
+    /**
+     * dynalite's data folder under the project folder, kept after the run for {@code query
+     * --local}.
+     */
+    public static final String DYNAMODB_DATA = "target/local-run/dynamodb";
+
+    /** The local run's configuration, under the project folder. */
+    public static final String CONFIG_FILE = "flink-conf/application-properties-local.json";
+
     private static final int SPAN_STREAM_SHARDS = 2;
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -185,12 +199,17 @@ public final class LocalRun implements Callable<Integer> {
 
     private void run(CountDownLatch stop, Outcome outcome) throws Exception {
         Path home = Emulators.projectDirectory();
-        Path configFile = home.resolve("flink-conf/application-properties-local.json");
+        Path configFile = home.resolve(CONFIG_FILE);
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalStateException("No " + configFile + " (run from the project folder)");
         }
-        log("starting kinesis-local, dynalite (logs in target/emulators/) and the CloudWatch stub");
-        try (Emulators emulators = Emulators.all().start();
+        Path dynamoDbData = home.resolve(DYNAMODB_DATA);
+        deleteRecursively(dynamoDbData);
+        log(
+                "starting kinesis-local, dynalite (logs in target/emulators/, table data in "
+                        + DYNAMODB_DATA
+                        + "/) and the CloudWatch stub");
+        try (Emulators emulators = Emulators.all().dynamoDbDataDirectory(dynamoDbData).start();
                 CloudWatchStub cloudWatch = CloudWatchStub.start()) {
             TraceAssemblerConfig config = localConfig(configFile, emulators, cloudWatch);
             log(
@@ -264,6 +283,19 @@ public final class LocalRun implements Callable<Integer> {
                 printSummary(feeder, traces, cloudWatch.summary());
             }
             log("stopping the emulators and the CloudWatch stub");
+        }
+    }
+
+    /** The last run's table: this run starts from an empty one. */
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file :
+                    (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
         }
     }
 
@@ -473,6 +505,27 @@ public final class LocalRun implements Callable<Integer> {
                         + metrics.namespaces);
         metrics.metrics.forEach(
                 (name, totals) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, totals));
+        out.println("the table stays in " + DYNAMODB_DATA + "/; query it (also after this run):");
+        for (String command : queryCommands(traces)) {
+            out.println("  " + command);
+        }
+    }
+
+    /** Ready-to-paste {@code query --local} commands for what this run stored. */
+    static List<String> queryCommands(List<TraceTable.Trace> traces) {
+        List<String> commands = new java.util.ArrayList<>();
+        commands.add(
+                "scripts/trace-assembler query traces --local --insight slow_trace --since 1h");
+        commands.add(
+                "scripts/trace-assembler query traces --local --insight trace_errors --since 1h");
+        TraceTable.slowest(traces, 1)
+                .forEach(
+                        slowest ->
+                                commands.add(
+                                        "scripts/trace-assembler query trace "
+                                                + slowest.traceId
+                                                + " --local"));
+        return commands;
     }
 
     private void log(String message) {
