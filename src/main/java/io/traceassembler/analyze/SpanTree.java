@@ -46,13 +46,14 @@ public final class SpanTree {
     private int[] children = new int[16];
     private int[] order = new int[16];
     private int[] depth = new int[16];
+    private boolean[] seen = new boolean[16];
 
     private final List<String> serviceNames = new ArrayList<>();
     private final Map<String, Integer> serviceIndex = new HashMap<>();
     private final List<String> operationNames = new ArrayList<>();
     private final Map<String, Integer> operationIndex = new HashMap<>();
-    private final Map<Long, Integer> byKey = new HashMap<>();
-    private final Map<Long, Integer> clientHalves = new HashMap<>();
+    private final SpanKeyIndex byKey = new SpanKeyIndex();
+    private final SpanKeyIndex clientHalves = new SpanKeyIndex();
     private boolean linked;
 
     public void clear() {
@@ -61,7 +62,6 @@ public final class SpanTree {
         serviceIndex.clear();
         operationNames.clear();
         operationIndex.clear();
-        byKey.clear();
         linked = false;
     }
 
@@ -115,8 +115,8 @@ public final class SpanTree {
 
     /** Resolves parents, children and the breadth-first order; call after the last {@link #add}. */
     public void link() {
-        byKey.clear();
-        clientHalves.clear();
+        byKey.reset(size);
+        clientHalves.reset(size);
         // A parent id names the server half when the trace has one (the children of a shared id run
         // in the
         // server's process), else the span with that id; the server half itself hangs under its
@@ -137,12 +137,12 @@ public final class SpanTree {
         for (int i = 0; i < size; i++) {
             int p = NONE;
             if (shared[i]) {
-                Integer clientHalf = clientHalves.get(spanKey[i]);
-                p = clientHalf != null ? clientHalf : NONE;
+                int clientHalf = clientHalves.get(spanKey[i]);
+                p = clientHalf != SpanKeyIndex.ABSENT ? clientHalf : NONE;
             }
             if (p == NONE && hasParent[i]) {
-                Integer named = byKey.get(parentKey[i]);
-                p = named != null && named != i ? named : NONE;
+                int named = byKey.get(parentKey[i]);
+                p = named != SpanKeyIndex.ABSENT && named != i ? named : NONE;
             }
             parent[i] = p;
             if (p != NONE) {
@@ -167,7 +167,10 @@ public final class SpanTree {
      * a top.
      */
     private void computeOrder() {
-        boolean[] seen = new boolean[size];
+        if (seen.length < size) {
+            seen = new boolean[spanKey.length];
+        }
+        Arrays.fill(seen, 0, size, false);
         int tail = 0;
         for (int top = 0; top < size; top++) {
             if (parent[top] == NONE) {

@@ -9,6 +9,8 @@ import io.traceassembler.generate.GeneratorOptions;
 import io.traceassembler.generate.OptionConverters;
 import io.traceassembler.generate.TraceShapeOptions;
 import io.traceassembler.generate.TrafficOptions;
+import io.traceassembler.report.ReportCommand;
+import io.traceassembler.report.ReportPage;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +76,12 @@ public final class LocalRun implements Callable<Integer> {
      * --local}.
      */
     public static final String DYNAMODB_DATA = "target/local-run/dynamodb";
+
+    /** What the run stored, as a replay output folder (the report's input). */
+    static final String RUN_OUTPUT = "target/local-run/output";
+
+    /** The HTML report of the run. */
+    static final String REPORT = "target/local-run/report.html";
 
     /** The local run's configuration, under the project folder. */
     public static final String CONFIG_FILE = "flink-conf/application-properties-local.json";
@@ -281,6 +290,7 @@ public final class LocalRun implements Callable<Integer> {
                 outcome.traces = traces.size();
                 outcome.datums = cloudWatch.summary().datums();
                 printSummary(feeder, traces, cloudWatch.summary());
+                writeReport(home, table, cloudWatch);
             }
             log("stopping the emulators and the CloudWatch stub");
         }
@@ -508,6 +518,28 @@ public final class LocalRun implements Callable<Integer> {
         out.println("the table stays in " + DYNAMODB_DATA + "/; query it (also after this run):");
         for (String command : queryCommands(traces)) {
             out.println("  " + command);
+        }
+    }
+
+    /**
+     * What this run stored (the table, the datums the stub received) as a replay output folder, and
+     * its HTML report; prints the report's path. A report that fails to render is logged, the run's
+     * verdict stands.
+     */
+    private void writeReport(Path home, TraceTable table, CloudWatchStub cloudWatch) {
+        Path folder = home.resolve(RUN_OUTPUT);
+        Path report = home.resolve(REPORT);
+        try {
+            LocalRunOutput.write(folder, table.items(), cloudWatch.datums());
+            java.io.PrintWriter writer =
+                    new java.io.PrintWriter(
+                            new java.io.OutputStreamWriter(
+                                    out, java.nio.charset.StandardCharsets.UTF_8),
+                            true);
+            ReportCommand.write(folder, report, ReportPage.DEFAULT_LIMIT, writer);
+            out.println("report of this run: " + report + " (open it in a browser)");
+        } catch (IOException | RuntimeException e) {
+            out.println("local run: the report could not be written: " + e);
         }
     }
 

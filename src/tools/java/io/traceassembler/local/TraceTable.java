@@ -74,24 +74,37 @@ final class TraceTable {
     /** Every trace in the table (paginated scan). */
     List<Trace> scan() {
         List<Trace> traces = new ArrayList<>();
+        scan(
+                ScanRequest.builder()
+                        .tableName(tableName)
+                        .projectionExpression(PROJECTION)
+                        .expressionAttributeNames(Map.of("#insights", TraceItems.INSIGHTS)),
+                item -> traces.add(new Trace(item)));
+        return traces;
+    }
+
+    /** Every item of the table, every attribute (paginated scan). */
+    List<Map<String, AttributeValue>> items() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        scan(ScanRequest.builder().tableName(tableName), items::add);
+        return items;
+    }
+
+    private void scan(
+            ScanRequest.Builder request,
+            java.util.function.Consumer<Map<String, AttributeValue>> out) {
         Map<String, AttributeValue> startKey = null;
         do {
-            ScanRequest.Builder request =
-                    ScanRequest.builder()
-                            .tableName(tableName)
-                            .projectionExpression(PROJECTION)
-                            .expressionAttributeNames(Map.of("#insights", TraceItems.INSIGHTS));
             if (startKey != null) {
                 request.exclusiveStartKey(startKey);
             }
             ScanResponse response = dynamoDb.scan(request.build());
-            response.items().forEach(item -> traces.add(new Trace(item)));
+            response.items().forEach(out);
             startKey =
                     response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                             ? response.lastEvaluatedKey()
                             : null;
         } while (startKey != null);
-        return traces;
     }
 
     /** Traces per insight type, sorted by type. */

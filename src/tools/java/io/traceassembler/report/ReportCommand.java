@@ -84,16 +84,25 @@ public final class ReportCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1, not " + limit);
         }
+        write(input, output, limit, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /**
+     * Writes the report of the replay output folder {@code input} to {@code output} and says so on
+     * {@code out}; also used by the local run for the folder it writes.
+     */
+    public static void write(Path input, Path output, int limit, PrintWriter out)
+            throws IOException {
         ReportData data = ReportData.load(input);
         ReportPage page = new ReportPage(data, limit, Instant.now());
         ReportRenderer.write(page, output);
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf(
+        out.printf(
                 "report: wrote %s (%s traces, %s service map edges)%n",
                 output.toAbsolutePath(),
                 Formats.count(data.traces.lines.size()),
                 Formats.count(page.map == null ? 0 : page.map.edges.size()));
-        page.notes.forEach(note -> stdout.println("report: " + note));
-        return 0;
+        page.notes.forEach(note -> out.println("report: " + note));
+        out.flush();
     }
 }

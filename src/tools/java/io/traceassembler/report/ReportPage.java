@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
  * Everything the page template shows, worked out and formatted: the template only places it (and
  * Mustache escapes every value). Built from a {@link ReportData}.
  */
-final class ReportPage {
+public final class ReportPage {
     /** Operations listed per service in the span RED table. */
     static final int TOP_OPERATIONS = 3;
 
     /** Rows of each trace table unless {@code --limit} says otherwise. */
-    static final int DEFAULT_LIMIT = 20;
+    public static final int DEFAULT_LIMIT = 20;
 
     final String input;
     final String generatedAt;
