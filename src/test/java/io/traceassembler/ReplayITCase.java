@@ -1,6 +1,5 @@
 package io.traceassembler;
 
-import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveManifest;
 import io.traceassembler.generate.ArchiveOptions;
 import io.traceassembler.generate.ArchiveWriter;
@@ -15,20 +14,15 @@ import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.testing.ExpectedTrace;
 import io.traceassembler.testing.MiniClusters;
 
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,7 +37,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,10 +90,10 @@ class ReplayITCase {
         assertThat(expectedDeadLetters).isPositive();
 
         java.nio.file.Path output = dir.resolve("out");
-        runReplay(archive, output);
+        ReplayRuns.replay(archive, output);
 
         Map<String, JsonNode> summaries =
-                readLines(output.resolve("traces")).stream()
+                ReplayRuns.readLines(output.resolve("traces")).stream()
                         .collect(
                                 Collectors.toMap(
                                         n -> n.get("trace_id").asText(),
@@ -131,7 +124,7 @@ class ReplayITCase {
                                             + expected.rootService));
         }
 
-        List<JsonNode> insights = readLines(output.resolve("insights"));
+        List<JsonNode> insights = ReplayRuns.readLines(output.resolve("insights"));
         assertThat(insights)
                 .extracting(
                         n ->
@@ -151,7 +144,7 @@ class ReplayITCase {
                                     .isAfter(Instant.parse("2020-01-01T00:00:00Z"));
                         });
 
-        List<JsonNode> deadLetters = readLines(output.resolve("dead-letters"));
+        List<JsonNode> deadLetters = ReplayRuns.readLines(output.resolve("dead-letters"));
         assertThat(deadLetters).hasSize((int) expectedDeadLetters);
         assertThat(deadLetters)
                 .allSatisfy(
@@ -239,10 +232,10 @@ class ReplayITCase {
         assertThat(expectedDeadLetters).isPositive();
 
         java.nio.file.Path output = dir.resolve("out");
-        runReplay(archive, output);
+        ReplayRuns.replay(archive, output);
 
         Map<String, JsonNode> summaries = new HashMap<>();
-        for (JsonNode line : readLines(output.resolve("traces"))) {
+        for (JsonNode line : ReplayRuns.readLines(output.resolve("traces"))) {
             assertThat(summaries.put(line.get("trace_id").asText(), line))
                     .as("one summary per trace")
                     .isNull();
@@ -276,7 +269,8 @@ class ReplayITCase {
             // The case issue 11 reports: an error whose culprit is a server half.
             assertThat(causedByServerHalf).isGreaterThan(50);
         }
-        assertThat(readLines(output.resolve("dead-letters"))).hasSize((int) expectedDeadLetters);
+        assertThat(ReplayRuns.readLines(output.resolve("dead-letters")))
+                .hasSize((int) expectedDeadLetters);
     }
 
     @Test
@@ -287,29 +281,16 @@ class ReplayITCase {
         java.nio.file.Path archive = dir.resolve("archive");
         writeArchive(generator, traffic, archive, new HashMap<>(), new IdentityHashMap<>(), null);
 
-        runReplay(archive, dir.resolve("first"));
-        runReplay(archive, dir.resolve("second"));
+        ReplayRuns.replay(archive, dir.resolve("first"));
+        ReplayRuns.replay(archive, dir.resolve("second"));
 
         for (String folder : List.of("traces", "insights", "dead-letters")) {
-            List<String> first = sortedLines(dir.resolve("first").resolve(folder));
+            List<String> first = ReplayRuns.sortedLines(dir.resolve("first").resolve(folder));
             assertThat(first).as(folder).isNotEmpty();
-            assertThat(sortedLines(dir.resolve("second").resolve(folder)))
+            assertThat(ReplayRuns.sortedLines(dir.resolve("second").resolve(folder)))
                     .as(folder)
                     .isEqualTo(first);
         }
-    }
-
-    private static void runReplay(java.nio.file.Path archive, java.nio.file.Path output)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(2);
-        ReplayCommand.build(
-                env,
-                TraceAssemblerConfig.defaults(),
-                List.of(new Path(archive.toUri())),
-                new Path(output.toUri()));
-        env.execute("replay-it");
     }
 
     /**
@@ -486,35 +467,5 @@ class ReplayITCase {
         List<String> values = new ArrayList<>();
         array.forEach(v -> values.add(v.asText()));
         return values;
-    }
-
-    private static List<JsonNode> readLines(java.nio.file.Path folder) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : sortedLines(folder)) {
-            nodes.add(mapper.readTree(line));
-        }
-        return nodes;
-    }
-
-    /** Lines of the committed part files (hidden in-progress files would start with a dot). */
-    private static List<String> sortedLines(java.nio.file.Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
-            for (java.nio.file.Path file :
-                    files.filter(Files::isRegularFile).collect(Collectors.toList())) {
-                String name = file.getFileName().toString();
-                assertThat(name).doesNotStartWith(".").doesNotStartWith("_");
-                assertThat(file.getParent())
-                        .as("part files lie directly in the output folder")
-                        .isEqualTo(folder);
-                lines.addAll(Files.readAllLines(file));
-            }
-        }
-        lines.sort(null);
-        return lines;
     }
 }

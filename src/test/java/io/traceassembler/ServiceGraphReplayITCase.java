@@ -1,6 +1,5 @@
 package io.traceassembler;
 
-import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.generate.ArchiveOptions;
 import io.traceassembler.generate.ArchiveWriter;
 import io.traceassembler.generate.Encoding;
@@ -14,19 +13,14 @@ import io.traceassembler.testing.ExpectedServiceGraph;
 import io.traceassembler.testing.ExpectedServiceGraph.Calls;
 import io.traceassembler.testing.MiniClusters;
 
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +34,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -101,11 +94,11 @@ class ServiceGraphReplayITCase {
                 .anyMatch(k -> k.endsWith("|kafka|request"));
 
         java.nio.file.Path output = dir.resolve("out");
-        runReplay(archive, output);
+        ReplayRuns.replay(archive, output);
 
         Map<String, JsonNode> graph =
                 byKey(
-                        readLines(output.resolve("service-graph")),
+                        ReplayRuns.readLines(output.resolve("service-graph")),
                         n ->
                                 Instant.parse(n.get("minute").asText()).toEpochMilli()
                                         + "|"
@@ -128,7 +121,7 @@ class ServiceGraphReplayITCase {
 
         Map<String, JsonNode> spanMetrics =
                 byKey(
-                        readLines(output.resolve("span-metrics")),
+                        ReplayRuns.readLines(output.resolve("span-metrics")),
                         n ->
                                 Instant.parse(n.get("minute").asText()).toEpochMilli()
                                         + "|"
@@ -244,19 +237,6 @@ class ServiceGraphReplayITCase {
         }
     }
 
-    private static void runReplay(java.nio.file.Path archive, java.nio.file.Path output)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(2);
-        ReplayCommand.build(
-                env,
-                TraceAssemblerConfig.defaults(),
-                List.of(new Path(archive.toUri())),
-                new Path(output.toUri()));
-        env.execute("service-graph-replay-it");
-    }
-
     private static Map<String, Long> operationsPerService(Map<String, Calls> spanLines) {
         return spanLines.keySet().stream()
                 .map(k -> k.split("\\|", 3))
@@ -281,21 +261,5 @@ class ServiceGraphReplayITCase {
                     .isNull();
         }
         return byKey;
-    }
-
-    private static List<JsonNode> readLines(java.nio.file.Path folder) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> nodes = new ArrayList<>();
-        try (Stream<java.nio.file.Path> files = Files.list(folder)) {
-            for (java.nio.file.Path file : files.collect(Collectors.toList())) {
-                String name = file.getFileName().toString();
-                assertThat(name).doesNotStartWith(".").doesNotStartWith("_");
-                for (String line : Files.readAllLines(file)) {
-                    nodes.add(mapper.readTree(line));
-                }
-            }
-        }
-        assertThat(nodes).isNotEmpty();
-        return nodes;
     }
 }

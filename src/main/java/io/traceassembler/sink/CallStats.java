@@ -1,5 +1,7 @@
 package io.traceassembler.sink;
 
+import org.apache.flink.util.Collector;
+
 /**
  * Calls of one key in one minute: how many, how many failed, and their durations as a {@link
  * DurationBuckets} histogram with the exact maximum. The span metrics ({@link SpanMetricsMinute})
@@ -48,6 +50,44 @@ public abstract class CallStats implements DurationBuckets.Histogram {
     /** The {@code p} (0..1) percentile of the durations, within a bucket (~1 %); NaN if none. */
     public double percentileMs(double p) {
         return DurationBuckets.percentile(buckets, bucketCounts, p);
+    }
+
+    /**
+     * The CloudWatch points of this minute: calls and errors as counts (errors also when zero, so
+     * an alarm on them sees every minute of traffic) and the durations as a distribution.
+     */
+    protected void metricPoints(
+            String callsMetric,
+            String errorsMetric,
+            String durationMetric,
+            String[] dimensions,
+            Collector<MetricPoint> out) {
+        out.collect(
+                MetricPoint.of(
+                        callsMetric,
+                        "Count",
+                        MetricPoint.Aggregation.SUM,
+                        calls,
+                        minuteMillis,
+                        dimensions));
+        out.collect(
+                MetricPoint.of(
+                        errorsMetric,
+                        "Count",
+                        MetricPoint.Aggregation.SUM,
+                        errors,
+                        minuteMillis,
+                        dimensions));
+        if (buckets.length > 0) {
+            out.collect(
+                    MetricPoint.distribution(
+                            durationMetric,
+                            "Milliseconds",
+                            buckets,
+                            bucketCounts,
+                            minuteMillis,
+                            dimensions));
+        }
     }
 
     /** The key of this record (minute included) as one string, for a keyBy. */

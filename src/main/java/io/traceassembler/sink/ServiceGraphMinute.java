@@ -54,32 +54,7 @@ public class ServiceGraphMinute extends CallStats {
             DIMENSION_CONNECTION_TYPE,
             connectionType
         };
-        out.collect(
-                MetricPoint.of(
-                        REQUESTS,
-                        "Count",
-                        MetricPoint.Aggregation.SUM,
-                        calls,
-                        minuteMillis,
-                        dimensions));
-        out.collect(
-                MetricPoint.of(
-                        REQUESTS_FAILED,
-                        "Count",
-                        MetricPoint.Aggregation.SUM,
-                        errors,
-                        minuteMillis,
-                        dimensions));
-        if (buckets.length > 0) {
-            out.collect(
-                    MetricPoint.distribution(
-                            LATENCY,
-                            "Milliseconds",
-                            buckets,
-                            bucketCounts,
-                            minuteMillis,
-                            dimensions));
-        }
+        metricPoints(REQUESTS, REQUESTS_FAILED, LATENCY, dimensions, out);
     }
 
     @Override

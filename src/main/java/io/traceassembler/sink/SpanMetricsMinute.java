@@ -47,32 +47,7 @@ public class SpanMetricsMinute extends CallStats {
                             TraceMetricPoints.DIMENSION_OPERATION,
                             operation
                         };
-        out.collect(
-                MetricPoint.of(
-                        SPAN_CALLS,
-                        "Count",
-                        MetricPoint.Aggregation.SUM,
-                        calls,
-                        minuteMillis,
-                        dimensions));
-        out.collect(
-                MetricPoint.of(
-                        SPAN_ERRORS,
-                        "Count",
-                        MetricPoint.Aggregation.SUM,
-                        errors,
-                        minuteMillis,
-                        dimensions));
-        if (buckets.length > 0) {
-            out.collect(
-                    MetricPoint.distribution(
-                            SPAN_DURATION,
-                            "Milliseconds",
-                            buckets,
-                            bucketCounts,
-                            minuteMillis,
-                            dimensions));
-        }
+        metricPoints(SPAN_CALLS, SPAN_ERRORS, SPAN_DURATION, dimensions, out);
     }
 
     @Override
