@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
 # End-to-end throughput benchmark of the replay pipeline (issue #5); see docs/performance.md.
 #
-#   scripts/bench.sh                 # ~2 million spans, all five variants, state size per open trace
+#   scripts/bench.sh                 # ~2 million spans, all six variants, state size per open trace
 #   scripts/bench.sh --spans 500000  # a smaller archive
 #   scripts/bench.sh --smoke         # a tiny run CI can afford (~50k spans, small state measurement)
 #
 # Generates (or reuses) a fixed archive in target/bench-archive/<parameters>/ with the span generator's
 # realistic encoding mix, including big traces of 5,000 spans, then runs io.traceassembler.bench.PipelineBenchmark
 # on a local MiniCluster: full pipeline on heap and on RocksDB, decode-only, and the naive session-window
-# baseline on heap and on RocksDB, one after another in one JVM, parallelism 2, STREAMING, discarding sinks.
+# baseline on heap and on RocksDB, one after another in one JVM, parallelism 2, STREAMING, discarding sinks;
+# also RocksDB with incremental checkpoints every 10 s (--checkpoint-interval-ms of the bench command).
 # The last line is:
-#   RESULT spans_per_s=<n> rocksdb_spans_per_s=<n> decode_only_spans_per_s=<n> naive_spans_per_s=<n> naive_rocksdb_spans_per_s=<n> peak_heap_mb=<n> state_bytes_per_open_trace=<n>
+#   RESULT spans_per_s=<n> rocksdb_spans_per_s=<n> decode_only_spans_per_s=<n> naive_spans_per_s=<n> naive_rocksdb_spans_per_s=<n> peak_heap_mb=<n> state_bytes_per_open_trace=<n> rocksdb_checkpointed_spans_per_s=<n>
 set -euo pipefail
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   cat <<'HELP'
 Options:
   --spans N          approximate spans in the archive (default 2000000)
   --smoke            tiny run: ~50,000 spans, 5,000 open traces for the state measurement
   --parallelism N    job parallelism (default 2)
-  --variants LIST    comma-separated subset of full,full-rocksdb,decode-only,naive,naive-rocksdb
+  --variants LIST    comma-separated subset of full,full-rocksdb,full-rocksdb-checkpointed,decode-only,
+                     naive,naive-rocksdb (checkpointed: incremental exactly-once checkpoints every 10 s)
   --state-traces N   open traces for the state-size measurement (default 100000; 0 skips it)
   --repeat N         runs per variant, the best is reported (default 1)
   --warmup N         untimed warm-up runs of the full pipeline before measuring, plus one of each other
                      variant before its measurement (default 8; smoke: 0)
+  --checkpoint-ms N  checkpoint interval of full-rocksdb-checkpointed in ms (default 10000)
   --xmx SIZE         benchmark JVM heap (default 3g)
   --set LIST         configuration overrides for experiments, e.g. TraceAssembly.allowed.lateness=0s
   --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
@@ -41,11 +44,12 @@ jmh=0
 jmh_args=()
 set_args=()
 parallelism=2
-variants=full,full-rocksdb,decode-only,naive,naive-rocksdb
+variants=full,full-rocksdb,full-rocksdb-checkpointed,decode-only,naive,naive-rocksdb
 state_traces=100000
 repeat=1
 warmup=8
 xmx=3g
+checkpoint_ms=10000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --spans) spans=$2; shift 2 ;;
@@ -56,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --state-traces) state_traces=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
+    --checkpoint-ms) checkpoint_ms=$2; shift 2 ;;
     --set) set_args=(--set "$2"); shift 2 ;;
     --jmh) shift; jmh_args=("$@"); [[ ${#jmh_args[@]} -gt 0 ]] || jmh_args=(Benchmark); set --; jmh=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -117,5 +122,5 @@ LOG4J
 
 JAVA_OPTS="-Xmx$xmx -Xms$xmx -XX:+UseParallelGC ${JAVA_OPTS:-}" LOG4J_CONFIG="$log4j_conf" "$launcher" bench \
   --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
-  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" "${set_args[@]}" \
+  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" --checkpoint-interval-ms "$checkpoint_ms" "${set_args[@]}" \
   | grep --line-buffered -E '^(bench|RESULT)'

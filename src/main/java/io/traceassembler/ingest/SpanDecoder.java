@@ -13,7 +13,6 @@ import io.traceassembler.model.SpanFormat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jaegertracing.api_v2.Model;
-import io.opentelemetry.proto.trace.v1.TracesData;
 
 import java.io.Serializable;
 import java.util.List;
@@ -203,15 +202,14 @@ public final class SpanDecoder implements Serializable {
                 format == SpanFormat.NATIVE_JSON
                         || format == SpanFormat.OTLP_JSON
                         || format == SpanFormat.ZIPKIN_JSON;
-        TracesData traces = null;
+        boolean parsedUnclean = false;
         String problem = null;
         if (!wantsJson) {
             try {
-                traces = OtlpProtoReader.parse(data, offset, length);
-                if (OtlpProtoReader.isClean(traces)) {
-                    OtlpProtoReader.read(traces, pending);
+                if (OtlpProtoReader.readIfClean(data, offset, length, pending)) {
                     return;
                 }
+                parsedUnclean = true;
                 problem = "unknown protobuf fields at the top level";
             } catch (InvalidProtocolBufferException e) {
                 problem = e.getMessage();
@@ -223,11 +221,9 @@ public final class SpanDecoder implements Serializable {
         if (inflated > 0 && parsesAfterRawDeflate(inflated, wantsJson)) {
             return;
         }
-        if (traces != null) {
-            OtlpProtoReader.read(
-                    traces,
-                    pending); // parsed, if oddly; a newer OTLP version may carry fields unknown
-            // here
+        if (parsedUnclean) {
+            // parsed, if oddly; a newer OTLP version may carry fields unknown here
+            readOtlp(data, offset, length);
             return;
         }
         if (wantsJson) {
@@ -326,9 +322,8 @@ public final class SpanDecoder implements Serializable {
         }
         boolean isJson = JsonRecordReader.looksLikeJson(data, offset, length);
         if (format == SpanFormat.OTLP_PROTO || (format == SpanFormat.AUTO && !isJson)) {
-            TracesData traces;
             try {
-                traces = OtlpProtoReader.parse(data, offset, length);
+                OtlpProtoReader.read(data, offset, length, pending);
             } catch (InvalidProtocolBufferException e) {
                 throw new RecordRejected(
                         format == SpanFormat.AUTO
@@ -341,7 +336,6 @@ public final class SpanDecoder implements Serializable {
                                         + " data is not valid OTLP protobuf: "
                                         + e.getMessage());
             }
-            OtlpProtoReader.read(traces, pending);
         } else {
             parseJsonOrOtlp(data, offset, length);
         }
@@ -368,19 +362,26 @@ public final class SpanDecoder implements Serializable {
         }
     }
 
+    /** Clean OTLP replaces whatever the record gave so far; anything else leaves it. */
     private boolean tryCleanOtlp(byte[] data, int offset, int length) throws RecordRejected {
-        TracesData traces;
         try {
-            traces = OtlpProtoReader.parse(data, offset, length);
+            if (!pending.isEmpty() && !OtlpProtoReader.isClean(data, offset, length)) {
+                return false;
+            }
+            pending.clear();
+            return OtlpProtoReader.readIfClean(data, offset, length, pending);
         } catch (InvalidProtocolBufferException e) {
             return false;
         }
-        if (!OtlpProtoReader.isClean(traces)) {
-            return false;
+    }
+
+    /** Bytes that parsed as OTLP before: they parse again. */
+    private void readOtlp(byte[] data, int offset, int length) throws RecordRejected {
+        try {
+            OtlpProtoReader.read(data, offset, length, pending);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("OTLP bytes parsed once and not again", e);
         }
-        pending.clear();
-        OtlpProtoReader.read(traces, pending);
-        return true;
     }
 
     /**

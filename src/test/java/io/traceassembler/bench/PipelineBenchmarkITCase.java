@@ -27,6 +27,7 @@ class PipelineBenchmarkITCase {
     @AfterAll
     static void stopCluster() throws Exception {
         PipelineBenchmark.closeCluster();
+        PipelineBenchmark.checkpointInterval = 10_000;
     }
 
     @Test
@@ -64,10 +65,13 @@ class PipelineBenchmarkITCase {
         assertThat(spans).isGreaterThan(10_000);
 
         String archive = dir.resolve("data").toString();
+        // short enough for the small archive to see checkpoints taken, when the machine allows
+        PipelineBenchmark.checkpointInterval = 100;
         for (String variant :
                 List.of(
                         "full",
                         "full-rocksdb",
+                        "full-rocksdb-checkpointed",
                         "decode-only",
                         "decode-shuffle",
                         "naive",
@@ -76,6 +80,15 @@ class PipelineBenchmarkITCase {
             long seen = variant.startsWith("decode-") ? run.spans : run.summarySpans;
             assertThat(seen).as(variant).isEqualTo(spans);
             assertThat(run.seconds).as(variant).isPositive();
+            if (variant.endsWith("-checkpointed")) {
+                // exactly-once checkpoints leave the counts as they are; their stats were read
+                assertThat(run.checkpoints).as(variant).isNotNull();
+                // (triggers that find a task not yet running or already finished count as failed)
+                assertThat(run.checkpoints.durationsMs)
+                        .hasSizeLessThanOrEqualTo((int) run.checkpoints.completed);
+            } else {
+                assertThat(run.checkpoints).as(variant).isNull();
+            }
             if (!variant.startsWith("decode-")) {
                 assertThat(run.summaries).as(variant).isEqualTo(800);
             }

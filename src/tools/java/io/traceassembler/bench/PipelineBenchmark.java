@@ -70,6 +70,9 @@ import java.util.concurrent.Callable;
  * <ol>
  *   <li>{@code full}: read, decode, watermarks, assemble, analyse on the heap state backend;
  *   <li>{@code full-rocksdb}: the same on RocksDB (what Managed Flink always uses);
+ *   <li>{@code full-rocksdb-checkpointed}: the same with incremental exactly-once checkpoints every
+ *       {@code --checkpoint-interval-ms} (10 s, as the issue asks; Managed Flink takes one every 60
+ *       s) to a local temporary directory; the checkpoints' count, durations and sizes are printed;
  *   <li>{@code decode-only}: read and decode, spans discarded: the ceiling for everything after
  *       decoding;
  *   <li>{@code naive} / {@code naive-rocksdb}: the seed's approach, whole spans buffered in a
@@ -110,6 +113,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             Set.of(
                     "full",
                     "full-rocksdb",
+                    "full-rocksdb-checkpointed",
                     "decode-only",
                     "decode-shuffle",
                     "naive",
@@ -151,11 +155,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
             paramLabel = "LIST",
             split = ",",
             description =
-                    "Comma-separated variants: full, full-rocksdb, decode-only, decode-shuffle, naive, "
-                            + "naive-rocksdb (default ${DEFAULT-VALUE}).")
+                    "Comma-separated variants: full, full-rocksdb, full-rocksdb-checkpointed, decode-only, "
+                            + "decode-shuffle, naive, naive-rocksdb (default ${DEFAULT-VALUE}).")
     List<String> variants =
             new ArrayList<>(
-                    List.of("full", "full-rocksdb", "decode-only", "naive", "naive-rocksdb"));
+                    List.of(
+                            "full",
+                            "full-rocksdb",
+                            "full-rocksdb-checkpointed",
+                            "decode-only",
+                            "naive",
+                            "naive-rocksdb"));
+
+    @Option(
+            names = "--checkpoint-interval-ms",
+            paramLabel = "MS",
+            converter = OptionConverters.PositiveInt.class,
+            description =
+                    "Checkpoint interval of full-rocksdb-checkpointed (default ${DEFAULT-VALUE}).")
+    int checkpointIntervalMs = 10_000;
 
     @Option(
             names = "--state-traces",
@@ -226,6 +244,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             overrides.set(kv[0].substring(0, dot), kv[0].substring(dot + 1), kv[1]);
         }
         long spans = spansInArchive();
+        checkpointInterval = checkpointIntervalMs;
 
         System.out.printf(
                 Locale.ROOT,
@@ -292,6 +311,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         (gcMillis() - gc) / 1000.0,
                         (jitMillis() - jit) / 1000.0,
                         load());
+                if (run.checkpoints != null) {
+                    System.out.println("bench: " + run.checkpoints);
+                }
                 long seen = variant.startsWith("decode-") ? run.spans : run.summarySpans;
                 if (seen != spans) {
                     System.out.printf(
@@ -317,6 +339,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
         double full = rates.getOrDefault("full", 0.0);
         double rocks = rates.getOrDefault("full-rocksdb", 0.0);
+        double checkpointed = rates.getOrDefault("full-rocksdb-checkpointed", 0.0);
         double decode = rates.getOrDefault("decode-only", 0.0);
         double naive = rates.getOrDefault("naive", 0.0);
         double naiveRocks = rates.getOrDefault("naive-rocksdb", 0.0);
@@ -333,14 +356,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(
                 Locale.ROOT,
                 "RESULT spans_per_s=%d rocksdb_spans_per_s=%d decode_only_spans_per_s=%d naive_spans_per_s=%d "
-                        + "naive_rocksdb_spans_per_s=%d peak_heap_mb=%d state_bytes_per_open_trace=%d%n",
+                        + "naive_rocksdb_spans_per_s=%d peak_heap_mb=%d state_bytes_per_open_trace=%d "
+                        + "rocksdb_checkpointed_spans_per_s=%d%n",
                 Math.round(full),
                 Math.round(rocks),
                 Math.round(decode),
                 Math.round(naive),
                 Math.round(naiveRocks),
                 peakHeapMb,
-                Math.round(state.heapBytesPerTrace));
+                Math.round(state.heapBytesPerTrace),
+                Math.round(checkpointed));
         System.out.flush();
         return 0;
     }
@@ -352,7 +377,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long spans;
         long summaries;
         long summarySpans;
+
+        /** What the checkpoints of a checkpointed variant were; null for the others. */
+        CheckpointStats checkpoints;
     }
+
+    /** Interval of the checkpointed variant (a field: the ITCase shortens it). */
+    static int checkpointInterval = 10_000;
 
     /**
      * One MiniCluster for every job of the benchmark, as a task manager runs job after job: a new
@@ -390,13 +421,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     static Run run(String variant, String archive, int parallelism) throws Exception {
-        boolean rocksdb = variant.endsWith("-rocksdb");
+        boolean rocksdb = variant.contains("-rocksdb");
+        boolean checkpointed = variant.endsWith("-checkpointed");
         StreamExecutionEnvironment env = jobEnvironment(parallelism, rocksdb);
+        java.nio.file.Path checkpointDir = null;
+        if (checkpointed) {
+            checkpointDir = java.nio.file.Files.createTempDirectory("bench-checkpoints");
+            CheckpointStats.enable(env, checkpointInterval, checkpointDir);
+        }
         TraceAssemblerConfig config = TraceAssemblerConfig.from(overrides);
         DataStream<RawRecord> records = source(env, archive);
         switch (variant) {
             case "full":
             case "full-rocksdb":
+            case "full-rocksdb-checkpointed":
                 {
                     TracePipeline.Outputs outputs = TracePipeline.build(records, config);
                     outputs.summaries
@@ -482,8 +520,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long started = System.nanoTime();
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("bench-" + variant);
-        JobExecutionResult result = cluster(parallelism).executeJobBlocking(graph.getJobGraph());
+        org.apache.flink.runtime.jobgraph.JobGraph jobGraph = graph.getJobGraph();
+        JobExecutionResult result = cluster(parallelism).executeJobBlocking(jobGraph);
         Run run = new Run();
+        if (checkpointed) {
+            run.checkpoints = CheckpointStats.of(cluster, jobGraph.getJobID(), checkpointDir);
+        }
         run.wallSeconds = (System.nanoTime() - started) / 1e9;
         run.seconds = result.getNetRuntime() / 1000.0;
         run.spans = longAccumulator(result, SPANS_ACCUMULATOR);

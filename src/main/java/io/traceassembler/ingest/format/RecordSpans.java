@@ -126,6 +126,21 @@ public final class RecordSpans {
         return spanNumber;
     }
 
+    /** How many span numbers the record has used, for {@link #rollBack}. */
+    int spanNumber() {
+        return spanNumber;
+    }
+
+    /**
+     * Forgets what a reader added after the record held {@code spanCount} spans, {@code
+     * rejectCount} rejects and {@code number} span numbers (the bytes were not what it reads).
+     */
+    void rollBack(int spanCount, int rejectCount, int number) {
+        spans.subList(spanCount, spans.size()).clear();
+        rejects.subList(rejectCount, rejects.size()).clear();
+        spanNumber = number;
+    }
+
     void reject(int number, String problem) {
         rejects.add(reasonPrefix + "span " + number + ": " + problem);
     }

@@ -1,0 +1,62 @@
+package io.traceassembler.ingest.format;
+
+/**
+ * Well-formed UTF-8 as protobuf requires it of a proto3 {@code string} (no overlong forms, no
+ * surrogates, nothing above U+10FFFF), checked where the bytes lie, without decoding them.
+ */
+final class Utf8Bytes {
+    private Utf8Bytes() {}
+
+    static boolean isValid(byte[] b, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end && b[i] >= 0) {
+            i++; // ASCII, the common case
+        }
+        while (i < end) {
+            int c = b[i++];
+            if (c >= 0) {
+                continue;
+            }
+            c &= 0xff;
+            if (c < 0xC2) {
+                return false; // a continuation byte, or an overlong 2-byte form
+            }
+            if (c < 0xE0) {
+                if (i >= end || !continuation(b[i++])) {
+                    return false;
+                }
+            } else if (c < 0xF0) {
+                if (i + 1 >= end) {
+                    return false;
+                }
+                int c1 = b[i++] & 0xff;
+                if (!continuation((byte) c1)
+                        || (c == 0xE0 && c1 < 0xA0) // overlong
+                        || (c == 0xED && c1 >= 0xA0) // a surrogate
+                        || !continuation(b[i++])) {
+                    return false;
+                }
+            } else if (c < 0xF5) {
+                if (i + 2 >= end) {
+                    return false;
+                }
+                int c1 = b[i++] & 0xff;
+                if (!continuation((byte) c1)
+                        || (c == 0xF0 && c1 < 0x90) // overlong
+                        || (c == 0xF4 && c1 >= 0x90) // above U+10FFFF
+                        || !continuation(b[i++])
+                        || !continuation(b[i++])) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean continuation(byte b) {
+        return (b & 0xC0) == 0x80;
+    }
+}
