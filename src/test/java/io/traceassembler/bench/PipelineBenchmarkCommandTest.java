@@ -58,7 +58,13 @@ class PipelineBenchmarkCommandTest {
         assertThat(bench.parallelism).isEqualTo(2);
         assertThat(bench.variants)
                 .isEqualTo(
-                        List.of("full", "full-rocksdb", "decode-only", "naive", "naive-rocksdb"));
+                        List.of(
+                                "full",
+                                "full-rocksdb",
+                                "full-rocksdb-checkpointed",
+                                "decode-only",
+                                "naive",
+                                "naive-rocksdb"));
         assertThat(bench.stateTraces).isEqualTo(100_000);
         assertThat(bench.warmups).isEqualTo(8);
     }
