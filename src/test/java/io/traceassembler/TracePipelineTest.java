@@ -1,0 +1,56 @@
+package io.traceassembler;
+
+import io.traceassembler.config.TraceAssemblerConfig;
+import io.traceassembler.model.RawRecord;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shape of the processing graph: what runs in which task. */
+class TracePipelineTest {
+
+    /**
+     * Span metrics belong with the decoder and the service graph with the assembler: a task of
+     * their own would serialise every span (or edge) across a network channel to it.
+     */
+    @Test
+    void preAggregatorsAreChainedToTheOperatorsThatFeedThem() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        TracePipeline.Outputs outputs =
+                TracePipeline.build(
+                        env.fromData(TypeInformation.of(RawRecord.class), new RawRecord()),
+                        TraceAssemblerConfig.defaults());
+        outputs.spanMetrics.sinkTo(new DiscardingSink<>()).name("span-metrics-sink");
+        outputs.serviceGraph.sinkTo(new DiscardingSink<>()).name("service-graph-sink");
+        outputs.summaries.sinkTo(new DiscardingSink<>()).name("summaries-sink");
+
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        List<String> vertices = new ArrayList<>();
+        for (JobVertex vertex : graph.getVertices()) {
+            vertices.add(vertex.getName());
+        }
+
+        assertThat(vertices)
+                .noneMatch(name -> name.startsWith(TracePipeline.SPAN_METRICS_UID))
+                .noneMatch(name -> name.startsWith(TracePipeline.SERVICE_GRAPH_UID))
+                .anyMatch(
+                        name ->
+                                name.contains("decode-spans")
+                                        && name.contains(TracePipeline.SPAN_METRICS_UID))
+                .anyMatch(
+                        name ->
+                                name.startsWith(TracePipeline.ASSEMBLE_UID)
+                                        && name.contains(TracePipeline.SERVICE_GRAPH_UID));
+    }
+}
