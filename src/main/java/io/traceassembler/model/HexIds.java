@@ -73,6 +73,21 @@ public final class HexIds {
         return new String(chars, StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * {@code length} bytes from {@code offset} as lower-case hex, two digits per byte (a binary id
+     * of OTLP or Jaeger). Written as Latin-1 bytes: the string takes them as they are, with no char
+     * array to compress.
+     */
+    public static String toHex(byte[] data, int offset, int length) {
+        byte[] chars = new byte[length * 2];
+        for (int i = 0; i < length; i++) {
+            int b = data[offset + i] & 0xff;
+            chars[2 * i] = DIGITS[b >>> 4];
+            chars[2 * i + 1] = DIGITS[b & 0x0f];
+        }
+        return new String(chars, StandardCharsets.ISO_8859_1);
+    }
+
     private static void write(long value, byte[] chars, int offset) {
         for (int i = 15; i >= 0; i--) {
             chars[offset + i] = DIGITS[(int) (value & 0xf)];

@@ -1,5 +1,6 @@
 package io.traceassembler.ingest.format;
 
+import io.traceassembler.model.HexIds;
 import io.traceassembler.model.Span;
 
 import com.google.protobuf.ByteString;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
  * of its {@code ResourceSpans}: their service is filled in when it arrives.
  */
 public final class OtlpProtoReader {
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     /** protobuf-java's default recursion limit, which the generated parser applies. */
     private static final int RECURSION_LIMIT = 100;
@@ -396,9 +396,9 @@ public final class OtlpProtoReader {
                 number, start, end, "start_time_unix_nano", "end_time_unix_nano")) {
             Span decoded =
                     new Span(
-                            hex(data, traceIdPos, traceIdLen),
-                            hex(data, spanIdPos, spanIdLen),
-                            parentLen == 0 ? null : hex(data, parentPos, parentLen),
+                            HexIds.toHex(data, traceIdPos, traceIdLen),
+                            HexIds.toHex(data, spanIdPos, spanIdLen),
+                            parentLen == 0 ? null : HexIds.toHex(data, parentPos, parentLen),
                             service,
                             nameLen == 0 ? RecordSpans.UNKNOWN : utf8(namePos, nameLen),
                             start,
@@ -717,23 +717,6 @@ public final class OtlpProtoReader {
 
     /** Lower-case hex of protobuf id bytes (OTLP and Jaeger). */
     static String hex(ByteString bytes) {
-        int size = bytes.size();
-        char[] chars = new char[size * 2];
-        for (int i = 0; i < size; i++) {
-            int b = bytes.byteAt(i) & 0xff;
-            chars[2 * i] = HEX_DIGITS[b >>> 4];
-            chars[2 * i + 1] = HEX_DIGITS[b & 0x0f];
-        }
-        return new String(chars);
-    }
-
-    private static String hex(byte[] data, int pos, int length) {
-        char[] chars = new char[length * 2];
-        for (int i = 0; i < length; i++) {
-            int b = data[pos + i] & 0xff;
-            chars[2 * i] = HEX_DIGITS[b >>> 4];
-            chars[2 * i + 1] = HEX_DIGITS[b & 0x0f];
-        }
-        return new String(chars);
+        return HexIds.toHex(bytes.toByteArray(), 0, bytes.size());
     }
 }
