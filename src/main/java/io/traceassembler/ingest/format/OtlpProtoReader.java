@@ -4,7 +4,6 @@ import io.traceassembler.model.HexIds;
 import io.traceassembler.model.Span;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
@@ -17,29 +16,25 @@ import java.nio.charset.StandardCharsets;
  * INTERNAL ... 5 CONSUMER, else UNSPECIFIED), the span attributes {@code peer.service}, {@code
  * db.system} and {@code messaging.system} with a string value and no other attribute.
  *
- * <p>Read as a stream of fields ({@link CodedInputStream}) straight into {@link Span}s, without the
- * generated message tree: only the kept values become objects. It accepts and rejects exactly what
- * the generated {@code TracesData} parser does (the generated classes are the test oracle): every
- * known message of {@code opentelemetry/proto/trace/v1/trace.proto} (opentelemetry-proto 1.11) is
- * walked, strings are checked for UTF-8 in place, a repeated singular field keeps its last value
- * and repeated message fields merge, the nesting limit is protobuf's default of 100, and the
- * exception messages are protobuf's. Fields of a wrong wire type are unknown fields, as for the
- * generated parser: at the top level or in a {@code ResourceSpans} they make the record unclean
- * (probably not OTLP at all: random bytes often parse). A {@code Resource} may come after the spans
- * of its {@code ResourceSpans}: their service is filled in when it arrives.
+ * <p>Read as a stream of fields ({@link ProtoWire}, protobuf's array {@code CodedInputStream}
+ * without its indirections) straight into {@link Span}s, without the generated message tree: only
+ * the kept values become objects. It accepts and rejects exactly what the generated {@code
+ * TracesData} parser does (the generated classes are the test oracle): every known message of
+ * {@code opentelemetry/proto/trace/v1/trace.proto} (opentelemetry-proto 1.11) is walked, strings
+ * are checked for UTF-8 in place, a repeated singular field keeps its last value and repeated
+ * message fields merge, the nesting limit is protobuf's default of 100, and the exception messages
+ * are protobuf's. Fields of a wrong wire type are unknown fields, as for the generated parser: at
+ * the top level or in a {@code ResourceSpans} they make the record unclean (probably not OTLP at
+ * all: random bytes often parse). A {@code Resource} may come after the spans of its {@code
+ * ResourceSpans}: their service is filled in when it arrives.
  */
 public final class OtlpProtoReader {
 
     /** protobuf-java's default recursion limit, which the generated parser applies. */
     private static final int RECURSION_LIMIT = 100;
 
-    private static final String TRUNCATED =
-            "While parsing a protocol message, the input ended unexpectedly in the middle of a"
-                    + " field.  This could mean either that the input has been truncated or that an"
-                    + " embedded message misreported its own length.";
-    private static final String TOO_DEEP =
-            "Protocol message had too many levels of nesting.  May be malicious.  Use"
-                    + " setRecursionLimit() to increase the recursion depth limit.";
+    private static final String TRUNCATED = ProtoWire.TRUNCATED;
+    private static final String TOO_DEEP = ProtoWire.TOO_DEEP;
     private static final String INVALID_UTF8 = "Protocol message had invalid UTF-8.";
 
     private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -80,8 +75,7 @@ public final class OtlpProtoReader {
     private static final byte[] MESSAGING_SYSTEM_KEY = ascii("messaging.system");
 
     private final byte[] data;
-    private final int base;
-    private final CodedInputStream in;
+    private final ProtoWire in;
 
     /** Null: only check the bytes. */
     private final RecordSpans out;
@@ -106,8 +100,7 @@ public final class OtlpProtoReader {
 
     private OtlpProtoReader(byte[] data, int offset, int length, RecordSpans out) {
         this.data = data;
-        this.base = offset;
-        this.in = CodedInputStream.newInstance(data, offset, length);
+        this.in = new ProtoWire(data, offset, length);
         this.out = out;
     }
 
@@ -191,7 +184,8 @@ public final class OtlpProtoReader {
         } catch (InvalidProtocolBufferException e) {
             throw e;
         } catch (java.io.IOException e) {
-            // a byte array never fails to read; kept for the signature of CodedInputStream
+            // only InvalidProtocolBufferException is thrown by a byte array; kept for the readers'
+            // signatures
             throw new InvalidProtocolBufferException(e);
         }
     }
@@ -666,7 +660,7 @@ public final class OtlpProtoReader {
     }
 
     private int position() {
-        return base + in.getTotalBytesRead();
+        return in.position();
     }
 
     private void checkUtf8(int pos, int length) throws InvalidProtocolBufferException {
