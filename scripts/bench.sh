@@ -28,6 +28,8 @@ Options:
   --warmup N         untimed warm-up runs of the full pipeline before measuring, plus one of each other
                      variant before its measurement (default 8; smoke: 0)
   --checkpoint-ms N  checkpoint interval of full-rocksdb-checkpointed in ms (default 10000)
+  --checkpointed-spans N  spans of the archive full-rocksdb-checkpointed reads (default 5 x --spans,
+                     so that a run at full speed spans several 10 s checkpoints)
   --xmx SIZE         benchmark JVM heap (default 3g)
   --set LIST         configuration overrides for experiments, e.g. TraceAssembly.allowed.lateness=0s
   --jmh [REGEX]      instead: the JMH micro-benchmarks (DecoderBenchmark: spans/s per encoding;
@@ -50,10 +52,11 @@ repeat=1
 warmup=8
 xmx=3g
 checkpoint_ms=10000
+checkpointed_spans=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --spans) spans=$2; shift 2 ;;
-    --smoke) spans=50000; state_traces=5000; warmup=0; shift ;;
+    --smoke) spans=50000; checkpointed_spans=50000; state_traces=5000; warmup=0; shift ;;
     --warmup) warmup=$2; shift 2 ;;
     --parallelism) parallelism=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
@@ -61,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) repeat=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
     --checkpoint-ms) checkpoint_ms=$2; shift 2 ;;
+    --checkpointed-spans) checkpointed_spans=$2; shift 2 ;;
     --set) set_args=(--set "$2"); shift 2 ;;
     --jmh) shift; jmh_args=("$@"); [[ ${#jmh_args[@]} -gt 0 ]] || jmh_args=(Benchmark); set --; jmh=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -79,32 +83,45 @@ fi
 
 # The generator makes ~17 spans per ordinary trace; big traces (5,000 spans) are 1 in 2,000 traces.
 # (Measured: 105,000 traces -> 1,908,325 spans, 47 big ones.)
-traces=$(( spans * 1000 / 18170 ))
 big_ratio=0.0005
-seed=42
 # Two independent streams (seeds 42 and 43, half the traces each), each in ONE time-ordered file of Kinesis
 # envelopes, like two Kinesis shards: each parallel source reader reads one stream from its start to its end.
 # (Several files per stream would be read out of time order by the readers, and in STREAMING mode spans of
 # a file read later would be behind the watermark: late, dropped.)
-half=$(( traces / 2 ))
-params="traces-${traces}-big-${big_ratio}x5000-two-streams"
-archive="$root/target/bench-archive/$params"
-if [[ ! -f "$archive/manifest.json" ]]; then
-  echo "bench.sh: generating $archive ($traces traces in two streams)..." >&2
-  rm -rf "$archive"
-  mkdir -p "$archive"
-  for seed in 42 43; do
-    JAVA_OPTS=-Xmx2g "$launcher" generate-spans archive \
-      --output "$archive/data/stream-$seed" --traces "$half" --seed "$seed" --all-kinesis \
-      --records-per-file 100000000 --big-trace-ratio "$big_ratio" --big-trace-spans 5000 \
-      --manifest "$archive/manifest-$seed.json" >&2
-  done
-  # The benchmark reads span_deliveries: the sum of both streams.
-  python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:3]); print(json.dumps({"span_deliveries": a["span_deliveries"]+b["span_deliveries"], "traces": a["traces"]+b["traces"]}))' \
-    "$archive/manifest-42.json" "$archive/manifest-43.json" > "$archive/manifest.json"
-else
-  echo "bench.sh: reusing $archive" >&2
+# archive_for SPANS: the folder of the archive of about SPANS spans, generated on first use.
+archive_for() {
+  local traces=$(( $1 * 1000 / 18170 ))
+  local half=$(( traces / 2 ))
+  local dir="$root/target/bench-archive/traces-${traces}-big-${big_ratio}x5000-two-streams"
+  if [[ ! -f "$dir/manifest.json" ]]; then
+    echo "bench.sh: generating $dir ($traces traces in two streams)..." >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local seed
+    for seed in 42 43; do
+      JAVA_OPTS=-Xmx2g "$launcher" generate-spans archive \
+        --output "$dir/data/stream-$seed" --traces "$half" --seed "$seed" --all-kinesis \
+        --records-per-file 100000000 --big-trace-ratio "$big_ratio" --big-trace-spans 5000 \
+        --manifest "$dir/manifest-$seed.json" >&2
+    done
+    # The benchmark reads span_deliveries: the sum of both streams.
+    python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:3]); print(json.dumps({"span_deliveries": a["span_deliveries"]+b["span_deliveries"], "traces": a["traces"]+b["traces"]}))' \
+      "$dir/manifest-42.json" "$dir/manifest-43.json" > "$dir/manifest.json"
+  else
+    echo "bench.sh: reusing $dir" >&2
+  fi
+  archive=$dir
+}
+archive_for "$spans"
+main_archive=$archive
+# The checkpointed variant reads a larger archive (default 5x): at full speed the default one is over in
+# ~5 s, before the first 10 s checkpoint.
+checkpointed_args=()
+if [[ ",$variants," == *,full-rocksdb-checkpointed,* ]]; then
+  archive_for "${checkpointed_spans:-$(( spans * 5 ))}"
+  checkpointed_args=(--checkpointed-archive "$archive/data" --checkpointed-manifest "$archive/manifest.json")
 fi
+archive=$main_archive
 
 echo "bench: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM; uptime:$(uptime)"
 
@@ -122,5 +139,5 @@ LOG4J
 
 JAVA_OPTS="-Xmx$xmx -Xms$xmx -XX:+UseParallelGC ${JAVA_OPTS:-}" LOG4J_CONFIG="$log4j_conf" "$launcher" bench \
   --archive "$archive/data" --manifest "$archive/manifest.json" --parallelism "$parallelism" \
-  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" --checkpoint-interval-ms "$checkpoint_ms" "${set_args[@]}" \
+  --variants "$variants" --state-traces "$state_traces" --repeat "$repeat" --warmup "$warmup" --checkpoint-interval-ms "$checkpoint_ms" "${checkpointed_args[@]}" "${set_args[@]}" \
   | grep --line-buffered -E '^(bench|RESULT)'
