@@ -3,20 +3,16 @@ package io.traceassembler.analyze;
 import io.traceassembler.model.PeerType;
 import io.traceassembler.model.SpanKind;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The spans of one trace as a tree in parallel arrays, the input of the analysis ({@link
  * RootCause}, {@link CriticalPath}). Spans are added with their parent's id; {@link #link()}
  * resolves parents to indexes: a span's parent is the span its parent id names, and a Zipkin server
  * half (a {@code shared} span) hangs under the client half with the same id, as Jaeger's span-id
- * uniquifier arranges it. Service and operation names are indexes into per-tree tables. One
- * instance is reused per subtask: {@link #clear()} keeps the arrays, so building a tree allocates
- * nothing once they have grown.
+ * uniquifier arranges it. Service and operation names are indexes into the caller's tables ({@link
+ * #names}). One instance is reused per subtask: {@link #clear()} keeps the arrays, so building a
+ * tree allocates nothing once they have grown.
  *
  * <p>Every walk is iterative (a breadth-first order computed once), so a 10,000-deep chain cannot
  * overflow the stack. A parent cycle in bad data is broken at its first span, which then counts as
@@ -48,27 +44,41 @@ public final class SpanTree {
     private int[] depth = new int[16];
     private boolean[] seen = new boolean[16];
 
-    private final List<String> serviceNames = new ArrayList<>();
-    private final Map<String, Integer> serviceIndex = new HashMap<>();
-    private final List<String> operationNames = new ArrayList<>();
-    private final Map<String, Integer> operationIndex = new HashMap<>();
+    private String[] serviceNames = new String[0];
+    private int serviceCount;
+    private String[] operationNames = new String[0];
+    private int operationCount;
     private final SpanKeyIndex byKey = new SpanKeyIndex();
     private final SpanKeyIndex clientHalves = new SpanKeyIndex();
     private boolean linked;
 
     public void clear() {
         size = 0;
-        serviceNames.clear();
-        serviceIndex.clear();
-        operationNames.clear();
-        operationIndex.clear();
+        serviceNames = new String[0];
+        serviceCount = 0;
+        operationNames = new String[0];
+        operationCount = 0;
         linked = false;
+    }
+
+    /**
+     * The names the spans' service and operation indexes refer to, each distinct within its table
+     * (the assembler's per-trace tables: no name is looked up again per span). The arrays are the
+     * caller's, read until the next {@link #clear()}.
+     */
+    public void names(
+            String[] services, int serviceCount, String[] operations, int operationCount) {
+        this.serviceNames = services;
+        this.serviceCount = serviceCount;
+        this.operationNames = operations;
+        this.operationCount = operationCount;
     }
 
     /**
      * Adds a span. {@code spanKey} and {@code parentKey} are the 64-bit keys of the span's id and
      * its parent's ({@code hasParent} false for a span without a parent id); {@code sharedHalf}
-     * marks a Zipkin server half, {@code untimed} a span that came without a timestamp. Times in
+     * marks a Zipkin server half, {@code untimed} a span that came without a timestamp. {@code
+     * service} and {@code operation} are indexes into the tables of {@link #names}. Times in
      * microseconds. Returns the span's index.
      */
     public int add(
@@ -76,8 +86,8 @@ public final class SpanTree {
             boolean hasParent,
             long parentKey,
             boolean sharedHalf,
-            String serviceName,
-            String operationName,
+            int service,
+            int operation,
             SpanKind kind,
             long startMicros,
             long endMicros,
@@ -91,8 +101,8 @@ public final class SpanTree {
         this.hasParent[i] = hasParent;
         this.parentKey[i] = parentKey;
         this.shared[i] = sharedHalf;
-        this.service[i] = intern(serviceName, serviceNames, serviceIndex);
-        this.operation[i] = intern(operationName, operationNames, operationIndex);
+        this.service[i] = service;
+        this.operation[i] = operation;
         this.kind[i] = (byte) kind.ordinal();
         this.start[i] = startMicros;
         this.end[i] = endMicros;
@@ -290,35 +300,25 @@ public final class SpanTree {
     }
 
     public String serviceName(int serviceIndex) {
-        return serviceNames.get(serviceIndex);
+        return serviceNames[serviceIndex];
     }
 
     public String operationName(int operationIndex) {
-        return operationNames.get(operationIndex);
+        return operationNames[operationIndex];
     }
 
     public int serviceCount() {
-        return serviceNames.size();
+        return serviceCount;
     }
 
     public int operationCount() {
-        return operationNames.size();
+        return operationCount;
     }
 
     private void checkLinked() {
         if (!linked) {
             throw new IllegalStateException("call link() after adding spans");
         }
-    }
-
-    private static int intern(String name, List<String> names, Map<String, Integer> index) {
-        Integer known = index.get(name);
-        if (known != null) {
-            return known;
-        }
-        names.add(name);
-        index.put(name, names.size() - 1);
-        return names.size() - 1;
     }
 
     private void grow(int capacity) {

@@ -3,6 +3,9 @@ package io.traceassembler.analyze;
 import io.traceassembler.model.PeerType;
 import io.traceassembler.model.SpanKind;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Hand-drawn span trees for the analysis tests: {@code span("b", "a", "svc", "op", 10, 40)} is span
  * b, child of a, of service svc, from 10 to 40 (milliseconds, stored as microseconds). Ids are
@@ -10,7 +13,19 @@ import io.traceassembler.model.SpanKind;
  */
 final class SpanTrees {
     private final SpanTree tree = new SpanTree();
+    private final List<String> services = new ArrayList<>();
+    private final List<String> operations = new ArrayList<>();
     private int last = -1;
+
+    /** The index of a name in its table, added when new (what the assembler's tables do). */
+    private static int indexOf(List<String> names, String name) {
+        int i = names.indexOf(name);
+        if (i >= 0) {
+            return i;
+        }
+        names.add(name);
+        return names.size() - 1;
+    }
 
     static SpanTrees tree() {
         return new SpanTrees();
@@ -53,8 +68,8 @@ final class SpanTrees {
                         parent != null,
                         parent == null ? 0 : key(parent),
                         shared,
-                        service,
-                        operation,
+                        indexOf(services, service),
+                        indexOf(operations, operation),
                         kind,
                         startMs * 1000,
                         endMs * 1000,
@@ -71,8 +86,8 @@ final class SpanTrees {
                         parent != null,
                         parent == null ? 0 : key(parent),
                         false,
-                        service,
-                        id,
+                        indexOf(services, service),
+                        indexOf(operations, id),
                         SpanKind.INTERNAL,
                         atMs * 1000,
                         atMs * 1000,
@@ -88,6 +103,11 @@ final class SpanTrees {
     }
 
     SpanTree build() {
+        tree.names(
+                services.toArray(new String[0]),
+                services.size(),
+                operations.toArray(new String[0]),
+                operations.size());
         tree.link();
         return tree;
     }
