@@ -129,12 +129,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
      */
     private static final int MAX_SHARED_SERVICE_NAMES = 10_000;
 
-    /**
-     * Cleanups remembered for traces evicted from the write-back cache (per subtask, ~60 B each):
-     * beyond it a cleanup reads the trace first, as without the hint.
-     */
-    static final int MAX_CLEANUP_HINTS = 262_144;
-
     private static final String HEAP_VALUE_STATE =
             "org.apache.flink.runtime.state.heap.HeapValueState";
 
@@ -176,14 +170,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     /** The key being processed while write-back may switch keys (to restore it). */
     private transient TraceId currentTraceId;
 
-    /**
-     * With write-back: traces evicted from the cache while waiting for nothing but their cleanup,
-     * and that cleanup's timer. When that timer fires and no span has come for the trace since, the
-     * trace is deleted without being read: on RocksDB that read (of a trace evicted minutes ago)
-     * was a fifth of the assembler's time. Not checkpointed: after a restore a cleanup reads first.
-     */
-    private transient HashMap<TraceId, Long> cleanupHints;
-
     /** Sets the keyed state backend's current key (the operator's {@code setCurrentKey}). */
     interface KeySwitch {
         void setCurrentKey(TraceId traceId);
@@ -206,7 +192,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     private transient Counter lateSpansDropped;
     private transient Counter duplicateSpans;
     private transient Counter truncatedTraces;
-    private transient Counter cleanupsWithoutRead;
 
     /** An assembler whose summaries carry no insights (assembly alone). */
     public TraceAssembler(TraceAssemblerConfig.TraceAssembly config) {
@@ -259,7 +244,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         lateSpansDropped = getRuntimeContext().getMetricGroup().counter("lateSpansDropped");
         duplicateSpans = getRuntimeContext().getMetricGroup().counter("duplicateSpans");
         truncatedTraces = getRuntimeContext().getMetricGroup().counter("truncatedTraces");
-        cleanupsWithoutRead = getRuntimeContext().getMetricGroup().counter("cleanupsWithoutRead");
     }
 
     @Override
@@ -269,9 +253,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         TraceId traceId = ctx.getCurrentKey();
         currentTraceId = traceId;
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        if (cached == null && cleanupHints != null && !cleanupHints.isEmpty()) {
-            cleanupHints.remove(traceId); // the trace changes: its cleanup reads it again
-        }
         TraceState trace = cached != null ? cached.trace : traceState.value();
         long spanKey = span.spanKey;
         boolean isNew = trace == null;
@@ -354,15 +335,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         currentTraceId = traceId;
         // With write-back the cached trace is the newest (the state's may be older): read it first.
         TraceCache.Entry cached = cache == null ? null : cache.get(traceId);
-        if (cached == null && cleanupHints != null && !cleanupHints.isEmpty()) {
-            Long cleanupAt = cleanupHints.remove(traceId);
-            if (cleanupAt != null && cleanupAt == timestamp) {
-                // Evicted clean, waiting only for this timer, untouched since: nothing to read.
-                traceState.clear();
-                cleanupsWithoutRead.inc();
-                return;
-            }
-        }
         TraceState trace = cached != null ? cached.trace : traceState.value();
         if (trace == null) {
             return; // a stale timer of a trace already cleaned up
@@ -417,9 +389,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         }
         registerIfEarlier(nextDeadline(trace), trace, ctx.timerService());
         store(trace, cached, false);
-        if (cached == null && cleanupHints != null) {
-            rememberCleanup(traceId, trace); // emitted from the state: only its cleanup is left
-        }
     }
 
     /**
@@ -449,27 +418,12 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
             return;
         }
         writeBack = keySwitch;
-        cleanupHints = new HashMap<>();
         cache.setEvictionListener(
                 (traceId, entry) -> {
                     if (entry.dirty) {
                         write(traceId, entry);
                     }
-                    rememberCleanup(traceId, entry.trace);
                 });
-    }
-
-    /**
-     * Remembers an evicted trace's cleanup when that is all it waits for: emitted (not dirty), its
-     * one timer the cleanup deadline.
-     */
-    private void rememberCleanup(TraceId traceId, TraceState trace) {
-        if (!trace.dirty
-                && trace.timerAt != TraceState.NO_TIMER
-                && trace.timerAt == gapCloseAt(trace) + allowedLatenessMillis
-                && cleanupHints.size() < MAX_CLEANUP_HINTS) {
-            cleanupHints.put(traceId, trace.timerAt);
-        }
     }
 
     /**
@@ -575,10 +529,6 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
 
     long duplicateSpansCount() {
         return duplicateSpans.getCount();
-    }
-
-    long cleanupsWithoutReadCount() {
-        return cleanupsWithoutRead.getCount();
     }
 
     long truncatedTracesCount() {

@@ -44,10 +44,4 @@ public class AssemblerHarness
     public void processElement(Span span, long timestamp) throws Exception {
         processElement(AssemblySpan.of(span), timestamp);
     }
-
-    /** Traces deleted at their cleanup without being read (write-back on RocksDB only). */
-    public long cleanupsWithoutRead() {
-        return ((TraceAssembler) ((KeyedProcessOperator<?, ?, ?>) getOperator()).getUserFunction())
-                .cleanupsWithoutReadCount();
-    }
 }

@@ -120,11 +120,6 @@ class CachedAssemblyEquivalenceTest {
         }
         collect(harness, out);
         out.add("late " + harness.getSideOutput(TraceAssembler.LATE_SPANS).size());
-        if (backend.equals("rocksdb-writeback")) {
-            // Evicted traces waiting only for their cleanup were deleted without a read, and the
-            // output (compared with the heap's by the caller) is the same.
-            assertThat(harness.cleanupsWithoutRead()).as("cleanups without a read").isPositive();
-        }
         // Every trace was emitted and cleaned up: no state may be left behind.
         for (String state : List.of("trace")) {
             try (var keys =
