@@ -21,6 +21,8 @@ import io.traceassembler.sink.SpanMetricsAggregator;
 import io.traceassembler.sink.SpanMetricsMinute;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -115,6 +117,7 @@ public final class TracePipeline {
      */
     public static SingleOutputStreamOperator<TraceSummary> assemble(
             DataStream<Span> spans, TraceAssemblerConfig config) {
+        spans.getExecutionEnvironment().configure(rocksDbSettings());
         return spans.map(AssemblySpan::of, AssemblySpan.TYPE)
                 .name("assembly-spans")
                 .uid(ASSEMBLY_SPANS_UID)
@@ -128,6 +131,20 @@ public final class TracePipeline {
                                         new TraceAnalysis(new InsightRules(config.insights)),
                                         config.serviceGraph.enabled)))
                 .uid(ASSEMBLE_UID);
+    }
+
+    /**
+     * What the assembler's state needs of RocksDB, set on the job (the backend is configured with
+     * the cluster's settings and the job's on top of them, on Managed Flink too; the heap backend
+     * ignores it): bloom filters. The first span of every trace looks its trace up and finds
+     * nothing; without filters that search reads every level's index. Measured
+     * (docs/performance.md, round 4): the checkpointed RocksDB run 316k spans/s with them, 256k
+     * without.
+     */
+    public static Configuration rocksDbSettings() {
+        Configuration settings = new Configuration();
+        settings.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        return settings;
     }
 
     public static Outputs build(DataStream<RawRecord> records, TraceAssemblerConfig config) {

@@ -4,6 +4,7 @@ import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.RawRecord;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,8 +17,20 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The shape of the processing graph: what runs in which task. */
+/** The shape of the processing graph: what runs in which task, and what it asks of the job. */
 class TracePipelineTest {
+
+    /** The job carries the RocksDB settings the assembler needs. */
+    @Test
+    void theJobAsksRocksDbForBloomFilters() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TracePipeline.build(
+                env.fromData(TypeInformation.of(RawRecord.class), new RawRecord()),
+                TraceAssemblerConfig.defaults());
+
+        assertThat(env.getConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER))
+                .isTrue();
+    }
 
     /**
      * Span metrics belong with the decoder and the service graph with the assembler: a task of

@@ -535,6 +535,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             case "naive":
             case "naive-rocksdb":
                 {
+                    // The same RocksDB settings as the job's (bloom filters): a fair baseline.
+                    env.configure(TracePipeline.rocksDbSettings());
                     org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>
                             spans =
                                     records.process(new DecodeSpans(config.spanSource.format))
