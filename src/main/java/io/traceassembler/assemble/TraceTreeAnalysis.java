@@ -24,9 +24,9 @@ final class TraceTreeAnalysis {
     private final RootCause rootCause = new RootCause();
     private final CriticalPath criticalPath = new CriticalPath();
 
-    // The trace's name tables as the tree reads them, plus the stand-ins for a missing name.
-    private String[] serviceNames = new String[16];
-    private String[] operationNames = new String[16];
+    // The trace's name tables as the tree reads them, with the stand-in for a missing name.
+    private final TreeNames services = new TreeNames(UNKNOWN_SERVICE);
+    private final TreeNames operations = new TreeNames(UNNAMED_OPERATION);
 
     void analyze(TraceState trace, TraceSummary summary) {
         analyze(trace, summary, null);
@@ -35,32 +35,16 @@ final class TraceTreeAnalysis {
     void analyze(TraceState trace, TraceSummary summary, ServiceGraphEdges.Sink edges) {
         SpanTable spans = trace.spans;
         tree.clear();
-        int serviceCount = copy(trace.services, true);
-        int operationCount = copy(trace.names, false);
-        int unknownService = -1;
-        int unnamedOperation = -1;
+        services.load(trace.services);
+        operations.load(trace.names);
         for (int i = 0; i < spans.size(); i++) {
             int service = spans.service(i);
             if (service < 0) {
-                if (unknownService < 0) {
-                    unknownService = trace.services.indexOf(UNKNOWN_SERVICE);
-                    if (unknownService < 0) {
-                        unknownService = serviceCount;
-                        serviceNames[serviceCount++] = UNKNOWN_SERVICE;
-                    }
-                }
-                service = unknownService;
+                service = services.standIn(trace.services);
             }
             int operation = spans.operation(i);
             if (operation < 0) {
-                if (unnamedOperation < 0) {
-                    unnamedOperation = trace.names.indexOf(UNNAMED_OPERATION);
-                    if (unnamedOperation < 0) {
-                        unnamedOperation = operationCount;
-                        operationNames[operationCount++] = UNNAMED_OPERATION;
-                    }
-                }
-                operation = unnamedOperation;
+                operation = operations.standIn(trace.names);
             }
             tree.add(
                     spans.id(i),
@@ -78,7 +62,7 @@ final class TraceTreeAnalysis {
                 tree.setPeer(i, spans.peerType(i), trace.name(spans.peer(i)));
             }
         }
-        tree.names(serviceNames, serviceCount, operationNames, operationCount);
+        tree.names(services.names, services.count, operations.names, operations.count);
         tree.link();
         if (edges != null) {
             ServiceGraphEdges.find(tree, trace.emittedSpans, edges);
@@ -105,24 +89,41 @@ final class TraceTreeAnalysis {
     }
 
     /**
-     * Copies a name table of the trace into the tree's scratch table, with room for one stand-in;
-     * returns the count.
+     * One of the trace's name tables copied for the tree (reused: grows, never shrinks), and the
+     * index of the stand-in name for spans that named none: the table's own entry of that name if
+     * it has one, else one added after its names.
      */
-    private int copy(NameTable names, boolean services) {
-        int count = names.size();
-        String[] target = services ? serviceNames : operationNames;
-        if (target.length < count + 1) {
-            target = new String[Math.max(count + 1, target.length * 2)];
-            if (services) {
-                serviceNames = target;
-            } else {
-                operationNames = target;
+    private static final class TreeNames {
+        private final String standInName;
+        String[] names = new String[16];
+        int count;
+        private int standIn;
+
+        TreeNames(String standInName) {
+            this.standInName = standInName;
+        }
+
+        void load(NameTable table) {
+            count = table.size();
+            if (names.length < count + 1) {
+                names = new String[Math.max(count + 1, names.length * 2)];
             }
+            for (int i = 0; i < count; i++) {
+                names[i] = table.get(i);
+            }
+            standIn = -1;
         }
-        for (int i = 0; i < count; i++) {
-            target[i] = names.get(i);
+
+        int standIn(NameTable table) {
+            if (standIn < 0) {
+                standIn = table.indexOf(standInName);
+                if (standIn < 0) {
+                    standIn = count;
+                    names[count++] = standInName;
+                }
+            }
+            return standIn;
         }
-        return count;
     }
 
     /** The service of a span that named none (the summary's services leave it out). */
