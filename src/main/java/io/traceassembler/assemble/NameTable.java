@@ -8,9 +8,7 @@ import java.util.Map;
 /**
  * The distinct names of one trace (services, or operations and peers), in order of arrival, each
  * stored once and referred to by index. Up to {@link #LINEAR_SCAN_MAX} names a lookup scans the
- * array, comparing hash codes first (a stored string caches its own): every span's names arrive as
- * new strings from the shuffle, and comparing them by content first was a tenth of the assembler's
- * time. Beyond it a hash index is kept beside it (never serialised).
+ * array; beyond it a hash index is kept beside it (never serialised).
  */
 final class NameTable {
     private static final int LINEAR_SCAN_MAX = 16;
@@ -34,9 +32,8 @@ final class NameTable {
             Integer i = index.get(name);
             return i == null ? -1 : i;
         }
-        int hash = name.hashCode();
         for (int i = 0; i < size; i++) {
-            if (names[i].hashCode() == hash && names[i].equals(name)) {
+            if (names[i].equals(name)) {
                 return i;
             }
         }

@@ -1,5 +1,6 @@
 package io.traceassembler.ingest.format;
 
+import io.traceassembler.model.HexIds;
 import io.traceassembler.model.Span;
 
 import com.google.protobuf.ByteString;
@@ -86,9 +87,9 @@ public final class JaegerProtoReader {
         }
         Span decoded =
                 new Span(
-                        OtlpProtoReader.hex(span.getTraceId()),
-                        OtlpProtoReader.hex(span.getSpanId()),
-                        parent == null ? null : OtlpProtoReader.hex(parent),
+                        hex(span.getTraceId()),
+                        hex(span.getSpanId()),
+                        parent == null ? null : hex(parent),
                         RecordSpans.orUnknown(span.getProcess().getServiceName()),
                         RecordSpans.orUnknown(span.getOperationName()),
                         start,
@@ -129,6 +130,11 @@ public final class JaegerProtoReader {
     }
 
     /** The first CHILD_OF reference to a span of the same trace; null for a root span. */
+    /** Lower-case hex of protobuf id bytes. */
+    private static String hex(ByteString bytes) {
+        return HexIds.toHex(bytes.toByteArray(), 0, bytes.size());
+    }
+
     private static ByteString parentSpanId(Model.Span span) {
         for (int i = 0; i < span.getReferencesCount(); i++) {
             Model.SpanRef ref = span.getReferences(i);

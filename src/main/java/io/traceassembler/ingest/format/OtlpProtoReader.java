@@ -3,7 +3,6 @@ package io.traceassembler.ingest.format;
 import io.traceassembler.model.HexIds;
 import io.traceassembler.model.Span;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
@@ -707,10 +706,5 @@ public final class OtlpProtoReader {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Lower-case hex of protobuf id bytes (OTLP and Jaeger). */
-    static String hex(ByteString bytes) {
-        return HexIds.toHex(bytes.toByteArray(), 0, bytes.size());
     }
 }

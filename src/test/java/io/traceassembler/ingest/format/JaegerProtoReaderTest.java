@@ -2,6 +2,7 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.RecordEncoder;
+import io.traceassembler.model.HexIds;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
 import io.traceassembler.model.SpanKind;
@@ -114,7 +115,8 @@ class JaegerProtoReaderTest {
                         .addTags(ProtobufFixtures.stringTag("error", "true"))
                         .build();
         decoded = decodeOne(both);
-        assertThat(decoded.parentSpanId).isEqualTo(OtlpProtoReader.hex(parent));
+        assertThat(decoded.parentSpanId)
+                .isEqualTo(HexIds.toHex(parent.toByteArray(), 0, parent.size()));
         assertThat(decoded.error).isTrue();
 
         // error=false and an OK status are no error; no process: service unknown
