@@ -1,6 +1,7 @@
 package io.traceassembler.assemble;
 
 import io.traceassembler.model.HexIds;
+import io.traceassembler.model.NameCache;
 import io.traceassembler.model.SerializerTypeInfo;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFields;
@@ -108,11 +109,20 @@ public final class AssemblySpan extends SpanFields {
      * Flags byte (1 error, 2 span id text, 4 parent id text), trace id ({@link
      * TraceId.Serializer}), span and parent key, the id texts present, then service and operation
      * name, start and end as {@link Span}'s ({@link SpanFieldsSerializer#writeNamesAndTimes}). Not
-     * kept in any state: it only travels from the decoder to the assembler.
+     * kept in any state: it only travels from the decoder to the assembler. Names are read through
+     * a {@link NameCache}, so the assembler's traces share one instance of each: the serializer is
+     * stateful, and {@link #duplicate()} gives each user its own.
      */
     public static final class Serializer extends SpanFieldsSerializer<AssemblySpan> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
+
+        private transient NameCache names;
+
+        @Override
+        public Serializer duplicate() {
+            return new Serializer();
+        }
 
         private static final int ERROR = 1;
         private static final int SPAN_ID_TEXT = 2;
@@ -161,7 +171,10 @@ public final class AssemblySpan extends SpanFields {
             reuse.spanIdText = (flags & SPAN_ID_TEXT) != 0 ? StringValue.readString(source) : null;
             reuse.parentIdText =
                     (flags & PARENT_ID_TEXT) != 0 ? StringValue.readString(source) : null;
-            readNamesAndTimes(source, reuse);
+            if (names == null) {
+                names = new NameCache();
+            }
+            readNamesAndTimes(source, reuse, names);
             return reuse;
         }
 
@@ -185,11 +198,11 @@ public final class AssemblySpan extends SpanFields {
             return new SerializerSnapshot();
         }
 
-        /** Restores {@link Serializer#INSTANCE}; no configuration. */
+        /** Restores a {@link Serializer}; no configuration. */
         public static final class SerializerSnapshot
                 extends SimpleTypeSerializerSnapshot<AssemblySpan> {
             public SerializerSnapshot() {
-                super(() -> INSTANCE);
+                super(Serializer::new);
             }
         }
     }

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The distinct names of one trace (services, or operations and peers), in order of arrival, each
  * stored once and referred to by index. Up to {@link #LINEAR_SCAN_MAX} names a lookup scans the
- * array; beyond it a hash index is kept beside it (never serialised).
+ * array, by identity first: names arrive through the shuffle's {@code NameCache}, one instance per
+ * name, so a known name is found without comparing characters; then by value (names read back from
+ * RocksDB, or not cached). Beyond it a hash index is kept beside it (never serialised).
  */
 final class NameTable {
     private static final int LINEAR_SCAN_MAX = 16;
@@ -31,6 +33,11 @@ final class NameTable {
         if (index != null) {
             Integer i = index.get(name);
             return i == null ? -1 : i;
+        }
+        for (int i = 0; i < size; i++) {
+            if (names[i] == name) {
+                return i;
+            }
         }
         for (int i = 0; i < size; i++) {
             if (names[i].equals(name)) {

@@ -7,9 +7,9 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * Flink type information for a class with a hand-written serializer: an atomic type whose
- * serializer is always the given instance. Not a generic type, so Kryo is never involved (also
- * under {@code disableGenericTypes()}). A key type when the serializer's bytes are deterministic
- * and the class has value {@code equals}/{@code hashCode}.
+ * serializer is the given one (a stateful serializer is duplicated for each user). Not a generic
+ * type, so Kryo is never involved (also under {@code disableGenericTypes()}). A key type when the
+ * serializer's bytes are deterministic and the class has value {@code equals}/{@code hashCode}.
  */
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
@@ -56,13 +56,13 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public TypeSerializer<T> createSerializer(SerializerConfig config) {
-        return serializer;
+        return serializer.duplicate(); // the instance itself unless the serializer is stateful
     }
 
     @Override
     @Deprecated
     public TypeSerializer<T> createSerializer(ExecutionConfig config) {
-        return serializer;
+        return serializer.duplicate();
     }
 
     @Override

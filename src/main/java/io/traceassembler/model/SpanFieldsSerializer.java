@@ -76,17 +76,30 @@ public abstract class SpanFieldsSerializer<T extends SpanFields>
      */
     protected static void readNamesAndTimes(DataInputView source, SpanFields reuse)
             throws IOException {
-        reuse.serviceName = StringValue.readString(source);
-        reuse.operationName = StringValue.readString(source);
+        readNamesAndTimes(source, reuse, null);
+    }
+
+    /**
+     * As {@link #readNamesAndTimes(DataInputView, SpanFields)}, the names through {@code names}
+     * (one instance per distinct name) unless it is null.
+     */
+    protected static void readNamesAndTimes(DataInputView source, SpanFields reuse, NameCache names)
+            throws IOException {
+        reuse.serviceName = readName(source, names);
+        reuse.operationName = readName(source, names);
         reuse.startMicros = source.readLong();
         reuse.endMicros = source.readLong();
         int kindAndShared = source.readByte();
         reuse.kind = SpanKind.of(kindAndShared & ~(SHARED | UNTIMED));
         reuse.shared = (kindAndShared & SHARED) != 0;
         reuse.untimed = (kindAndShared & UNTIMED) != 0;
-        reuse.peerService = StringValue.readString(source);
-        reuse.dbSystem = StringValue.readString(source);
-        reuse.messagingSystem = StringValue.readString(source);
+        reuse.peerService = readName(source, names);
+        reuse.dbSystem = readName(source, names);
+        reuse.messagingSystem = readName(source, names);
+    }
+
+    private static String readName(DataInputView source, NameCache names) throws IOException {
+        return names != null ? names.read(source) : StringValue.readString(source);
     }
 
     /** Copies what {@link #writeNamesAndTimes} wrote from {@code source} to {@code target}. */

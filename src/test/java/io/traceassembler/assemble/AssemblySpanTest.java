@@ -85,7 +85,11 @@ class AssemblySpanTest {
     void serializerRoundTripsAndCopiesBytesExactly() throws Exception {
         TypeSerializer<AssemblySpan> serializer =
                 AssemblySpan.TYPE.createSerializer(new SerializerConfigImpl());
-        assertThat(serializer).isSameAs(AssemblySpan.Serializer.INSTANCE);
+        // Stateful (its NameCache): each user gets an instance of its own.
+        assertThat(serializer)
+                .isInstanceOf(AssemblySpan.Serializer.class)
+                .isNotSameAs(AssemblySpan.Serializer.INSTANCE)
+                .isNotSameAs(AssemblySpan.TYPE.createSerializer(new SerializerConfigImpl()));
         DataOutputSerializer out = new DataOutputSerializer(64);
         for (Span span : SPANS) {
             serializer.serialize(AssemblySpan.of(span), out);
@@ -104,6 +108,33 @@ class AssemblySpanTest {
             serializer.copy(again, copied);
         }
         assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+    }
+
+    @Test
+    void namesOfDeserializedSpansAreSharedInstances() throws Exception {
+        TypeSerializer<AssemblySpan> serializer =
+                AssemblySpan.TYPE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int i = 0; i < 2; i++) {
+            for (Span span : SPANS) {
+                serializer.serialize(AssemblySpan.of(span), out);
+            }
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        List<AssemblySpan> first = new java.util.ArrayList<>();
+        for (Span span : SPANS) {
+            first.add(serializer.deserialize(in));
+        }
+        for (AssemblySpan earlier : first) {
+            AssemblySpan again = serializer.deserialize(in);
+            assertThat(again.serviceName).isEqualTo(earlier.serviceName);
+            if (again.serviceName != null) {
+                assertThat(again.serviceName).isSameAs(earlier.serviceName);
+            }
+            if (again.operationName != null) {
+                assertThat(again.operationName).isSameAs(earlier.operationName);
+            }
+        }
     }
 
     @Test

@@ -325,19 +325,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 resetPeakHeap();
                 long jit = jitMillis();
                 long gc = gcMillis();
+                long cpu = processCpuNanos();
                 Run run = run(variant, input, parallelism);
+                double cpuMicrosPerSpan = (processCpuNanos() - cpu) / 1000.0 / inputSpans;
                 long peak = peakHeapMb();
                 double rate = inputSpans / run.seconds;
                 // GC and JIT time of the whole run (wall), for reading the figure: both take CPU
-                // from the job.
+                // from the job. CPU per span (all threads of the JVM, JIT and GC included) varies
+                // less between runs than the rate does on a machine whose cores the job's threads
+                // share: compare changes by it.
                 System.out.printf(
                         Locale.ROOT,
-                        "bench: %-14s %,10.0f spans/s  %6.2f s net (%6.2f s wall)  decoded %,d  "
-                                + "summaries %,d (spans %,d)  peak heap %d MB  GC %.2f s  JIT %.1f s  load %s%n",
+                        "bench: %-14s %,10.0f spans/s  %6.2f s net (%6.2f s wall)  cpu %.2f µs/span  "
+                                + "decoded %,d  summaries %,d (spans %,d)  peak heap %d MB  GC %.2f s  "
+                                + "JIT %.1f s  load %s%n",
                         variant,
                         rate,
                         run.seconds,
                         run.wallSeconds,
+                        cpuMicrosPerSpan,
                         run.spans,
                         run.summaries,
                         run.summarySpans,
@@ -727,6 +733,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
         var compilation = ManagementFactory.getCompilationMXBean();
         return compilation != null && compilation.isCompilationTimeMonitoringSupported()
                 ? compilation.getTotalCompilationTime()
+                : 0;
+    }
+
+    /** CPU time of the whole JVM so far, all threads; 0 when the platform does not report it. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? Math.max(0, ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime())
                 : 0;
     }
 
