@@ -51,6 +51,7 @@ locals {
       "max.spans.per.trace"  = tostring(var.max_spans_per_trace)
       "cache.max.traces"     = tostring(var.trace_cache_max_traces)
       "cache.max.spans"      = tostring(var.trace_cache_max_spans)
+      "timers.on.heap"       = tostring(var.trace_timers_on_heap)
     }
     Insights = {
       "slow.trace.threshold.ms"      = tostring(var.slow_trace_threshold_ms)

@@ -22,7 +22,9 @@ import io.traceassembler.sink.SpanMetricsMinute;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -117,7 +119,7 @@ public final class TracePipeline {
      */
     public static SingleOutputStreamOperator<TraceSummary> assemble(
             DataStream<Span> spans, TraceAssemblerConfig config) {
-        spans.getExecutionEnvironment().configure(rocksDbSettings());
+        spans.getExecutionEnvironment().configure(rocksDbSettings(config.traceAssembly));
         return spans.map(AssemblySpan::of, AssemblySpan.TYPE)
                 .name("assembly-spans")
                 .uid(ASSEMBLY_SPANS_UID)
@@ -136,14 +138,20 @@ public final class TracePipeline {
     /**
      * What the assembler's state needs of RocksDB, set on the job (the backend is configured with
      * the cluster's settings and the job's on top of them, on Managed Flink too; the heap backend
-     * ignores it): bloom filters. The first span of every trace looks its trace up and finds
+     * ignores it). Bloom filters: the first span of every trace looks its trace up and finds
      * nothing; without filters that search reads every level's index. Measured
      * (docs/performance.md, round 4): the checkpointed RocksDB run 316k spans/s with them, 256k
-     * without.
+     * without. Timers on the heap unless {@code TraceAssembly.timers.on.heap} is off (see {@link
+     * io.traceassembler.config.TraceAssemblyOptions#TIMERS_ON_HEAP}).
      */
-    public static Configuration rocksDbSettings() {
+    public static Configuration rocksDbSettings(TraceAssemblerConfig.TraceAssembly assembly) {
         Configuration settings = new Configuration();
         settings.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        settings.set(
+                RocksDBOptions.TIMER_SERVICE_FACTORY,
+                assembly.timersOnHeap
+                        ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
+                        : EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         return settings;
     }
 

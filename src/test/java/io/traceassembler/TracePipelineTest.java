@@ -1,10 +1,13 @@
 package io.traceassembler;
 
+import io.traceassembler.config.PropertyGroups;
 import io.traceassembler.config.TraceAssemblerConfig;
 import io.traceassembler.model.RawRecord;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,7 +25,7 @@ class TracePipelineTest {
 
     /** The job carries the RocksDB settings the assembler needs. */
     @Test
-    void theJobAsksRocksDbForBloomFilters() {
+    void theJobAsksRocksDbForBloomFiltersAndTimersOnTheHeap() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TracePipeline.build(
                 env.fromData(TypeInformation.of(RawRecord.class), new RawRecord()),
@@ -30,6 +33,20 @@ class TracePipelineTest {
 
         assertThat(env.getConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER))
                 .isTrue();
+        assertThat(env.getConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+    }
+
+    @Test
+    void timersStayInRocksDbWhenConfiguredSo() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TracePipeline.build(
+                env.fromData(TypeInformation.of(RawRecord.class), new RawRecord()),
+                TraceAssemblerConfig.from(
+                        PropertyGroups.empty().set("TraceAssembly", "timers.on.heap", "false")));
+
+        assertThat(env.getConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
     }
 
     /**

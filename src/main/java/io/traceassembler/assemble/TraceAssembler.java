@@ -519,6 +519,18 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
         }
     }
 
+    /**
+     * Registers the trace's pending timer again (its deadline if none is recorded), for a restore
+     * whose timers did not survive (see {@link TraceAssemblerOperator}); the current key is the
+     * trace's.
+     */
+    void registerPendingTimer(TraceState trace, TimerService timers) {
+        if (trace != null) {
+            timers.registerEventTimeTimer(
+                    trace.timerAt != TraceState.NO_TIMER ? trace.timerAt : nextDeadline(trace));
+        }
+    }
+
     long tracesEmittedCount() {
         return tracesEmitted.getCount();
     }

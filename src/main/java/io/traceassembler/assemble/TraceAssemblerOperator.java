@@ -3,8 +3,25 @@ package io.traceassembler.assemble;
 import io.traceassembler.model.TraceId;
 import io.traceassembler.model.TraceSummary;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.CheckpointType;
+import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operator for {@link TraceAssembler} with <b>write-back</b> of {@link TraceState} on RocksDB:
@@ -22,21 +39,102 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * </ul>
  *
  * Timers read the cached trace first, so they always see the newest. On the heap backend (no cache)
- * it behaves exactly like a {@link KeyedProcessOperator}. Same state names and operator state as
- * the plain {@code process(new TraceAssembler(...))}: savepoints are interchangeable.
+ * it behaves exactly like a {@link KeyedProcessOperator}. Same keyed state as the plain {@code
+ * process(new TraceAssembler(...))}: savepoints are interchangeable (the plain operator ignores the
+ * operator state below).
+ *
+ * <h2>Timers that did not survive a restore</h2>
+ *
+ * Where RocksDB keeps the timers ({@code TraceAssembly.timers.on.heap}) can change between snapshot
+ * and restore. Flink moves them only through a canonical savepoint; restored from a checkpoint or a
+ * native savepoint the timers are silently gone (WriteBackSnapshotTest shows it), and with them
+ * every trace's only way to be emitted and cleaned up. So each snapshot records where the timers
+ * were ({@link #TIMER_STORAGE}, union operator state); when a restore finds they are elsewhere now,
+ * every trace in the state registers its pending timer again (one pass over the state; a timer that
+ * did survive is the same timer, de-duplicated by Flink).
  */
 public class TraceAssemblerOperator
         extends KeyedProcessOperator<TraceId, AssemblySpan, TraceSummary> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TraceAssemblerOperator.class);
+
+    /** Where the timers were at the snapshot: {@link #HEAP} or {@link #ROCKSDB}. */
+    static final ListStateDescriptor<String> TIMER_STORAGE =
+            new ListStateDescriptor<>("timer-storage", Types.STRING);
+
+    static final String HEAP = "heap";
+    static final String ROCKSDB = "rocksdb";
+
+    private transient ListState<String> timerStorage;
+
+    /** Set at a restore that finds the timers stored elsewhere than at the snapshot. */
+    private transient boolean reRegisterTimers;
 
     public TraceAssemblerOperator(TraceAssembler assembler) {
         super(assembler);
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        timerStorage = context.getOperatorStateStore().getUnionListState(TIMER_STORAGE);
+        if (context.isRestored()) {
+            Set<String> before = new TreeSet<>();
+            timerStorage.get().forEach(before::add);
+            if (before.isEmpty()) {
+                // A snapshot of a release before the marker: RocksDB kept timers in RocksDB then.
+                before.add(isRocksDb() ? ROCKSDB : HEAP);
+            }
+            String now = timerStorage(getKeyedStateBackend());
+            reRegisterTimers = !before.equals(Set.of(now));
+            if (reRegisterTimers) {
+                LOG.info(
+                        "Timers were stored in {} at the snapshot and are stored in {} now "
+                                + "(TraceAssembly.timers.on.heap): registering every trace's timer again",
+                        String.join(", ", before),
+                        now);
+            }
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open(); // opens the assembler (creates its cache)
-        ((TraceAssembler) userFunction).enableWriteBack(this::setCurrentKey);
+        TraceAssembler assembler = (TraceAssembler) userFunction;
+        assembler.enableWriteBack(this::setCurrentKey);
+        if (reRegisterTimers) {
+            TimerService timers =
+                    new SimpleTimerService(
+                            getInternalTimerService(
+                                    "user-timers", VoidNamespaceSerializer.INSTANCE, this));
+            long[] traces = {0};
+            getKeyedStateBackend()
+                    .applyToAllKeys(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            TraceAssembler.traceStateDescriptor(),
+                            (traceId, state) -> {
+                                assembler.registerPendingTimer(state.value(), timers);
+                                traces[0]++;
+                            });
+            LOG.info("Registered the timers of {} traces again", traces[0]);
+        }
+    }
+
+    /** Where this backend keeps timers: RocksDB with heap timers snapshots them the legacy way. */
+    static String timerStorage(KeyedStateBackend<?> backend) {
+        boolean rocksDb = backend.getClass().getName().contains("RocksDB");
+        return !rocksDb
+                        || (backend instanceof AbstractKeyedStateBackend
+                                && ((AbstractKeyedStateBackend<?>) backend)
+                                        .requiresLegacySynchronousTimerSnapshots(
+                                                CheckpointType.CHECKPOINT))
+                ? HEAP
+                : ROCKSDB;
+    }
+
+    private boolean isRocksDb() {
+        return getKeyedStateBackend().getClass().getName().contains("RocksDB");
     }
 
     @Override
@@ -53,6 +151,7 @@ public class TraceAssemblerOperator
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         ((TraceAssembler) userFunction).flushDirty();
+        timerStorage.update(java.util.List.of(timerStorage(getKeyedStateBackend())));
         super.snapshotState(context);
     }
 

@@ -134,6 +134,9 @@ public final class TraceAssemblerConfig implements Serializable {
 
         public final int cacheMaxSpans;
 
+        /** RocksDB only: timers on the JVM heap (Flink's RocksDB timer service factory HEAP). */
+        public final boolean timersOnHeap;
+
         TraceAssembly(ConfigReader.Group g) {
             sessionGap = nonNegative(g, TraceAssemblyOptions.SESSION_GAP);
             maxOutOfOrderness = nonNegative(g, TraceAssemblyOptions.MAX_OUT_OF_ORDERNESS);
@@ -143,6 +146,7 @@ public final class TraceAssemblerConfig implements Serializable {
             maxSpansPerTrace = positive(g, TraceAssemblyOptions.MAX_SPANS_PER_TRACE);
             cacheMaxTraces = positive(g, TraceAssemblyOptions.CACHE_MAX_TRACES);
             cacheMaxSpans = positive(g, TraceAssemblyOptions.CACHE_MAX_SPANS);
+            timersOnHeap = g.get(TraceAssemblyOptions.TIMERS_ON_HEAP);
             g.require(
                     !sessionGap.isZero(),
                     TraceAssemblyOptions.SESSION_GAP,

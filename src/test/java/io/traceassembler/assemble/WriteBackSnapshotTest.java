@@ -6,7 +6,11 @@ import io.traceassembler.model.Span;
 import io.traceassembler.model.TraceSummary;
 
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.runtime.checkpoint.SnapshotType;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -160,6 +164,96 @@ class WriteBackSnapshotTest {
         assertThat(actual.stream().sorted().collect(Collectors.toList()))
                 .isEqualTo(expected)
                 .hasSize(80);
+    }
+
+    /**
+     * TraceAssembly.timers.on.heap changes where RocksDB keeps the timers. Flink moves them through
+     * a canonical savepoint only; from a checkpoint or a native savepoint they are lost (traces
+     * 0-19 were never emitted before TraceAssemblerOperator re-registered them). Traces 0-19 get no
+     * span after the restore: only their timers can emit them. "plain": the snapshot of the release
+     * before (a KeyedProcessOperator, no record of where the timers were).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "ROCKSDB,HEAP,canonical",
+        "HEAP,ROCKSDB,canonical",
+        "ROCKSDB,HEAP,native",
+        "HEAP,ROCKSDB,native",
+        "ROCKSDB,HEAP,checkpoint",
+        "HEAP,ROCKSDB,checkpoint",
+        "HEAP,HEAP,checkpoint",
+        "ROCKSDB,HEAP,plain"
+    })
+    void timersMoveBetweenRocksDbAndTheHeapWithAnySnapshot(
+            EmbeddedRocksDBStateBackend.PriorityQueueStateType before,
+            EmbeddedRocksDBStateBackend.PriorityQueueStateType after,
+            String snapshotType)
+            throws Exception {
+        List<Span> first = new ArrayList<>();
+        List<Span> second = new ArrayList<>();
+        for (int t = 0; t < 60; t++) {
+            for (int i = 0; i < 4; i++) {
+                long end = (T0 + t * 10 + i * 100) * 1000;
+                Span span =
+                        new Span(
+                                "trace-" + t,
+                                "s" + t + "-" + i,
+                                i == 0 ? null : "s" + t + "-" + (i - 1),
+                                "svc-" + (i % 2),
+                                "op-" + i,
+                                end - 500,
+                                end,
+                                false);
+                (i < 2 || t < 20 ? first : second).add(span);
+            }
+        }
+        var heap = harness(new KeyedProcessOperator<>(assembler()), false);
+        heap.open();
+        feed(heap, first);
+        feed(heap, second);
+        heap.processWatermark(Long.MAX_VALUE - 1);
+        List<String> expected = summaries(heap);
+        heap.close();
+
+        var original =
+                harness(
+                        snapshotType.equals("plain")
+                                ? new KeyedProcessOperator<>(assembler())
+                                : new TraceAssemblerOperator(assembler()),
+                        before);
+        original.open();
+        feed(original, first);
+        original.prepareSnapshotPreBarrier(1);
+        SnapshotType type =
+                snapshotType.equals("canonical")
+                        ? SavepointType.savepoint(SavepointFormatType.CANONICAL)
+                        : snapshotType.equals("native")
+                                ? SavepointType.savepoint(SavepointFormatType.NATIVE)
+                                : CheckpointType.CHECKPOINT;
+        OperatorSubtaskState snapshot =
+                original.snapshotWithLocalState(1, 1, type).getJobManagerOwnedState();
+        original.close();
+
+        var restored = harness(new TraceAssemblerOperator(assembler()), after);
+        restored.initializeState(snapshot);
+        restored.open();
+        feed(restored, second);
+        restored.processWatermark(Long.MAX_VALUE - 1);
+        assertThat(summaries(restored)).isEqualTo(expected).hasSize(60);
+        restored.close();
+    }
+
+    private static AssemblerHarness harness(
+            OneInputStreamOperator<AssemblySpan, TraceSummary> operator,
+            EmbeddedRocksDBStateBackend.PriorityQueueStateType timers)
+            throws Exception {
+        var harness = new AssemblerHarness(operator);
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
+        backend.getMemoryConfiguration().setUseManagedMemory(false);
+        backend.setPriorityQueueStateType(timers);
+        harness.setStateBackend(backend);
+        harness.getExecutionConfig().disableGenericTypes();
+        return harness;
     }
 
     private static void rocksDb(AssemblerHarness harness) {

@@ -541,8 +541,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
             case "naive":
             case "naive-rocksdb":
                 {
-                    // The same RocksDB settings as the job's (bloom filters): a fair baseline.
-                    env.configure(TracePipeline.rocksDbSettings());
+                    // The same RocksDB settings as the job's (bloom filters, timers on the heap):
+                    // a fair baseline.
+                    env.configure(TracePipeline.rocksDbSettings(config.traceAssembly));
                     org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Span>
                             spans =
                                     records.process(new DecodeSpans(config.spanSource.format))
