@@ -22,6 +22,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -240,7 +242,7 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
          * record in Data.
          */
         private RawRecord unwrapEnvelope(byte[] line, String position) {
-            String data = null;
+            byte[] data = null;
             String sequenceNumber = null;
             try (JsonParser p = JSON.createParser(line)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -251,7 +253,16 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     if ("Data".equals(field) && value == JsonToken.VALUE_STRING) {
-                        data = p.getText();
+                        try {
+                            data = base64Value(p, line);
+                        } catch (IllegalArgumentException e) {
+                            return RawRecord.rejected(
+                                    line,
+                                    origin,
+                                    where(position, sequenceNumber),
+                                    "Kinesis record envelope 'Data' is not base64: "
+                                            + e.getMessage());
+                        }
                     } else if ("SequenceNumber".equals(field) && value.isScalarValue()) {
                         sequenceNumber = p.getText();
                     } else {
@@ -278,19 +289,42 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                         position,
                         "Kinesis record envelope has no string field 'Data'");
             }
-            String where =
-                    sequenceNumber == null
-                            ? position
-                            : position + ", sequence number " + sequenceNumber;
-            try {
-                return new RawRecord(Base64.getDecoder().decode(data), origin, null, where);
-            } catch (IllegalArgumentException e) {
-                return RawRecord.rejected(
-                        line,
-                        origin,
-                        where,
-                        "Kinesis record envelope 'Data' is not base64: " + e.getMessage());
+            return new RawRecord(data, origin, null, where(position, sequenceNumber));
+        }
+
+        /**
+         * The current string value, base64-decoded by the JDK's basic decoder straight from the
+         * line's bytes when it holds no escape (base64 never needs one), so no String of the text
+         * is made; else from the text.
+         */
+        private static byte[] base64Value(JsonParser p, byte[] line) throws IOException {
+            long quote = p.currentTokenLocation().getByteOffset();
+            if (quote >= 0 && quote < line.length && line[(int) quote] == '"') {
+                int start = (int) quote + 1;
+                int end = start;
+                while (end < line.length && line[end] != '"' && line[end] != '\\') {
+                    end++;
+                }
+                if (end < line.length && line[end] == '"') {
+                    ByteBuffer decoded =
+                            Base64.getDecoder().decode(ByteBuffer.wrap(line, start, end - start));
+                    return decoded.arrayOffset() == 0
+                                    && decoded.position() == 0
+                                    && decoded.remaining() == decoded.array().length
+                            ? decoded.array()
+                            : Arrays.copyOfRange(
+                                    decoded.array(),
+                                    decoded.arrayOffset() + decoded.position(),
+                                    decoded.arrayOffset() + decoded.limit());
+                }
             }
+            return Base64.getDecoder().decode(p.getText());
+        }
+
+        private static String where(String position, @Nullable String sequenceNumber) {
+            return sequenceNumber == null
+                    ? position
+                    : position + ", sequence number " + sequenceNumber;
         }
 
         private static byte[] trimCarriageReturn(byte[] bytes) {

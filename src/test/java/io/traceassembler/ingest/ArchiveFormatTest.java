@@ -109,6 +109,47 @@ class ArchiveFormatTest {
         assertThat(ArchiveFormat.isArchiveFile(new Path("/a/.part-0.jsonl"))).isFalse();
     }
 
+    /**
+     * The envelope's Data decodes as the JDK's basic base64 decoder reads it: any bytes, padded or
+     * not, and with '/' written as the JSON escape "\\/" (which some JSON writers emit).
+     */
+    @Test
+    void dataDecodesAsTheJdkDecoderReadsIt() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        List<byte[]> payloads = new ArrayList<>();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            byte[] payload = new byte[random.nextInt(300)];
+            random.nextBytes(payload);
+            payloads.add(payload);
+            String base64 =
+                    i % 3 == 0
+                            ? Base64.getEncoder().withoutPadding().encodeToString(payload)
+                            : Base64.getEncoder().encodeToString(payload);
+            if (i % 5 == 0) {
+                base64 = base64.replace("/", "\\/");
+            }
+            assertThat(Base64.getDecoder().decode(base64.replace("\\/", "/"))).isEqualTo(payload);
+            lines.append("{\"SequenceNumber\": \"")
+                    .append(i)
+                    .append("\", \"Data\": \"")
+                    .append(base64)
+                    .append("\"}\n");
+        }
+        java.nio.file.Path file = dir.resolve("shard-1.kinesis.jsonl");
+        Files.write(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+
+        List<RawRecord> records = readAll(file, null);
+
+        assertThat(records).hasSize(payloads.size());
+        for (int i = 0; i < payloads.size(); i++) {
+            assertThat(records.get(i).rejectReason).as("line %d", i + 1).isNull();
+            assertThat(records.get(i).data).as("line %d", i + 1).isEqualTo(payloads.get(i));
+            assertThat(records.get(i).position)
+                    .isEqualTo("line " + (i + 1) + ", sequence number " + i);
+        }
+    }
+
     private static List<RawRecord> readAll(java.nio.file.Path file, CheckpointedPosition position)
             throws IOException {
         FileSourceSplit split =
