@@ -69,6 +69,11 @@ public abstract class MinutePreAggregator<IN, A extends CallStats> extends Abstr
         scheduleNextFlush();
     }
 
+    /** The aggregate of {@code key} when one is open, else null. */
+    protected final A openAggregate(MinuteKey key) {
+        return open.get(key);
+    }
+
     /** The aggregate of {@link #probe}'s key, created when new. */
     protected final A aggregateFor(MinuteKey key) {
         A aggregate = open.get(key);

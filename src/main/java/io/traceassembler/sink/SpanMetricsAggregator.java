@@ -93,13 +93,22 @@ public class SpanMetricsAggregator extends MinutePreAggregator<Span, SpanMetrics
         Span span = element.getValue();
         String service = span.serviceName == null ? UNKNOWN : span.serviceName;
         String operation =
-                operationDimension
-                        ? admit(service, span.operationName == null ? UNKNOWN : span.operationName)
-                        : null;
-        aggregateFor(probe.set(minuteOfMicros(span.startMicros), service, operation, null))
-                .add(
-                        span.error,
-                        span.untimed ? Double.NaN : (span.endMicros - span.startMicros) / 1000.0);
+                !operationDimension
+                        ? null
+                        : span.operationName == null ? UNKNOWN : span.operationName;
+        long minute = minuteOfMicros(span.startMicros);
+        // An open aggregate under the operation's own name means it was admitted (admitted names
+        // stay admitted): one lookup for most spans instead of the cap check's two more.
+        SpanMetricsMinute aggregate = openAggregate(probe.set(minute, service, operation, null));
+        if (aggregate == null) {
+            if (operationDimension) {
+                operation = admit(service, operation);
+            }
+            aggregate = aggregateFor(probe.set(minute, service, operation, null));
+        }
+        aggregate.add(
+                span.error,
+                span.untimed ? Double.NaN : (span.endMicros - span.startMicros) / 1000.0);
     }
 
     /** The operation as reported: itself while the service is within the cap, else _other. */
