@@ -84,8 +84,8 @@ public final class TraceAssemblyOptions {
                     .defaultValue(true)
                     .withDescription(
                             "RocksDB only: keep the event-time timers (one per open trace, ~110 bytes of heap "
-                                    + "each) on the JVM heap instead of in RocksDB; change it only with a restore "
-                                    + "from a snapshot");
+                                    + "each) on the JVM heap instead of in RocksDB (faster); the first restore after a "
+                                    + "change registers every trace's timer again");
 
     public static final OptionGroup GROUP =
             new OptionGroup(
