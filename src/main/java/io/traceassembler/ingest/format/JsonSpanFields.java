@@ -29,9 +29,6 @@ final class JsonSpanFields {
     final JsonTimeValue durationMs = new JsonTimeValue();
     final JsonTimeValue duration = new JsonTimeValue();
 
-    /** Scratch view of the parser's characters, for matching a kind without a string. */
-    final CharArrayView chars = new CharArrayView();
-
     void reset() {
         traceId = null;
         spanId = null;

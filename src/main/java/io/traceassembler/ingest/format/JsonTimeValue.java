@@ -1,9 +1,7 @@
 package io.traceassembler.ingest.format;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
-
-import java.io.IOException;
 
 /**
  * A JSON time or duration value as written: text, integer or floating point number; reused for
@@ -31,24 +29,24 @@ final class JsonTimeValue {
         return kind != ABSENT;
     }
 
-    void read(JsonParser p, JsonToken t) throws IOException {
+    void read(JsonTokenizer p, JsonToken t) throws RecordRejected {
         switch (t) {
             case VALUE_STRING:
                 kind = TEXT;
-                text = p.getText();
+                text = p.text();
                 break;
             case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                if (p.numberType() == NumberType.BIG_INTEGER) {
                     kind = TEXT; // beyond long: keep the digits, they will fail range checks
-                    text = p.getText();
+                    text = p.text();
                 } else {
                     kind = INTEGER;
-                    longValue = p.getLongValue();
+                    longValue = p.longValue();
                 }
                 break;
             case VALUE_NUMBER_FLOAT:
                 kind = FLOAT;
-                doubleValue = p.getDoubleValue();
+                doubleValue = p.doubleValue();
                 break;
             case VALUE_NULL:
                 kind = ABSENT;
