@@ -220,7 +220,7 @@ public final class JsonRecordReader {
                     f.duration.read(p, t);
                     break;
                 case STATUS:
-                    f.status = JsonValues.scalarText(p, t);
+                    f.statusError = JsonValues.scalarIs(p, t, "error");
                     break;
                 case TAGS:
                     JsonValues.readTags(p, t, f);

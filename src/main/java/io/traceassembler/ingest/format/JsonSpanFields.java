@@ -13,7 +13,10 @@ final class JsonSpanFields {
     String parentSpanId;
     String operationName;
     String serviceName;
-    String status;
+
+    /** Native {@code status} "error" (any case), OTLP {@code status.code} 2 or its name. */
+    boolean statusError;
+
     boolean errorTag;
     SpanKind kind;
     boolean shared;
@@ -35,7 +38,7 @@ final class JsonSpanFields {
         parentSpanId = null;
         operationName = null;
         serviceName = null;
-        status = null;
+        statusError = false;
         errorTag = false;
         kind = SpanKind.UNSPECIFIED;
         shared = false;

@@ -3,6 +3,9 @@ package io.traceassembler.ingest.format;
 import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,6 +62,16 @@ final class JsonTokenizer {
             STRING_CLASS[i] = NON_ASCII;
         }
     }
+
+    /** Eight bytes at a time, in little-endian order (only per-byte tests are made on them). */
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long CONTROL_LIMIT = ONES * 0x20;
 
     /** Exactly representable powers of ten, for the exact fast path of {@link #doubleValue()}. */
     private static final double[] POWERS_OF_TEN = new double[23];
@@ -290,6 +303,53 @@ final class JsonTokenizer {
         return text();
     }
 
+    /**
+     * True when the current string or number token reads {@code ascii} (ASCII letters in any case
+     * when {@code ignoreCase}), compared in place where the text is plain.
+     */
+    boolean textEquals(String ascii, boolean ignoreCase) throws RecordRejected {
+        if (token == JsonToken.VALUE_STRING && (valueEscaped || !valueAscii)) {
+            String text = text();
+            return ignoreCase ? ascii.equalsIgnoreCase(text) : ascii.equals(text);
+        }
+        if (token == JsonToken.VALUE_STRING) {
+            checkStringLength(valueLength); // read, so limited as Jackson's getText() is
+        } else if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            return false;
+        }
+        if (valueLength != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < valueLength; i++) {
+            char c = (char) data[valueStart + i];
+            char w = ascii.charAt(i);
+            if (c != w && !(ignoreCase && Character.toLowerCase(c) == Character.toLowerCase(w))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The current string value's bytes when they are its characters (ASCII, no escape), for reading
+     * in place ({@link #valueStart()}, {@link #valueLength()}); else null.
+     */
+    byte[] plainStringBytes() throws RecordRejected {
+        if (token == JsonToken.VALUE_STRING && !valueEscaped && valueAscii) {
+            checkStringLength(valueLength);
+            return data;
+        }
+        return null;
+    }
+
+    int valueStart() {
+        return valueStart;
+    }
+
+    int valueLength() {
+        return valueLength;
+    }
+
     /** The type of the current number token, as Jackson's {@code getNumberType()}. */
     NumberType numberType() {
         return numberType;
@@ -490,32 +550,59 @@ final class JsonTokenizer {
         int i = pos;
         int e = end;
         while (true) {
-            while (i < e && STRING_CLASS[d[i] & 0xff] == PLAIN) {
-                i++;
-            }
-            if (i >= e) {
-                pos = i;
-                throw fail(
-                        "unexpected end of input in a " + (isName ? "field name" : "string value"));
-            }
-            int c = d[i] & 0xff;
-            switch (STRING_CLASS[c]) {
-                case QUOTE:
-                    return i + 1;
-                case BACKSLASH:
-                    valueEscaped = true;
-                    i = escape(i);
+            // Eight bytes at a time up to the first quote, backslash, control character or high
+            // bit: the lowest flagged byte is the first such (borrows only run upwards from one).
+            while (i + Long.BYTES <= e) {
+                long w = (long) LONGS.get(d, i);
+                long quote = w ^ QUOTES;
+                long backslash = w ^ BACKSLASHES;
+                long special =
+                        (((quote - ONES) & ~quote)
+                                        | ((backslash - ONES) & ~backslash)
+                                        | (w - CONTROL_LIMIT)
+                                        | w)
+                                & HIGH_BITS;
+                if (special != 0) {
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
                     break;
-                case CONTROL:
+                }
+                i += Long.BYTES;
+            }
+            if (i + Long.BYTES > e) {
+                while (i < e && STRING_CLASS[d[i] & 0xff] == PLAIN) {
+                    i++;
+                }
+                if (i >= e) {
                     pos = i;
                     throw fail(
-                            "control character 0x"
-                                    + Integer.toHexString(c)
-                                    + " in a string must be escaped");
-                default:
-                    valueAscii = false;
-                    i = utf8(i);
+                            "unexpected end of input in a "
+                                    + (isName ? "field name" : "string value"));
+                }
             }
+            byte c = d[i];
+            if (c == '"') {
+                return i + 1;
+            }
+            i = special(i);
+        }
+    }
+
+    /** The byte at {@code i} of a string: an escape, a control character or a UTF-8 sequence. */
+    private int special(int i) throws RecordRejected {
+        int c = data[i] & 0xff;
+        switch (STRING_CLASS[c]) {
+            case BACKSLASH:
+                valueEscaped = true;
+                return escape(i);
+            case CONTROL:
+                pos = i;
+                throw fail(
+                        "control character 0x"
+                                + Integer.toHexString(c)
+                                + " in a string must be escaped");
+            default:
+                valueAscii = false;
+                return utf8(i);
         }
     }
 
@@ -857,7 +944,7 @@ final class JsonTokenizer {
     }
 
     /** Bytes of ASCII text seen as a {@link CharSequence}, without a copy; reused. */
-    private static final class BytesView implements CharSequence {
+    static final class BytesView implements CharSequence {
         private byte[] bytes;
         private int offset;
         private int length;

@@ -40,6 +40,50 @@ final class JsonValues {
     }
 
     /**
+     * Whether a scalar value reads {@code word} in any case (as {@code
+     * word.equalsIgnoreCase(scalarText(...))}), compared in place; objects and arrays are skipped.
+     */
+    static boolean scalarIs(JsonTokenizer p, JsonToken t, String word) throws RecordRejected {
+        if (t == JsonToken.VALUE_STRING
+                || t == JsonToken.VALUE_NUMBER_INT
+                || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.textEquals(word, true);
+        }
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return word.equalsIgnoreCase(t.asString());
+        }
+        p.skipChildren();
+        return false;
+    }
+
+    /**
+     * OTLP's {@code status} object: whether its (last) {@code code} is 2, as a number or text, or
+     * {@code STATUS_CODE_ERROR}; everything else is skipped.
+     */
+    static boolean readStatusCodeError(JsonTokenizer p, JsonToken t) throws RecordRejected {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return false;
+        }
+        boolean error = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean code = p.field(CODE) == 0;
+            JsonToken value = p.nextToken();
+            if (!code) {
+                p.skipChildren();
+            } else if (value == JsonToken.VALUE_STRING
+                    || value == JsonToken.VALUE_NUMBER_INT
+                    || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                error = p.textEquals("2", false) || p.textEquals("STATUS_CODE_ERROR", false);
+            } else {
+                error = false; // true, false, null, an object or array: not an error code
+                p.skipChildren();
+            }
+        }
+        return error;
+    }
+
+    /**
      * Reads one scalar field of an object value (for example {@code localEndpoint.serviceName}),
      * skipping the rest.
      */

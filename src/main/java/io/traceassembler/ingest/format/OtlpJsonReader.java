@@ -165,7 +165,7 @@ final class OtlpJsonReader {
                     f.end.read(p, t);
                     break;
                 case STATUS:
-                    f.status = JsonValues.readStringField(p, t, JsonValues.CODE);
+                    f.statusError = JsonValues.readStatusCodeError(p, t);
                     break;
                 case KIND:
                     f.kind = JsonValues.otlpKind(p, t);
@@ -218,7 +218,7 @@ final class OtlpJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         end,
-                        "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status));
+                        f.statusError);
         span.kind = f.kind;
         span.peerService = f.peerService;
         span.dbSystem = f.dbSystem;
