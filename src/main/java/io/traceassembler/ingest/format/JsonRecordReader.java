@@ -2,39 +2,67 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.SpanFormat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-
-import java.io.IOException;
 
 /**
  * One JSON record, of any JSON encoding: a span object or an array of them (native or Zipkin, told
  * apart per span by their keys unless the format is fixed), or an OTLP/JSON object with {@code
- * resourceSpans}. Streams through Jackson with the {@link DecodeLimits} on nesting, string and
- * document length; hands each span to {@link NativeJsonReader}, {@link ZipkinJsonReader} or {@link
- * OtlpJsonReader}.
+ * resourceSpans}. Streams through a {@link JsonTokenizer} (strict JSON, the {@link DecodeLimits} on
+ * nesting, string and document length); hands each span to {@link NativeJsonReader}, {@link
+ * ZipkinJsonReader} or {@link OtlpJsonReader}.
  *
  * <p>Not thread-safe (reuses one scratch span): one per decoder.
  */
 public final class JsonRecordReader {
-    private final JsonFactory jsonFactory =
-            JsonFactory.builder()
-                    .streamReadConstraints(
-                            StreamReadConstraints.builder()
-                                    .maxNestingDepth(DecodeLimits.MAX_JSON_NESTING_DEPTH)
-                                    .maxStringLength(DecodeLimits.MAX_JSON_STRING_LENGTH)
-                                    .maxDocumentLength(DecodeLimits.MAX_RECORD_BYTES)
-                                    .build())
-                    // Python's json.dumps writes NaN/Infinity; reject such a span, not the whole
-                    // record.
-                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                    .build();
+    // The keys of a native or Zipkin span (and resourceSpans), in the order of SPAN_FIELDS.
+    private static final int TRACE_ID = 0;
+    private static final int TRACE_ID_ZIPKIN = 1;
+    private static final int SPAN_ID = 2;
+    private static final int ID = 3;
+    private static final int PARENT_SPAN_ID = 4;
+    private static final int PARENT_ID = 5;
+    private static final int OPERATION_NAME = 6;
+    private static final int NAME = 7;
+    private static final int SERVICE_NAME = 8;
+    private static final int LOCAL_ENDPOINT = 9;
+    private static final int REMOTE_ENDPOINT = 10;
+    private static final int SPAN_KIND = 11;
+    private static final int KIND = 12;
+    private static final int SHARED = 13;
+    private static final int START_TIME = 14;
+    private static final int END_TIME = 15;
+    private static final int TIMESTAMP = 16;
+    private static final int DURATION_MS = 17;
+    private static final int DURATION = 18;
+    private static final int STATUS = 19;
+    private static final int TAGS = 20;
+    private static final int RESOURCE_SPANS = 21;
+    private static final JsonFieldNames SPAN_FIELDS =
+            new JsonFieldNames(
+                    "trace_id",
+                    "traceId",
+                    "span_id",
+                    "id",
+                    "parent_span_id",
+                    "parentId",
+                    "operation_name",
+                    "name",
+                    "service_name",
+                    "localEndpoint",
+                    "remoteEndpoint",
+                    "span_kind",
+                    "kind",
+                    "shared",
+                    "start_time",
+                    "end_time",
+                    "timestamp",
+                    "duration_ms",
+                    "duration",
+                    "status",
+                    "tags",
+                    "resourceSpans");
+
+    private final JsonTokenizer tokenizer = new JsonTokenizer();
     private final JsonSpanFields fields = new JsonSpanFields();
 
     /**
@@ -65,58 +93,37 @@ public final class JsonRecordReader {
     /** Reads the record under {@code format} (AUTO or one of the JSON encodings). */
     public void read(byte[] data, int offset, int length, SpanFormat format, RecordSpans out)
             throws RecordRejected {
-        try (JsonParser parser = jsonFactory.createParser(data, offset, length)) {
-            JsonToken token = parser.nextToken();
-            if (token == JsonToken.START_OBJECT) {
-                readTopLevelObject(parser, format, out);
-            } else if (token == JsonToken.START_ARRAY) {
-                if (format == SpanFormat.OTLP_JSON) {
-                    throw new RecordRejected(
-                            "expected an OTLP JSON object with resourceSpans, found an array");
-                }
-                while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    if (token == JsonToken.START_OBJECT) {
-                        readSpanObject(parser, false, out);
-                        finishSpan(format, out);
-                    } else {
-                        parser.skipChildren();
-                        out.reject(out.nextSpanNumber(), "is not a JSON object");
-                    }
-                }
-            } else {
-                throw new RecordRejected("expected a JSON object or array, found " + token);
-            }
-            if (parser.nextToken() != null) {
-                JsonLocation location = parser.currentLocation();
+        JsonTokenizer p = tokenizer;
+        p.reset(data, offset, length);
+        JsonToken token = p.nextToken();
+        if (token == JsonToken.START_OBJECT) {
+            readTopLevelObject(p, format, out);
+        } else if (token == JsonToken.START_ARRAY) {
+            if (format == SpanFormat.OTLP_JSON) {
                 throw new RecordRejected(
-                        "unexpected data after the JSON value at line "
-                                + location.getLineNr()
-                                + " column "
-                                + location.getColumnNr());
+                        "expected an OTLP JSON object with resourceSpans, found an array");
             }
-        } catch (StreamConstraintsException e) {
-            throw new RecordRejected("JSON exceeds a limit: " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            JsonLocation location = e.getLocation();
-            String where =
-                    location == null
-                            ? ""
-                            : " at line "
-                                    + location.getLineNr()
-                                    + " column "
-                                    + location.getColumnNr();
-            throw new RecordRejected("not valid JSON" + where + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new RecordRejected("not valid JSON: " + e.getMessage());
+            while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == JsonToken.START_OBJECT) {
+                    readSpanObject(p, false, out);
+                    finishSpan(format, out);
+                } else {
+                    p.skipChildren();
+                    out.reject(out.nextSpanNumber(), "is not a JSON object");
+                }
+            }
+        } else {
+            throw new RecordRejected("expected a JSON object or array, found " + token);
         }
+        p.nextToken(); // rejects data after the value
     }
 
     /**
      * A top-level object is either an OTLP JSON envelope ({@code resourceSpans}) or a single
      * native/Zipkin span.
      */
-    private void readTopLevelObject(JsonParser parser, SpanFormat format, RecordSpans out)
-            throws IOException, RecordRejected {
+    private void readTopLevelObject(JsonTokenizer parser, SpanFormat format, RecordSpans out)
+            throws RecordRejected {
         boolean otlp =
                 readSpanObject(
                         parser, format == SpanFormat.AUTO || format == SpanFormat.OTLP_JSON, out);
@@ -133,94 +140,92 @@ public final class JsonRecordReader {
      * Reads the fields of a native or Zipkin span object into {@link #fields}; returns true when
      * the object turned out to be an OTLP envelope whose spans were read instead.
      */
-    private boolean readSpanObject(JsonParser p, boolean allowResourceSpans, RecordSpans out)
-            throws IOException, RecordRejected {
+    private boolean readSpanObject(JsonTokenizer p, boolean allowResourceSpans, RecordSpans out)
+            throws RecordRejected {
         JsonSpanFields f = fields;
         f.reset();
         boolean otlp = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            int name = p.field(SPAN_FIELDS);
             JsonToken t = p.nextToken();
             switch (name) {
-                case "trace_id":
+                case TRACE_ID:
                     f.nativeKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
                     break;
-                case "traceId":
+                case TRACE_ID_ZIPKIN:
                     f.zipkinKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
                     break;
-                case "span_id":
+                case SPAN_ID:
                     f.nativeKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
                     break;
-                case "id":
+                case ID:
                     f.zipkinKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
                     break;
-                case "parent_span_id":
+                case PARENT_SPAN_ID:
                     f.nativeKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
                     break;
-                case "parentId":
+                case PARENT_ID:
                     f.zipkinKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
                     break;
-                case "operation_name":
+                case OPERATION_NAME:
                     f.nativeKeys++;
                     f.operationName = JsonValues.scalarText(p, t);
                     break;
-                case "name":
+                case NAME:
                     f.zipkinKeys++;
                     f.operationName = JsonValues.scalarText(p, t);
                     break;
-                case "service_name":
+                case SERVICE_NAME:
                     f.nativeKeys++;
                     f.serviceName = JsonValues.scalarText(p, t);
                     break;
-                case "localEndpoint":
+                case LOCAL_ENDPOINT:
                     f.zipkinKeys++;
-                    f.serviceName = JsonValues.readStringField(p, t, "serviceName");
+                    f.serviceName = JsonValues.readStringField(p, t, JsonValues.SERVICE_NAME);
                     break;
-                case "remoteEndpoint":
-                    f.remoteServiceName = JsonValues.readStringField(p, t, "serviceName");
+                case REMOTE_ENDPOINT:
+                    f.remoteServiceName = JsonValues.readStringField(p, t, JsonValues.SERVICE_NAME);
                     break;
-                case "span_kind":
-                    f.kind = JsonValues.kindName(p, t, f.chars);
+                case SPAN_KIND:
+                case KIND:
+                    f.kind = JsonValues.kindName(p, t);
                     break;
-                case "kind":
-                    f.kind = JsonValues.kindName(p, t, f.chars);
-                    break;
-                case "shared":
+                case SHARED:
                     f.shared = t == JsonToken.VALUE_TRUE;
                     p.skipChildren();
                     break;
-                case "start_time":
+                case START_TIME:
                     f.nativeKeys++;
                     f.start.read(p, t);
                     break;
-                case "end_time":
+                case END_TIME:
                     f.nativeKeys++;
                     f.end.read(p, t);
                     break;
-                case "timestamp":
+                case TIMESTAMP:
                     f.timestamp.read(p, t);
                     break;
-                case "duration_ms":
+                case DURATION_MS:
                     f.nativeKeys++;
                     f.durationMs.read(p, t);
                     break;
-                case "duration":
+                case DURATION:
                     f.zipkinKeys++;
                     f.duration.read(p, t);
                     break;
-                case "status":
-                    f.status = JsonValues.scalarText(p, t);
+                case STATUS:
+                    f.statusError = JsonValues.scalarIs(p, t, "error");
                     break;
-                case "tags":
+                case TAGS:
                     JsonValues.readTags(p, t, f);
                     break;
-                case "resourceSpans":
+                case RESOURCE_SPANS:
                     if (allowResourceSpans && t == JsonToken.START_ARRAY) {
                         OtlpJsonReader.readResourceSpans(p, f, out);
                         otlp = true;

@@ -13,7 +13,10 @@ final class JsonSpanFields {
     String parentSpanId;
     String operationName;
     String serviceName;
-    String status;
+
+    /** Native {@code status} "error" (any case), OTLP {@code status.code} 2 or its name. */
+    boolean statusError;
+
     boolean errorTag;
     SpanKind kind;
     boolean shared;
@@ -29,16 +32,13 @@ final class JsonSpanFields {
     final JsonTimeValue durationMs = new JsonTimeValue();
     final JsonTimeValue duration = new JsonTimeValue();
 
-    /** Scratch view of the parser's characters, for matching a kind without a string. */
-    final CharArrayView chars = new CharArrayView();
-
     void reset() {
         traceId = null;
         spanId = null;
         parentSpanId = null;
         operationName = null;
         serviceName = null;
-        status = null;
+        statusError = false;
         errorTag = false;
         kind = SpanKind.UNSPECIFIED;
         shared = false;

@@ -1,9 +1,7 @@
 package io.traceassembler.ingest.format;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
-
-import java.io.IOException;
 
 /**
  * A JSON time or duration value as written: text, integer or floating point number; reused for
@@ -22,33 +20,61 @@ final class JsonTimeValue {
     private long longValue;
     private double doubleValue;
 
+    /** Plain ASCII text is kept where it lies (valid while its record is read), not as a string. */
+    private final JsonTokenizer.BytesView plain = new JsonTokenizer.BytesView();
+
+    private boolean inPlace;
+
     void clear() {
         kind = ABSENT;
         text = null;
+        inPlace = false;
+    }
+
+    /** The text, made a string only when needed. */
+    private String text() {
+        if (inPlace) {
+            text = plain.toString();
+            inPlace = false;
+        }
+        return text;
+    }
+
+    /** The text: in place or the string. */
+    private CharSequence chars() {
+        return inPlace ? plain : text;
     }
 
     boolean present() {
         return kind != ABSENT;
     }
 
-    void read(JsonParser p, JsonToken t) throws IOException {
+    void read(JsonTokenizer p, JsonToken t) throws RecordRejected {
+        inPlace = false;
         switch (t) {
             case VALUE_STRING:
                 kind = TEXT;
-                text = p.getText();
+                byte[] bytes = p.plainStringBytes();
+                inPlace = bytes != null;
+                if (inPlace) {
+                    plain.of(bytes, p.valueStart(), p.valueLength());
+                    text = null;
+                } else {
+                    text = p.text();
+                }
                 break;
             case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                if (p.numberType() == NumberType.BIG_INTEGER) {
                     kind = TEXT; // beyond long: keep the digits, they will fail range checks
-                    text = p.getText();
+                    text = p.text();
                 } else {
                     kind = INTEGER;
-                    longValue = p.getLongValue();
+                    longValue = p.longValue();
                 }
                 break;
             case VALUE_NUMBER_FLOAT:
                 kind = FLOAT;
-                doubleValue = p.getDoubleValue();
+                doubleValue = p.doubleValue();
                 break;
             case VALUE_NULL:
                 kind = ABSENT;
@@ -63,12 +89,12 @@ final class JsonTimeValue {
     long toMicrosFromIsoOrMillis() {
         switch (kind) {
             case TEXT:
-                long iso = SpanTimes.parseIsoMicros(text);
+                long iso = SpanTimes.parseIsoMicros(chars());
                 if (iso != INVALID) {
                     return iso;
                 }
                 try {
-                    return millisToMicros(Double.parseDouble(text));
+                    return millisToMicros(Double.parseDouble(text()));
                 } catch (NumberFormatException e) {
                     return INVALID;
                 }
@@ -105,12 +131,16 @@ final class JsonTimeValue {
                 }
                 return (long) Math.floor(doubleValue);
             case TEXT:
+                long digits = plainDigits();
+                if (digits >= 0) {
+                    return digits;
+                }
                 try {
-                    return Long.parseLong(text.trim());
+                    return Long.parseLong(text().trim());
                 } catch (NumberFormatException e) {
                     try {
                         // OTLP fixed64 as text may exceed a signed long: far beyond any sane time
-                        Long.parseUnsignedLong(text.trim());
+                        Long.parseUnsignedLong(text().trim());
                         return Long.MAX_VALUE;
                     } catch (NumberFormatException notANumber) {
                         return INVALID;
@@ -121,6 +151,22 @@ final class JsonTimeValue {
         }
     }
 
+    /** The value of 1 to 18 ASCII digits in place (OTLP's nanoseconds as text); else -1. */
+    private long plainDigits() {
+        if (!inPlace || plain.length() == 0 || plain.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < plain.length(); i++) {
+            char c = plain.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     double toDouble() {
         switch (kind) {
             case INTEGER:
@@ -129,7 +175,7 @@ final class JsonTimeValue {
                 return doubleValue;
             case TEXT:
                 try {
-                    return Double.parseDouble(text);
+                    return Double.parseDouble(text());
                 } catch (NumberFormatException e) {
                     return Double.NaN;
                 }
@@ -141,7 +187,8 @@ final class JsonTimeValue {
     String describe() {
         switch (kind) {
             case TEXT:
-                return '"' + (text.length() > 64 ? text.substring(0, 64) + "..." : text) + '"';
+                String t = text();
+                return '"' + (t.length() > 64 ? t.substring(0, 64) + "..." : t) + '"';
             case INTEGER:
                 return Long.toString(longValue);
             case FLOAT:

@@ -2,47 +2,102 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.SpanKind;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
 
-import java.io.IOException;
-
 /**
- * Small reads on a Jackson stream shared by the JSON readers; whatever is not wanted is skipped.
+ * Small reads on a {@link JsonTokenizer} shared by the JSON readers; whatever is not wanted is
+ * skipped.
  */
 final class JsonValues {
+    /** {@code serviceName} of Zipkin's endpoints. */
+    static final JsonFieldNames SERVICE_NAME = new JsonFieldNames("serviceName");
+
+    /** {@code stringValue} of OTLP's {@code AnyValue}. */
+    static final JsonFieldNames STRING_VALUE = new JsonFieldNames("stringValue");
+
+    /** {@code code} of OTLP's {@code Status}. */
+    static final JsonFieldNames CODE = new JsonFieldNames("code");
+
+    private static final JsonFieldNames ERROR = new JsonFieldNames("error");
+
     private JsonValues() {}
 
     /**
      * Text of a scalar value (numbers as written); null for JSON null, objects and arrays
      * (skipped).
      */
-    static String scalarText(JsonParser p, JsonToken t) throws IOException {
+    static String scalarText(JsonTokenizer p, JsonToken t) throws RecordRejected {
         if (t == JsonToken.VALUE_STRING
                 || t == JsonToken.VALUE_NUMBER_INT
                 || t == JsonToken.VALUE_NUMBER_FLOAT
                 || t == JsonToken.VALUE_TRUE
                 || t == JsonToken.VALUE_FALSE) {
-            return p.getText();
+            return p.text();
         }
         p.skipChildren();
         return null;
     }
 
     /**
+     * Whether a scalar value reads {@code word} in any case (as {@code
+     * word.equalsIgnoreCase(scalarText(...))}), compared in place; objects and arrays are skipped.
+     */
+    static boolean scalarIs(JsonTokenizer p, JsonToken t, String word) throws RecordRejected {
+        if (t == JsonToken.VALUE_STRING
+                || t == JsonToken.VALUE_NUMBER_INT
+                || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.textEquals(word, true);
+        }
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return word.equalsIgnoreCase(t.asString());
+        }
+        p.skipChildren();
+        return false;
+    }
+
+    /**
+     * OTLP's {@code status} object: whether its (last) {@code code} is 2, as a number or text, or
+     * {@code STATUS_CODE_ERROR}; everything else is skipped.
+     */
+    static boolean readStatusCodeError(JsonTokenizer p, JsonToken t) throws RecordRejected {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return false;
+        }
+        boolean error = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean code = p.field(CODE) == 0;
+            JsonToken value = p.nextToken();
+            if (!code) {
+                p.skipChildren();
+            } else if (value == JsonToken.VALUE_STRING
+                    || value == JsonToken.VALUE_NUMBER_INT
+                    || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                error = p.textEquals("2", false) || p.textEquals("STATUS_CODE_ERROR", false);
+            } else {
+                error = false; // true, false, null, an object or array: not an error code
+                p.skipChildren();
+            }
+        }
+        return error;
+    }
+
+    /**
      * Reads one scalar field of an object value (for example {@code localEndpoint.serviceName}),
      * skipping the rest.
      */
-    static String readStringField(JsonParser p, JsonToken t, String field) throws IOException {
+    static String readStringField(JsonTokenizer p, JsonToken t, JsonFieldNames field)
+            throws RecordRejected {
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
         String value = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            boolean wanted = p.field(field) == 0;
             JsonToken valueToken = p.nextToken();
-            if (field.equals(name)) {
+            if (wanted) {
                 value = scalarText(p, valueToken);
             } else {
                 p.skipChildren();
@@ -55,17 +110,18 @@ final class JsonValues {
      * The string value of one field of an object value (for example OTLP's {@code
      * value.stringValue}), skipping the rest; null when absent or not a string.
      */
-    static String readStringOnlyField(JsonParser p, JsonToken t, String field) throws IOException {
+    static String readStringOnlyField(JsonTokenizer p, JsonToken t, JsonFieldNames field)
+            throws RecordRejected {
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
         String value = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            boolean wanted = p.field(field) == 0;
             JsonToken valueToken = p.nextToken();
-            if (field.equals(name) && valueToken == JsonToken.VALUE_STRING) {
-                value = p.getText();
+            if (wanted && valueToken == JsonToken.VALUE_STRING) {
+                value = p.text();
             } else {
                 p.skipChildren();
             }
@@ -75,32 +131,31 @@ final class JsonValues {
 
     /**
      * A kind written as its name ({@code server}, {@code CLIENT}, ...; see {@link
-     * SpanAttributes#kindOfName(CharSequence)}), matched in the parser's buffer without a string;
-     * UNSPECIFIED for anything else.
+     * SpanAttributes#kindOfName(CharSequence)}), matched in place without a string; UNSPECIFIED for
+     * anything else.
      */
-    static SpanKind kindName(JsonParser p, JsonToken t, CharArrayView chars) throws IOException {
+    static SpanKind kindName(JsonTokenizer p, JsonToken t) throws RecordRejected {
         if (t != JsonToken.VALUE_STRING) {
             p.skipChildren();
             return SpanKind.UNSPECIFIED;
         }
-        return SpanAttributes.kindOfName(
-                chars.of(p.getTextCharacters()), p.getTextOffset(), p.getTextLength());
+        return SpanAttributes.kindOfName(p.textSequence());
     }
 
     /**
      * OTLP/JSON's {@code kind}: the enum number (1 INTERNAL ... 5 CONSUMER) or its name ({@code
      * SPAN_KIND_SERVER}); UNSPECIFIED for 0, anything else or another type.
      */
-    static SpanKind otlpKind(JsonParser p, JsonToken t, CharArrayView chars) throws IOException {
+    static SpanKind otlpKind(JsonTokenizer p, JsonToken t) throws RecordRejected {
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            JsonParser.NumberType type = p.getNumberType();
-            return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG
-                    ? SpanAttributes.otlpKind(p.getLongValue())
+            NumberType type = p.numberType();
+            return type == NumberType.INT || type == NumberType.LONG
+                    ? SpanAttributes.otlpKind(p.longValue())
                     : SpanKind.UNSPECIFIED;
         }
         if (t == JsonToken.VALUE_STRING) {
-            return SpanAttributes.otlpKindName(
-                    chars.of(p.getTextCharacters()), p.getTextOffset(), p.getTextLength());
+            CharSequence name = p.textSequence();
+            return SpanAttributes.otlpKindName(name, 0, name.length());
         }
         p.skipChildren();
         return SpanKind.UNSPECIFIED;
@@ -111,7 +166,7 @@ final class JsonValues {
      * (whatever its value) and the three kept attributes ({@link SpanAttributes}, string values
      * only); every other tag is skipped unread.
      */
-    static void readTags(JsonParser p, JsonToken t, JsonSpanFields f) throws IOException {
+    static void readTags(JsonTokenizer p, JsonToken t, JsonSpanFields f) throws RecordRejected {
         f.errorTag = false;
         f.clearAttributes();
         if (t != JsonToken.START_OBJECT) {
@@ -119,14 +174,13 @@ final class JsonValues {
             return;
         }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if ("error".equals(name)) {
+            if (p.field(ERROR) == 0) {
                 f.errorTag = true;
             }
-            int key = SpanAttributes.keyOf(name);
+            int key = p.field(SpanAttributes.KEPT_KEYS) + 1;
+            JsonToken value = p.nextToken();
             if (key != SpanAttributes.NONE && value == JsonToken.VALUE_STRING) {
-                f.setAttribute(key, p.getText());
+                f.setAttribute(key, p.text());
             } else {
                 p.skipChildren();
             }

@@ -91,7 +91,7 @@ final class NativeJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         end,
-                        "error".equalsIgnoreCase(f.status));
+                        f.statusError);
         span.kind = f.kind;
         span.peerService = f.peerService;
         span.dbSystem = f.dbSystem;

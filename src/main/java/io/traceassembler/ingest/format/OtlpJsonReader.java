@@ -2,10 +2,7 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.Span;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
-import java.io.IOException;
 
 /**
  * OTLP/JSON ({@code otlp_json}): the {@code resourceSpans} array of a {@code TracesData} object,
@@ -16,13 +13,43 @@ import java.io.IOException;
  * with a string value, no other attribute.
  */
 final class OtlpJsonReader {
+    private static final JsonFieldNames RESOURCE_SPANS_FIELDS =
+            new JsonFieldNames("resource", "scopeSpans", "instrumentationLibrarySpans");
+    private static final JsonFieldNames ATTRIBUTES = new JsonFieldNames("attributes");
+    private static final JsonFieldNames SPANS = new JsonFieldNames("spans");
+    private static final JsonFieldNames KEY_VALUE = new JsonFieldNames("key", "value");
+    private static final int KEY = 0;
+    private static final int VALUE = 1;
+
+    // The fields of a span, in the order of SPAN_FIELDS.
+    private static final int TRACE_ID = 0;
+    private static final int SPAN_ID = 1;
+    private static final int PARENT_SPAN_ID = 2;
+    private static final int NAME = 3;
+    private static final int START = 4;
+    private static final int END = 5;
+    private static final int STATUS = 6;
+    private static final int KIND = 7;
+    private static final int SPAN_ATTRIBUTES = 8;
+    private static final JsonFieldNames SPAN_FIELDS =
+            new JsonFieldNames(
+                    "traceId",
+                    "spanId",
+                    "parentSpanId",
+                    "name",
+                    "startTimeUnixNano",
+                    "endTimeUnixNano",
+                    "status",
+                    "kind",
+                    "attributes");
+
     private OtlpJsonReader() {}
 
     /**
      * Reads the array value of {@code resourceSpans}; the parser stands on its {@code START_ARRAY}.
      */
-    static void readResourceSpans(JsonParser p, JsonSpanFields f, RecordSpans out)
-            throws IOException, RecordRejected {
+    static void readResourceSpans(JsonTokenizer p, JsonSpanFields f, RecordSpans out)
+            throws RecordRejected {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
@@ -33,12 +60,11 @@ final class OtlpJsonReader {
             int firstSpan = out.size();
             String service = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+                int name = p.field(RESOURCE_SPANS_FIELDS);
                 t = p.nextToken();
-                if ("resource".equals(name) && t == JsonToken.START_OBJECT) {
+                if (name == 0 && t == JsonToken.START_OBJECT) {
                     service = readResourceServiceName(p);
-                } else if (("scopeSpans".equals(name) || "instrumentationLibrarySpans".equals(name))
-                        && t == JsonToken.START_ARRAY) {
+                } else if (name > 0 && t == JsonToken.START_ARRAY) {
                     readScopeSpans(p, f, out);
                 } else {
                     p.skipChildren();
@@ -51,12 +77,12 @@ final class OtlpJsonReader {
         }
     }
 
-    private static String readResourceServiceName(JsonParser p) throws IOException {
+    private static String readResourceServiceName(JsonTokenizer p) throws RecordRejected {
         String service = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            boolean attributes = p.field(ATTRIBUTES) == 0;
             JsonToken t = p.nextToken();
-            if ("attributes".equals(name) && t == JsonToken.START_ARRAY) {
+            if (attributes && t == JsonToken.START_ARRAY) {
                 while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
@@ -65,12 +91,12 @@ final class OtlpJsonReader {
                     String key = null;
                     String stringValue = null;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String attributeField = p.currentName();
+                        int attributeField = p.field(KEY_VALUE);
                         t = p.nextToken();
-                        if ("key".equals(attributeField)) {
+                        if (attributeField == KEY) {
                             key = JsonValues.scalarText(p, t);
-                        } else if ("value".equals(attributeField)) {
-                            stringValue = JsonValues.readStringField(p, t, "stringValue");
+                        } else if (attributeField == VALUE) {
+                            stringValue = JsonValues.readStringField(p, t, JsonValues.STRING_VALUE);
                         } else {
                             p.skipChildren();
                         }
@@ -86,8 +112,8 @@ final class OtlpJsonReader {
         return service;
     }
 
-    private static void readScopeSpans(JsonParser p, JsonSpanFields f, RecordSpans out)
-            throws IOException, RecordRejected {
+    private static void readScopeSpans(JsonTokenizer p, JsonSpanFields f, RecordSpans out)
+            throws RecordRejected {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
@@ -95,9 +121,9 @@ final class OtlpJsonReader {
                 continue;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+                boolean spans = p.field(SPANS) == 0;
                 t = p.nextToken();
-                if ("spans".equals(name) && t == JsonToken.START_ARRAY) {
+                if (spans && t == JsonToken.START_ARRAY) {
                     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                         if (t == JsonToken.START_OBJECT) {
                             readSpan(p, f, out);
@@ -113,38 +139,38 @@ final class OtlpJsonReader {
         }
     }
 
-    private static void readSpan(JsonParser p, JsonSpanFields f, RecordSpans out)
-            throws IOException, RecordRejected {
+    private static void readSpan(JsonTokenizer p, JsonSpanFields f, RecordSpans out)
+            throws RecordRejected {
         f.reset();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            int name = p.field(SPAN_FIELDS);
             JsonToken t = p.nextToken();
             switch (name) {
-                case "traceId":
+                case TRACE_ID:
                     f.traceId = JsonValues.scalarText(p, t);
                     break;
-                case "spanId":
+                case SPAN_ID:
                     f.spanId = JsonValues.scalarText(p, t);
                     break;
-                case "parentSpanId":
+                case PARENT_SPAN_ID:
                     f.parentSpanId = JsonValues.scalarText(p, t);
                     break;
-                case "name":
+                case NAME:
                     f.operationName = JsonValues.scalarText(p, t);
                     break;
-                case "startTimeUnixNano":
+                case START:
                     f.start.read(p, t);
                     break;
-                case "endTimeUnixNano":
+                case END:
                     f.end.read(p, t);
                     break;
-                case "status":
-                    f.status = JsonValues.readStringField(p, t, "code");
+                case STATUS:
+                    f.statusError = JsonValues.readStatusCodeError(p, t);
                     break;
-                case "kind":
-                    f.kind = JsonValues.otlpKind(p, t, f.chars);
+                case KIND:
+                    f.kind = JsonValues.otlpKind(p, t);
                     break;
-                case "attributes":
+                case SPAN_ATTRIBUTES:
                     readSpanAttributes(p, t, f);
                     break;
                 default:
@@ -192,7 +218,7 @@ final class OtlpJsonReader {
                         RecordSpans.orUnknown(f.operationName),
                         start,
                         end,
-                        "2".equals(f.status) || "STATUS_CODE_ERROR".equals(f.status));
+                        f.statusError);
         span.kind = f.kind;
         span.peerService = f.peerService;
         span.dbSystem = f.dbSystem;
@@ -205,8 +231,8 @@ final class OtlpJsonReader {
      * keeps the three attributes of {@link SpanAttributes} with a string value. A value is read
      * only when its key is kept, or when it comes before its key.
      */
-    private static void readSpanAttributes(JsonParser p, JsonToken t, JsonSpanFields f)
-            throws IOException {
+    private static void readSpanAttributes(JsonTokenizer p, JsonToken t, JsonSpanFields f)
+            throws RecordRejected {
         f.clearAttributes();
         if (t != JsonToken.START_ARRAY) {
             p.skipChildren();
@@ -221,17 +247,14 @@ final class OtlpJsonReader {
             int key = SpanAttributes.NONE;
             String value = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+                int field = p.field(KEY_VALUE);
                 t = p.nextToken();
-                if ("key".equals(field) && t == JsonToken.VALUE_STRING) {
+                if (field == KEY && t == JsonToken.VALUE_STRING) {
                     keySeen = true;
-                    key =
-                            SpanAttributes.keyOf(
-                                    f.chars.of(p.getTextCharacters()),
-                                    p.getTextOffset(),
-                                    p.getTextLength());
-                } else if ("value".equals(field) && (!keySeen || key != SpanAttributes.NONE)) {
-                    value = JsonValues.readStringOnlyField(p, t, "stringValue");
+                    CharSequence text = p.textSequence();
+                    key = SpanAttributes.keyOf(text, 0, text.length());
+                } else if (field == VALUE && (!keySeen || key != SpanAttributes.NONE)) {
+                    value = JsonValues.readStringOnlyField(p, t, JsonValues.STRING_VALUE);
                 } else {
                     p.skipChildren();
                 }

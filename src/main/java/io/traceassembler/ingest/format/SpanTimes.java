@@ -59,7 +59,7 @@ public final class SpanTimes {
      * RFC 3339) to epoch microseconds; no zone means UTC; digits beyond microseconds are truncated.
      * Hand-written because it runs for every native span.
      */
-    public static long parseIsoMicros(String s) {
+    public static long parseIsoMicros(CharSequence s) {
         int n = s.length();
         if (n < 16 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':') {
             return INVALID;
@@ -144,7 +144,7 @@ public final class SpanTimes {
         return epochSecond * 1_000_000L + fractionMicros;
     }
 
-    private static int digits(String s, int from, int count) {
+    private static int digits(CharSequence s, int from, int count) {
         if (from + count > s.length()) {
             return -1;
         }

@@ -1,0 +1,105 @@
+package io.traceassembler.ingest.format;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The field names a JSON reader looks for, matched against a name's UTF-8 bytes where they lie
+ * ({@link JsonTokenizer#field}), eight bytes at a time, so that no string is made for a name: the
+ * readers switch on the index.
+ */
+final class JsonFieldNames {
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final String[] names;
+    private final byte[][] bytes;
+
+    /** Each name's bytes as little-endian words, the last one padded with zeros. */
+    private final long[][] words;
+
+    /** Indexes into {@link #bytes} by length. */
+    private final int[][] byLength;
+
+    JsonFieldNames(String... names) {
+        this.names = names.clone();
+        this.bytes = new byte[names.length][];
+        this.words = new long[names.length][];
+        int longest = 0;
+        for (int i = 0; i < names.length; i++) {
+            bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+            byte[] padded = Arrays.copyOf(bytes[i], (bytes[i].length + 7) & ~7);
+            words[i] = new long[padded.length / Long.BYTES];
+            for (int w = 0; w < words[i].length; w++) {
+                words[i][w] = (long) LONGS.get(padded, w * Long.BYTES);
+            }
+            longest = Math.max(longest, bytes[i].length);
+        }
+        byLength = new int[longest + 1][0];
+        for (int i = 0; i < names.length; i++) {
+            int[] same = byLength[bytes[i].length];
+            same = Arrays.copyOf(same, same.length + 1);
+            same[same.length - 1] = i;
+            byLength[bytes[i].length] = same;
+        }
+    }
+
+    /** Index of the name written as {@code length} bytes of {@code data} from {@code offset}. */
+    int indexOf(byte[] data, int offset, int length) {
+        if (length >= byLength.length) {
+            return -1;
+        }
+        int[] candidates = byLength[length];
+        if (candidates.length == 0) {
+            return -1;
+        }
+        int fullWords = length >>> 3;
+        int rest = length & 7;
+        if (offset + ((length + 7) & ~7) > data.length) {
+            return indexOfByBytes(candidates, data, offset, length);
+        }
+        long lastMask = (1L << (rest * 8)) - 1;
+        for (int index : candidates) {
+            long[] name = words[index];
+            int k = 0;
+            while (k < fullWords && (long) LONGS.get(data, offset + k * Long.BYTES) == name[k]) {
+                k++;
+            }
+            if (k == fullWords
+                    && (rest == 0
+                            || ((long) LONGS.get(data, offset + k * Long.BYTES) & lastMask)
+                                    == name[k])) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** Near the end of the data, where a word would reach beyond it. */
+    private int indexOfByBytes(int[] candidates, byte[] data, int offset, int length) {
+        for (int index : candidates) {
+            byte[] name = bytes[index];
+            int k = 0;
+            while (k < length && data[offset + k] == name[k]) {
+                k++;
+            }
+            if (k == length) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of {@code name}, or -1 (for names written with escapes). */
+    int indexOf(String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
