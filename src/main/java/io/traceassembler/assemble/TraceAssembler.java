@@ -464,10 +464,10 @@ public class TraceAssembler extends KeyedProcessFunction<TraceId, AssemblySpan, 
     }
 
     /**
-     * The RocksDB backend's states are its own classes (RocksDBValueState); wrapped or unknown ones
-     * count as heap.
+     * The RocksDB backend's states (RocksDBValueState) and the backend itself are its own classes;
+     * wrapped or unknown ones count as heap.
      */
-    private static boolean isRocksDb(Object state) {
+    static boolean isRocksDb(Object state) {
         return state.getClass().getName().contains("RocksDB");
     }
 

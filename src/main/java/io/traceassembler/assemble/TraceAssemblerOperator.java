@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -67,6 +68,9 @@ public class TraceAssemblerOperator
 
     private transient ListState<String> timerStorage;
 
+    /** Where this backend keeps timers ({@link #HEAP} or {@link #ROCKSDB}). */
+    private transient String timersNow;
+
     /** Set at a restore that finds the timers stored elsewhere than at the snapshot. */
     private transient boolean reRegisterTimers;
 
@@ -78,21 +82,21 @@ public class TraceAssemblerOperator
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         timerStorage = context.getOperatorStateStore().getUnionListState(TIMER_STORAGE);
+        timersNow = timerStorage(getKeyedStateBackend());
         if (context.isRestored()) {
             Set<String> before = new TreeSet<>();
             timerStorage.get().forEach(before::add);
             if (before.isEmpty()) {
                 // A snapshot of a release before the marker: RocksDB kept timers in RocksDB then.
-                before.add(isRocksDb() ? ROCKSDB : HEAP);
+                before.add(TraceAssembler.isRocksDb(getKeyedStateBackend()) ? ROCKSDB : HEAP);
             }
-            String now = timerStorage(getKeyedStateBackend());
-            reRegisterTimers = !before.equals(Set.of(now));
+            reRegisterTimers = !before.equals(Set.of(timersNow));
             if (reRegisterTimers) {
                 LOG.info(
                         "Timers were stored in {} at the snapshot and are stored in {} now "
                                 + "(TraceAssembly.timers.on.heap): registering every trace's timer again",
                         String.join(", ", before),
-                        now);
+                        timersNow);
             }
         }
     }
@@ -123,18 +127,13 @@ public class TraceAssemblerOperator
 
     /** Where this backend keeps timers: RocksDB with heap timers snapshots them the legacy way. */
     static String timerStorage(KeyedStateBackend<?> backend) {
-        boolean rocksDb = backend.getClass().getName().contains("RocksDB");
-        return !rocksDb
+        return !TraceAssembler.isRocksDb(backend)
                         || (backend instanceof AbstractKeyedStateBackend
                                 && ((AbstractKeyedStateBackend<?>) backend)
                                         .requiresLegacySynchronousTimerSnapshots(
                                                 CheckpointType.CHECKPOINT))
                 ? HEAP
                 : ROCKSDB;
-    }
-
-    private boolean isRocksDb() {
-        return getKeyedStateBackend().getClass().getName().contains("RocksDB");
     }
 
     @Override
@@ -151,7 +150,7 @@ public class TraceAssemblerOperator
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         ((TraceAssembler) userFunction).flushDirty();
-        timerStorage.update(java.util.List.of(timerStorage(getKeyedStateBackend())));
+        timerStorage.update(List.of(timersNow));
         super.snapshotState(context);
     }
 
