@@ -67,6 +67,34 @@ class TraceWatermarksTest {
     }
 
     @Test
+    void quietnessCountsFromThePeriodicEmitAfterTheLastSpanNeverFromBefore() {
+        event(T0 + 10_000);
+        clock.advanceTime(Duration.ofMillis(150)); // the span came 150 ms before the emit
+        generator.onPeriodicEmit(output);
+        long base = T0 + 10_000 - 5_001;
+
+        clock.advanceTime(
+                Duration.ofMillis(4_999)); // 5,149 ms after the span, 4,999 after the emit
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).containsExactly(base);
+
+        clock.advanceTime(Duration.ofMillis(1));
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).containsExactly(base, base + 5_000);
+
+        // A span between two emits restarts the count at the next emit, not at the one before.
+        event(T0 + 10_000);
+        clock.advanceTime(Duration.ofMillis(200));
+        generator.onPeriodicEmit(output);
+        clock.advanceTime(Duration.ofMillis(4_999));
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).containsExactly(base, base + 5_000);
+        clock.advanceTime(Duration.ofMillis(5_001)); // idle again: 10 s since the emit that saw it
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).containsExactly(base, base + 5_000, base + 10_000);
+    }
+
+    @Test
     void marksAnInputThatNeverSawASpanIdleAfterTheIdleness() {
         generator.onPeriodicEmit(output);
         clock.advanceTime(Duration.ofMillis(4_999));
@@ -143,8 +171,9 @@ class TraceWatermarksTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).spanCount).isEqualTo(1);
         assertThat(out.get(0).rootService).isEqualTo("gateway");
-        // The gap (30 s) plus the out-of-orderness (5 s), to the next periodic emit.
-        assertThat(quietMillis).isBetween(35_000L, 35_200L);
+        // The gap (30 s) plus the out-of-orderness (5 s), counted from the first periodic emit
+        // after the span (200 ms here), to the next periodic emit.
+        assertThat(quietMillis).isBetween(35_200L, 35_400L);
         harness.close();
     }
 
