@@ -155,67 +155,118 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
         @Nullable
         private RawRecord nextRecord() throws IOException {
             while (true) {
-                line.reset();
-                boolean cut = false;
-                boolean sawNewline = false;
-                // Scan the read buffer for the end of the line; copying whole segments keeps this
-                // cheap.
-                while (!sawNewline) {
-                    if (bufferPos == bufferLimit && !fill()) {
-                        break;
-                    }
+                // Most lines lie whole in the read buffer: read them from there, without a copy.
+                int end = indexOfNewline(buffer, bufferPos, bufferLimit);
+                if (end >= 0) {
                     int start = bufferPos;
-                    while (bufferPos < bufferLimit && buffer[bufferPos] != '\n') {
-                        bufferPos++;
-                    }
-                    int length = bufferPos - start;
-                    int room = MAX_LINE_BYTES - line.size();
-                    if (length > room) {
-                        cut = true;
-                    }
-                    line.write(buffer, start, Math.min(length, room));
-                    if (bufferPos < bufferLimit) {
-                        bufferPos++; // the newline
-                        sawNewline = true;
-                    }
-                }
-                if (corruption != null && !corruptionReported) {
-                    // The rest of a corrupt gzip file is lost: the partial line (if any) and the
-                    // reason
-                    // go to the dead letters; the lines read before stay good.
-                    corruptionReported = true;
+                    bufferPos = end + 1;
                     lineNumber++;
+                    int length = end - start;
+                    if (length > 0 && buffer[end - 1] == '\r') {
+                        length--;
+                    }
+                    if (isBlank(buffer, start, length)) {
+                        continue;
+                    }
                     recordsEmitted++;
-                    return RawRecord.rejected(
-                            line.toByteArray(),
-                            origin,
-                            "line " + lineNumber,
-                            "gzip archive is corrupt or cut short after line "
-                                    + (lineNumber - 1)
-                                    + ", the rest of the file cannot be read: "
-                                    + corruption);
+                    return record(buffer, start, length, "line " + lineNumber);
                 }
-                if (!sawNewline && line.size() == 0 && !cut) {
-                    return null;
+                RawRecord record = nextRecordAcrossReads();
+                if (record != BLANK_LINE) {
+                    return record;
                 }
-                lineNumber++;
-                byte[] bytes = trimCarriageReturn(line.toByteArray());
-                if (isBlank(bytes)) {
-                    continue;
-                }
-                recordsEmitted++;
-                String position = "line " + lineNumber;
-                if (cut) {
-                    return RawRecord.rejected(
-                            bytes,
-                            origin,
-                            position,
-                            "archive line is longer than " + MAX_LINE_BYTES + " bytes");
-                }
-                return kinesisEnvelopes
-                        ? unwrapEnvelope(bytes, position)
-                        : new RawRecord(bytes, origin, null, position);
             }
+        }
+
+        /** Marks a blank line read by {@link #nextRecordAcrossReads}. */
+        private static final RawRecord BLANK_LINE = new RawRecord();
+
+        /**
+         * The line that starts in the read buffer and ends after it (or the file's last line, or a
+         * cut one), collected in {@link #line}: a record, {@link #BLANK_LINE}, or null at the end.
+         */
+        @Nullable
+        private RawRecord nextRecordAcrossReads() throws IOException {
+            line.reset();
+            boolean cut = false;
+            boolean sawNewline = false;
+            // Scan the read buffer for the end of the line; copying whole segments keeps this
+            // cheap.
+            while (!sawNewline) {
+                if (bufferPos == bufferLimit && !fill()) {
+                    break;
+                }
+                int start = bufferPos;
+                int newline = indexOfNewline(buffer, bufferPos, bufferLimit);
+                bufferPos = newline >= 0 ? newline : bufferLimit;
+                int length = bufferPos - start;
+                int room = MAX_LINE_BYTES - line.size();
+                if (length > room) {
+                    cut = true;
+                }
+                line.write(buffer, start, Math.min(length, room));
+                if (bufferPos < bufferLimit) {
+                    bufferPos++; // the newline
+                    sawNewline = true;
+                }
+            }
+            if (corruption != null && !corruptionReported) {
+                // The rest of a corrupt gzip file is lost: the partial line (if any) and the
+                // reason go to the dead letters; the lines read before stay good.
+                corruptionReported = true;
+                lineNumber++;
+                recordsEmitted++;
+                return RawRecord.rejected(
+                        line.toByteArray(),
+                        origin,
+                        "line " + lineNumber,
+                        "gzip archive is corrupt or cut short after line "
+                                + (lineNumber - 1)
+                                + ", the rest of the file cannot be read: "
+                                + corruption);
+            }
+            if (!sawNewline && line.size() == 0 && !cut) {
+                return null;
+            }
+            lineNumber++;
+            byte[] bytes = line.toByteArray();
+            int length = bytes.length;
+            if (length > 0 && bytes[length - 1] == '\r') {
+                length--;
+            }
+            if (isBlank(bytes, 0, length)) {
+                return BLANK_LINE;
+            }
+            recordsEmitted++;
+            String position = "line " + lineNumber;
+            if (cut) {
+                return RawRecord.rejected(
+                        Arrays.copyOf(bytes, length),
+                        origin,
+                        position,
+                        "archive line is longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            return record(bytes, 0, length, position);
+        }
+
+        /** The record of the line in {@code bytes[offset, offset + length)}. */
+        private RawRecord record(byte[] bytes, int offset, int length, String position) {
+            return kinesisEnvelopes
+                    ? unwrapEnvelope(bytes, offset, length, position)
+                    : new RawRecord(
+                            Arrays.copyOfRange(bytes, offset, offset + length),
+                            origin,
+                            null,
+                            position);
+        }
+
+        private static int indexOfNewline(byte[] bytes, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (bytes[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private boolean fill() throws IOException {
@@ -241,24 +292,29 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
          * {@code {"SequenceNumber": "...", "Data": "<base64>", "PartitionKey": "...", ...}} → the
          * record in Data.
          */
-        private RawRecord unwrapEnvelope(byte[] line, String position) {
+        private RawRecord unwrapEnvelope(byte[] bytes, int offset, int length, String position) {
             byte[] data = null;
             String sequenceNumber = null;
-            try (JsonParser p = JSON.createParser(line)) {
+            try (JsonParser p = JSON.createParser(bytes, offset, length)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return RawRecord.rejected(
-                            line, origin, position, "Kinesis record envelope is not a JSON object");
+                    return rejected(
+                            bytes,
+                            offset,
+                            length,
+                            position,
+                            "Kinesis record envelope is not a JSON object");
                 }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     if ("Data".equals(field) && value == JsonToken.VALUE_STRING) {
                         try {
-                            data = base64Value(p, line);
+                            data = base64Value(p, bytes, offset, length);
                         } catch (IllegalArgumentException e) {
-                            return RawRecord.rejected(
-                                    line,
-                                    origin,
+                            return rejected(
+                                    bytes,
+                                    offset,
+                                    length,
                                     where(position, sequenceNumber),
                                     "Kinesis record envelope 'Data' is not base64: "
                                             + e.getMessage());
@@ -270,22 +326,25 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                     }
                 }
             } catch (JsonProcessingException e) {
-                return RawRecord.rejected(
-                        line,
-                        origin,
+                return rejected(
+                        bytes,
+                        offset,
+                        length,
                         position,
                         "Kinesis record envelope is not valid JSON: " + e.getOriginalMessage());
             } catch (IOException e) {
-                return RawRecord.rejected(
-                        line,
-                        origin,
+                return rejected(
+                        bytes,
+                        offset,
+                        length,
                         position,
                         "Kinesis record envelope could not be read: " + e.getMessage());
             }
             if (data == null) {
-                return RawRecord.rejected(
-                        line,
-                        origin,
+                return rejected(
+                        bytes,
+                        offset,
+                        length,
                         position,
                         "Kinesis record envelope has no string field 'Data'");
             }
@@ -297,17 +356,19 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
          * line's bytes when it holds no escape (base64 never needs one), so no String of the text
          * is made; else from the text.
          */
-        private static byte[] base64Value(JsonParser p, byte[] line) throws IOException {
-            long quote = p.currentTokenLocation().getByteOffset();
-            if (quote >= 0 && quote < line.length && line[(int) quote] == '"') {
-                int start = (int) quote + 1;
+        private static byte[] base64Value(JsonParser p, byte[] bytes, int offset, int length)
+                throws IOException {
+            long quote = p.currentTokenLocation().getByteOffset(); // from offset on
+            int lineEnd = offset + length;
+            if (quote >= 0 && quote < length && bytes[offset + (int) quote] == '"') {
+                int start = offset + (int) quote + 1;
                 int end = start;
-                while (end < line.length && line[end] != '"' && line[end] != '\\') {
+                while (end < lineEnd && bytes[end] != '"' && bytes[end] != '\\') {
                     end++;
                 }
-                if (end < line.length && line[end] == '"') {
+                if (end < lineEnd && bytes[end] == '"') {
                     ByteBuffer decoded =
-                            Base64.getDecoder().decode(ByteBuffer.wrap(line, start, end - start));
+                            Base64.getDecoder().decode(ByteBuffer.wrap(bytes, start, end - start));
                     return decoded.arrayOffset() == 0
                                     && decoded.position() == 0
                                     && decoded.remaining() == decoded.array().length
@@ -327,17 +388,16 @@ public class ArchiveFormat implements BulkFormat<RawRecord, FileSourceSplit> {
                     : position + ", sequence number " + sequenceNumber;
         }
 
-        private static byte[] trimCarriageReturn(byte[] bytes) {
-            if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-                byte[] trimmed = new byte[bytes.length - 1];
-                System.arraycopy(bytes, 0, trimmed, 0, trimmed.length);
-                return trimmed;
-            }
-            return bytes;
+        /** A dead letter of the line (its own copy: the read buffer is reused). */
+        private RawRecord rejected(
+                byte[] bytes, int offset, int length, String position, String reason) {
+            return RawRecord.rejected(
+                    Arrays.copyOfRange(bytes, offset, offset + length), origin, position, reason);
         }
 
-        private static boolean isBlank(byte[] bytes) {
-            for (byte b : bytes) {
+        private static boolean isBlank(byte[] bytes, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                byte b = bytes[i];
                 if (b != ' ' && b != '\t' && b != '\r') {
                     return false;
                 }

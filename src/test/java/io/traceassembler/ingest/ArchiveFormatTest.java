@@ -150,6 +150,63 @@ class ArchiveFormatTest {
         }
     }
 
+    /**
+     * Lines of every length around the 64 KiB read buffer's edges (CRLF split across two reads,
+     * blank lines, envelopes that fail): each record is the line, its own copy, and keeps its line
+     * number.
+     */
+    @Test
+    void linesAcrossReadBufferEdgesComeOutWhole() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        List<String> lines = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 300_000) {
+            int kind = random.nextInt(10);
+            String line;
+            if (kind == 0) {
+                line = "   ";
+            } else if (kind == 1) {
+                line = "{\"SequenceNumber\": \"" + lines.size() + "\", \"Data\": \"%%\"}";
+            } else {
+                byte[] payload = new byte[random.nextInt(kind == 2 ? 40_000 : 600)];
+                random.nextBytes(payload);
+                line =
+                        "{\"SequenceNumber\": \""
+                                + lines.size()
+                                + "\", \"Data\": \""
+                                + Base64.getEncoder().encodeToString(payload)
+                                + "\"}";
+            }
+            lines.add(line);
+            text.append(line).append(random.nextBoolean() ? "\r\n" : "\n");
+        }
+        java.nio.file.Path file = dir.resolve("edges.kinesis.jsonl");
+        Files.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+
+        List<RawRecord> records = readAll(file, null);
+
+        int record = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            RawRecord r = records.get(record++);
+            assertThat(r.position).as("line %d", i + 1).startsWith("line " + (i + 1) + ",");
+            if (line.contains("%%")) {
+                assertThat(r.rejectReason).startsWith("Kinesis record envelope 'Data' is not");
+                assertThat(new String(r.data, StandardCharsets.UTF_8)).isEqualTo(line);
+            } else {
+                String base64 = line.substring(line.indexOf("Data") + 8, line.length() - 2);
+                assertThat(r.rejectReason).as("line %d", i + 1).isNull();
+                assertThat(r.data)
+                        .as("line %d", i + 1)
+                        .isEqualTo(Base64.getDecoder().decode(base64));
+            }
+        }
+        assertThat(records).hasSize(record);
+    }
+
     private static List<RawRecord> readAll(java.nio.file.Path file, CheckpointedPosition position)
             throws IOException {
         FileSourceSplit split =
