@@ -32,6 +32,14 @@ final class JsonFieldNames {
     private final boolean[] plain;
 
     private final boolean[] ascii;
+
+    /**
+     * Each name's bytes and its closing quote as little-endian words, the last one padded with
+     * zeros; and the mask of the last word's bytes.
+     */
+    private final long[][] quoted;
+
+    private final long[] quotedLastMask;
     private final byte[][] bytes;
 
     /** Each name's bytes as little-endian words, the last one padded with zeros. */
@@ -46,6 +54,8 @@ final class JsonFieldNames {
         this.words = new long[names.length][];
         this.plain = new boolean[names.length];
         this.ascii = new boolean[names.length];
+        this.quoted = new long[names.length][];
+        this.quotedLastMask = new long[names.length];
         int longest = 0;
         for (int i = 0; i < names.length; i++) {
             bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
@@ -55,6 +65,15 @@ final class JsonFieldNames {
                 plain[i] &= b < 0 || (b >= 0x20 && b != '"' && b != '\\');
                 ascii[i] &= b >= 0;
             }
+            byte[] withQuote = Arrays.copyOf(bytes[i], bytes[i].length + 1);
+            withQuote[bytes[i].length] = '"';
+            byte[] paddedQuoted = Arrays.copyOf(withQuote, (withQuote.length + 7) & ~7);
+            quoted[i] = new long[paddedQuoted.length / Long.BYTES];
+            for (int w = 0; w < quoted[i].length; w++) {
+                quoted[i][w] = (long) LONGS.get(paddedQuoted, w * Long.BYTES);
+            }
+            int lastBytes = withQuote.length - (quoted[i].length - 1) * Long.BYTES;
+            quotedLastMask[i] = lastBytes == Long.BYTES ? -1L : (1L << (lastBytes * 8)) - 1;
             if (indexOf(names[i]) != i) {
                 throw new IllegalArgumentException("field name twice: " + names[i]);
             }
@@ -104,24 +123,31 @@ final class JsonFieldNames {
     boolean isAt(int index, byte[] data, int at, int end) {
         byte[] name = bytes[index];
         int length = name.length;
-        if (!plain[index] || at + length >= end || data[at + length] != '"') {
+        if (!plain[index] || at + length >= end) {
             return false;
         }
-        long[] w = words[index];
-        int full = length >>> 3;
-        int k = 0;
-        while (k < full) {
+        long[] w = quoted[index];
+        int last = w.length - 1;
+        if (at + w.length * Long.BYTES > data.length) {
+            return isAtByBytes(name, data, at);
+        }
+        // a word at a time, the name's closing quote with it (the last word masked)
+        for (int k = 0; k < last; k++) {
             if ((long) LONGS.get(data, at + k * Long.BYTES) != w[k]) {
                 return false;
             }
-            k++;
         }
-        for (int i = full * Long.BYTES; i < length; i++) {
+        return ((long) LONGS.get(data, at + last * Long.BYTES) & quotedLastMask[index]) == w[last];
+    }
+
+    /** {@link #isAt} near the end of the data, where a word would reach beyond it. */
+    private static boolean isAtByBytes(byte[] name, byte[] data, int at) {
+        for (int i = 0; i < name.length; i++) {
             if (data[at + i] != name[i]) {
                 return false;
             }
         }
-        return true;
+        return data[at + name.length] == '"';
     }
 
     /** Index of the name written as {@code length} bytes of {@code data} from {@code offset}. */

@@ -269,13 +269,19 @@ final class JsonTokenizer {
             predictions[slot] = index + 1;
         }
         lastField[open] = index;
-        c = skipWhiteSpace();
-        if (c != ':') {
-            state = AFTER_NAME;
-            throw expected("a colon after the field name", c);
+        // compact JSON first: the colon and the value's first byte right after the name
+        if (pos < end && data[pos] == ':') {
+            pos++;
+        } else {
+            c = skipWhiteSpace();
+            if (c != ':') {
+                state = AFTER_NAME;
+                throw expected("a colon after the field name", c);
+            }
+            pos++;
         }
-        pos++;
-        token = value(skipWhiteSpace());
+        c = skipWhiteSpace();
+        token = c == '"' ? stringValue() : value(c);
         return index;
     }
 
@@ -522,14 +528,7 @@ final class JsonTokenizer {
                 open(false);
                 return JsonToken.START_ARRAY;
             case '"':
-                afterValue();
-                pos++;
-                valueStart = pos;
-                valueAscii = true;
-                valueEscaped = false;
-                pos = scanString(false);
-                valueLength = pos - 1 - valueStart;
-                return JsonToken.VALUE_STRING;
+                return stringValue();
             case 't':
                 literal("true");
                 return JsonToken.VALUE_TRUE;
@@ -559,6 +558,18 @@ final class JsonTokenizer {
                 }
                 throw expected("a JSON value", c);
         }
+    }
+
+    /** A string value at {@code pos} (its opening quote). */
+    private JsonToken stringValue() throws RecordRejected {
+        afterValue();
+        pos++;
+        valueStart = pos;
+        valueAscii = true;
+        valueEscaped = false;
+        pos = scanString(false);
+        valueLength = pos - 1 - valueStart;
+        return JsonToken.VALUE_STRING;
     }
 
     private void open(boolean object) throws RecordRejected {
