@@ -5,17 +5,41 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The field names a JSON reader looks for, matched against a name's UTF-8 bytes where they lie
  * ({@link JsonTokenizer#field}), eight bytes at a time, so that no string is made for a name: the
- * readers switch on the index.
+ * readers switch on the index. Immutable; each set owns a range of prediction slots that a
+ * tokenizer uses to guess which of its names follows which ({@link JsonTokenizer#nextField}).
  */
 final class JsonFieldNames {
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Prediction slots handed out so far, over all sets. */
+    private static final AtomicInteger SLOTS = new AtomicInteger();
+
+    /** The first of this set's {@link #slots()} prediction slots. */
+    final int slotBase;
+
     private final String[] names;
+
+    /**
+     * Per name: true when its bytes are those of a JSON string without escapes (no quote, backslash
+     * or control character), so that finding them followed by a quote is finding it.
+     */
+    private final boolean[] plain;
+
+    private final boolean[] ascii;
+
+    /**
+     * Each name's bytes and its closing quote as little-endian words, the last one padded with
+     * zeros; and the mask of the last word's bytes.
+     */
+    private final long[][] quoted;
+
+    private final long[] quotedLastMask;
     private final byte[][] bytes;
 
     /** Each name's bytes as little-endian words, the last one padded with zeros. */
@@ -28,9 +52,31 @@ final class JsonFieldNames {
         this.names = names.clone();
         this.bytes = new byte[names.length][];
         this.words = new long[names.length][];
+        this.plain = new boolean[names.length];
+        this.ascii = new boolean[names.length];
+        this.quoted = new long[names.length][];
+        this.quotedLastMask = new long[names.length];
         int longest = 0;
         for (int i = 0; i < names.length; i++) {
             bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+            plain[i] = Utf8Bytes.isValid(bytes[i], 0, bytes[i].length);
+            ascii[i] = true;
+            for (byte b : bytes[i]) {
+                plain[i] &= b < 0 || (b >= 0x20 && b != '"' && b != '\\');
+                ascii[i] &= b >= 0;
+            }
+            byte[] withQuote = Arrays.copyOf(bytes[i], bytes[i].length + 1);
+            withQuote[bytes[i].length] = '"';
+            byte[] paddedQuoted = Arrays.copyOf(withQuote, (withQuote.length + 7) & ~7);
+            quoted[i] = new long[paddedQuoted.length / Long.BYTES];
+            for (int w = 0; w < quoted[i].length; w++) {
+                quoted[i][w] = (long) LONGS.get(paddedQuoted, w * Long.BYTES);
+            }
+            int lastBytes = withQuote.length - (quoted[i].length - 1) * Long.BYTES;
+            quotedLastMask[i] = lastBytes == Long.BYTES ? -1L : (1L << (lastBytes * 8)) - 1;
+            if (indexOf(names[i]) != i) {
+                throw new IllegalArgumentException("field name twice: " + names[i]);
+            }
             byte[] padded = Arrays.copyOf(bytes[i], (bytes[i].length + 7) & ~7);
             words[i] = new long[padded.length / Long.BYTES];
             for (int w = 0; w < words[i].length; w++) {
@@ -45,6 +91,63 @@ final class JsonFieldNames {
             same[same.length - 1] = i;
             byLength[bytes[i].length] = same;
         }
+        slotBase = SLOTS.getAndAdd(slots());
+    }
+
+    /**
+     * Prediction slots of this set: one after each name, one at an object's start, one after a name
+     * not in the set.
+     */
+    int slots() {
+        return names.length + 2;
+    }
+
+    /** All prediction slots handed out so far. */
+    static int allSlots() {
+        return SLOTS.get();
+    }
+
+    /** Length of name {@code index} in bytes. */
+    int length(int index) {
+        return bytes[index].length;
+    }
+
+    boolean isAscii(int index) {
+        return ascii[index];
+    }
+
+    /**
+     * True when the bytes from {@code at} (after an opening quote) are name {@code index} and its
+     * closing quote, all before {@code end}; then that is the name there, unescaped and valid.
+     */
+    boolean isAt(int index, byte[] data, int at, int end) {
+        byte[] name = bytes[index];
+        int length = name.length;
+        if (!plain[index] || at + length >= end) {
+            return false;
+        }
+        long[] w = quoted[index];
+        int last = w.length - 1;
+        if (at + w.length * Long.BYTES > data.length) {
+            return isAtByBytes(name, data, at);
+        }
+        // a word at a time, the name's closing quote with it (the last word masked)
+        for (int k = 0; k < last; k++) {
+            if ((long) LONGS.get(data, at + k * Long.BYTES) != w[k]) {
+                return false;
+            }
+        }
+        return ((long) LONGS.get(data, at + last * Long.BYTES) & quotedLastMask[index]) == w[last];
+    }
+
+    /** {@link #isAt} near the end of the data, where a word would reach beyond it. */
+    private static boolean isAtByBytes(byte[] name, byte[] data, int at) {
+        for (int i = 0; i < name.length; i++) {
+            if (data[at + i] != name[i]) {
+                return false;
+            }
+        }
+        return data[at + name.length] == '"';
     }
 
     /** Index of the name written as {@code length} bytes of {@code data} from {@code offset}. */

@@ -145,9 +145,9 @@ public final class JsonRecordReader {
         JsonSpanFields f = fields;
         f.reset();
         boolean otlp = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            int name = p.field(SPAN_FIELDS);
-            JsonToken t = p.nextToken();
+        int name;
+        while ((name = p.nextField(SPAN_FIELDS)) != JsonTokenizer.END_OF_OBJECT) {
+            JsonToken t = p.currentToken();
             switch (name) {
                 case TRACE_ID:
                     f.nativeKeys++;

@@ -3,6 +3,8 @@ package io.traceassembler.ingest.format;
 import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A JSON time or duration value as written: text, integer or floating point number; reused for
  * every span.
@@ -20,29 +22,26 @@ final class JsonTimeValue {
     private long longValue;
     private double doubleValue;
 
-    /** Plain ASCII text is kept where it lies (valid while its record is read), not as a string. */
-    private final JsonTokenizer.BytesView plain = new JsonTokenizer.BytesView();
-
+    // Plain ASCII text is kept where it lies (valid while its record is read), not as a string.
     private boolean inPlace;
+    private byte[] bytes;
+    private int start;
+    private int length;
 
     void clear() {
         kind = ABSENT;
         text = null;
+        bytes = null;
         inPlace = false;
     }
 
     /** The text, made a string only when needed. */
     private String text() {
         if (inPlace) {
-            text = plain.toString();
+            text = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
             inPlace = false;
         }
         return text;
-    }
-
-    /** The text: in place or the string. */
-    private CharSequence chars() {
-        return inPlace ? plain : text;
     }
 
     boolean present() {
@@ -54,10 +53,11 @@ final class JsonTimeValue {
         switch (t) {
             case VALUE_STRING:
                 kind = TEXT;
-                byte[] bytes = p.plainStringBytes();
+                bytes = p.plainStringBytes();
                 inPlace = bytes != null;
                 if (inPlace) {
-                    plain.of(bytes, p.valueStart(), p.valueLength());
+                    start = p.valueStart();
+                    length = p.valueLength();
                     text = null;
                 } else {
                     text = p.text();
@@ -89,7 +89,10 @@ final class JsonTimeValue {
     long toMicrosFromIsoOrMillis() {
         switch (kind) {
             case TEXT:
-                long iso = SpanTimes.parseIsoMicros(chars());
+                long iso =
+                        inPlace
+                                ? SpanTimes.parseIsoMicros(bytes, start, length)
+                                : SpanTimes.parseIsoMicros(text);
                 if (iso != INVALID) {
                     return iso;
                 }
@@ -151,20 +154,23 @@ final class JsonTimeValue {
         }
     }
 
-    /** The value of 1 to 18 ASCII digits in place (OTLP's nanoseconds as text); else -1. */
+    /**
+     * The value of 1 to 19 ASCII digits in place (OTLP's nanoseconds as text, 19 digits since
+     * 2001), {@code Long.MAX_VALUE} above it as {@link #toLong} has it; else -1.
+     */
     private long plainDigits() {
-        if (!inPlace || plain.length() == 0 || plain.length() > 18) {
+        if (!inPlace || length == 0 || length > 19) {
             return -1;
         }
         long value = 0;
-        for (int i = 0; i < plain.length(); i++) {
-            char c = plain.charAt(i);
+        for (int i = start; i < start + length; i++) {
+            byte c = bytes[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
-            value = value * 10 + (c - '0');
+            value = value * 10 + (c - '0'); // below 2^64 as unsigned
         }
-        return value;
+        return value < 0 ? Long.MAX_VALUE : value;
     }
 
     double toDouble() {

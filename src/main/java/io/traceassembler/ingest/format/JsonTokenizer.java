@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A strict, validating pull tokenizer over the UTF-8 bytes of one JSON record, in place of
@@ -93,6 +94,22 @@ final class JsonTokenizer {
 
     /** Per open container: true for an object; {@link #depth} of them are open. */
     private final boolean[] inObject = new boolean[DecodeLimits.MAX_JSON_NESTING_DEPTH + 1];
+
+    /**
+     * Per open object: the index of its last name {@link #nextField} found (-1 for one not looked
+     * for), or {@link #OBJECT_START}.
+     */
+    private final int[] lastField = new int[DecodeLimits.MAX_JSON_NESTING_DEPTH + 1];
+
+    private static final int OBJECT_START = -2;
+
+    /**
+     * Per prediction slot of a {@link JsonFieldNames} (what came before: its name, the object's
+     * start or another name): the index + 1 of the name that came next last time, 0 for none.
+     * Records of one producer write their fields in one order, so the guess is mostly right and the
+     * name is then only compared, not scanned and looked up.
+     */
+    private int[] predictions = new int[0];
 
     private int depth;
 
@@ -201,6 +218,71 @@ final class JsonTokenizer {
             default:
                 throw new IllegalStateException("state " + state);
         }
+    }
+
+    /** {@link #nextField} at the end of the object. */
+    static final int END_OF_OBJECT = -2;
+
+    /**
+     * In an object (on its {@code START_OBJECT} or on the value of a field): reads the next field's
+     * name, colon and value, and returns the name's index in {@code names} (-1 for another name);
+     * the value is then the {@link #currentToken()}, the name {@link #currentName()}. At the end of
+     * the object {@link #END_OF_OBJECT}, on its {@code END_OBJECT}. The same tokens, checks and
+     * reasons as {@link #nextToken()} twice, in one call.
+     */
+    int nextField(JsonFieldNames names) throws RecordRejected {
+        int c = skipWhiteSpace();
+        if (state == OBJECT_NEXT) {
+            if (c == ',') {
+                pos++;
+                c = skipWhiteSpace();
+            } else if (c == '}') {
+                token = close(true);
+                return END_OF_OBJECT;
+            } else {
+                throw expected("a comma or '}' in an object", c);
+            }
+        } else if (state == OBJECT_FIRST) {
+            if (c == '}') {
+                token = close(true);
+                return END_OF_OBJECT;
+            }
+        } else {
+            throw new IllegalStateException("nextField outside an object, state " + state);
+        }
+        int open = depth - 1;
+        int slot = names.slotBase + lastField[open] + 2;
+        if (slot >= predictions.length) {
+            predictions = Arrays.copyOf(predictions, JsonFieldNames.allSlots());
+        }
+        int index = predictions[slot] - 1;
+        if (index >= 0 && c == '"' && names.isAt(index, data, pos + 1, end)) {
+            nameStart = pos + 1;
+            nameLength = names.length(index);
+            nameEscaped = false;
+            nameAscii = names.isAscii(index);
+            pos = nameStart + nameLength + 1;
+            token = JsonToken.FIELD_NAME;
+        } else {
+            token = name(c);
+            index = field(names);
+            predictions[slot] = index + 1;
+        }
+        lastField[open] = index;
+        // compact JSON first: the colon and the value's first byte right after the name
+        if (pos < end && data[pos] == ':') {
+            pos++;
+        } else {
+            c = skipWhiteSpace();
+            if (c != ':') {
+                state = AFTER_NAME;
+                throw expected("a colon after the field name", c);
+            }
+            pos++;
+        }
+        c = skipWhiteSpace();
+        token = c == '"' ? stringValue() : value(c);
+        return index;
     }
 
     /**
@@ -369,8 +451,8 @@ final class JsonTokenizer {
             return longValue;
         }
         int significant = intDigits + fractionDigits;
-        if (significant <= 15 && Math.abs(exponent) <= 1000) {
-            // Exact: a mantissa below 2^53 times or divided by an exact power of ten rounds once.
+        if (significant <= 19 && Math.abs(exponent) <= 1000) {
+            // up to 19 digits fit an unsigned long
             long mantissa = 0;
             int i = valueStart + (negative ? 1 : 0);
             for (int n = 0; n < significant; i++) {
@@ -382,12 +464,16 @@ final class JsonTokenizer {
             }
             long scale = exponent - fractionDigits;
             double value = Double.NaN;
-            if (scale >= 0 && scale < POWERS_OF_TEN.length) {
-                value = mantissa * POWERS_OF_TEN[(int) scale];
-            } else if (scale < 0 && -scale < POWERS_OF_TEN.length) {
-                value = mantissa / POWERS_OF_TEN[(int) -scale];
-            } else if (mantissa == 0) {
+            if (mantissa == 0) {
                 value = 0;
+            } else if (significant <= 15 && scale >= 0 && scale < POWERS_OF_TEN.length) {
+                // Exact: a mantissa below 2^53 times or divided by an exact power of ten rounds
+                // once.
+                value = mantissa * POWERS_OF_TEN[(int) scale];
+            } else if (significant <= 15 && scale < 0 && -scale < POWERS_OF_TEN.length) {
+                value = mantissa / POWERS_OF_TEN[(int) -scale];
+            } else {
+                value = DecimalDoubles.toDouble(mantissa, scale);
             }
             if (!Double.isNaN(value)) {
                 return negative ? -value : value;
@@ -416,6 +502,12 @@ final class JsonTokenizer {
 
     /** The next byte after white space (not consumed), or -1 at the end. */
     private int skipWhiteSpace() {
+        if (pos < end) {
+            int c = data[pos] & 0xff;
+            if (c > ' ') {
+                return c; // compact JSON: no white space between tokens
+            }
+        }
         while (pos < end) {
             int c = data[pos] & 0xff;
             if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
@@ -436,14 +528,7 @@ final class JsonTokenizer {
                 open(false);
                 return JsonToken.START_ARRAY;
             case '"':
-                afterValue();
-                pos++;
-                valueStart = pos;
-                valueAscii = true;
-                valueEscaped = false;
-                pos = scanString(false);
-                valueLength = pos - 1 - valueStart;
-                return JsonToken.VALUE_STRING;
+                return stringValue();
             case 't':
                 literal("true");
                 return JsonToken.VALUE_TRUE;
@@ -475,10 +560,23 @@ final class JsonTokenizer {
         }
     }
 
+    /** A string value at {@code pos} (its opening quote). */
+    private JsonToken stringValue() throws RecordRejected {
+        afterValue();
+        pos++;
+        valueStart = pos;
+        valueAscii = true;
+        valueEscaped = false;
+        pos = scanString(false);
+        valueLength = pos - 1 - valueStart;
+        return JsonToken.VALUE_STRING;
+    }
+
     private void open(boolean object) throws RecordRejected {
         if (depth == DecodeLimits.MAX_JSON_NESTING_DEPTH) {
             throw limit("Document nesting depth", depth + 1, DecodeLimits.MAX_JSON_NESTING_DEPTH);
         }
+        lastField[depth] = OBJECT_START;
         inObject[depth++] = object;
         pos++;
         state = object ? OBJECT_FIRST : ARRAY_FIRST;
@@ -944,7 +1042,7 @@ final class JsonTokenizer {
     }
 
     /** Bytes of ASCII text seen as a {@link CharSequence}, without a copy; reused. */
-    static final class BytesView implements CharSequence {
+    private static final class BytesView implements CharSequence {
         private byte[] bytes;
         private int offset;
         private int length;

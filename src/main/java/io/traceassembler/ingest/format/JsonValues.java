@@ -19,7 +19,14 @@ final class JsonValues {
     /** {@code code} of OTLP's {@code Status}. */
     static final JsonFieldNames CODE = new JsonFieldNames("code");
 
-    private static final JsonFieldNames ERROR = new JsonFieldNames("error");
+    /**
+     * The tags a native or Zipkin span keeps: those of {@link SpanAttributes} (index + 1 is {@link
+     * SpanAttributes#keyOf}), then Zipkin's {@code error}.
+     */
+    private static final JsonFieldNames TAG_KEYS =
+            new JsonFieldNames("peer.service", "db.system", "messaging.system", "error");
+
+    private static final int ERROR = 3;
 
     private JsonValues() {}
 
@@ -66,9 +73,10 @@ final class JsonValues {
             return false;
         }
         boolean error = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean code = p.field(CODE) == 0;
-            JsonToken value = p.nextToken();
+        int field;
+        while ((field = p.nextField(CODE)) != JsonTokenizer.END_OF_OBJECT) {
+            boolean code = field == 0;
+            JsonToken value = p.currentToken();
             if (!code) {
                 p.skipChildren();
             } else if (value == JsonToken.VALUE_STRING
@@ -94,9 +102,10 @@ final class JsonValues {
             return null;
         }
         String value = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean wanted = p.field(field) == 0;
-            JsonToken valueToken = p.nextToken();
+        int name;
+        while ((name = p.nextField(field)) != JsonTokenizer.END_OF_OBJECT) {
+            boolean wanted = name == 0;
+            JsonToken valueToken = p.currentToken();
             if (wanted) {
                 value = scalarText(p, valueToken);
             } else {
@@ -117,9 +126,10 @@ final class JsonValues {
             return null;
         }
         String value = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean wanted = p.field(field) == 0;
-            JsonToken valueToken = p.nextToken();
+        int name;
+        while ((name = p.nextField(field)) != JsonTokenizer.END_OF_OBJECT) {
+            boolean wanted = name == 0;
+            JsonToken valueToken = p.currentToken();
             if (wanted && valueToken == JsonToken.VALUE_STRING) {
                 value = p.text();
             } else {
@@ -173,12 +183,13 @@ final class JsonValues {
             p.skipChildren();
             return;
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            if (p.field(ERROR) == 0) {
+        int name;
+        while ((name = p.nextField(TAG_KEYS)) != JsonTokenizer.END_OF_OBJECT) {
+            if (name == ERROR) {
                 f.errorTag = true;
             }
-            int key = p.field(SpanAttributes.KEPT_KEYS) + 1;
-            JsonToken value = p.nextToken();
+            int key = name == ERROR ? SpanAttributes.NONE : name + 1;
+            JsonToken value = p.currentToken();
             if (key != SpanAttributes.NONE && value == JsonToken.VALUE_STRING) {
                 f.setAttribute(key, p.text());
             } else {

@@ -59,9 +59,9 @@ final class OtlpJsonReader {
             // "resource" may come after "scopeSpans": name the service once the object is complete.
             int firstSpan = out.size();
             String service = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                int name = p.field(RESOURCE_SPANS_FIELDS);
-                t = p.nextToken();
+            int name;
+            while ((name = p.nextField(RESOURCE_SPANS_FIELDS)) != JsonTokenizer.END_OF_OBJECT) {
+                t = p.currentToken();
                 if (name == 0 && t == JsonToken.START_OBJECT) {
                     service = readResourceServiceName(p);
                 } else if (name > 0 && t == JsonToken.START_ARRAY) {
@@ -79,9 +79,10 @@ final class OtlpJsonReader {
 
     private static String readResourceServiceName(JsonTokenizer p) throws RecordRejected {
         String service = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean attributes = p.field(ATTRIBUTES) == 0;
-            JsonToken t = p.nextToken();
+        int name;
+        while ((name = p.nextField(ATTRIBUTES)) != JsonTokenizer.END_OF_OBJECT) {
+            boolean attributes = name == 0;
+            JsonToken t = p.currentToken();
             if (attributes && t == JsonToken.START_ARRAY) {
                 while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (t != JsonToken.START_OBJECT) {
@@ -90,9 +91,10 @@ final class OtlpJsonReader {
                     }
                     String key = null;
                     String stringValue = null;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        int attributeField = p.field(KEY_VALUE);
-                        t = p.nextToken();
+                    int attributeField;
+                    while ((attributeField = p.nextField(KEY_VALUE))
+                            != JsonTokenizer.END_OF_OBJECT) {
+                        t = p.currentToken();
                         if (attributeField == KEY) {
                             key = JsonValues.scalarText(p, t);
                         } else if (attributeField == VALUE) {
@@ -120,9 +122,10 @@ final class OtlpJsonReader {
                 p.skipChildren();
                 continue;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean spans = p.field(SPANS) == 0;
-                t = p.nextToken();
+            int name;
+            while ((name = p.nextField(SPANS)) != JsonTokenizer.END_OF_OBJECT) {
+                boolean spans = name == 0;
+                t = p.currentToken();
                 if (spans && t == JsonToken.START_ARRAY) {
                     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                         if (t == JsonToken.START_OBJECT) {
@@ -142,9 +145,9 @@ final class OtlpJsonReader {
     private static void readSpan(JsonTokenizer p, JsonSpanFields f, RecordSpans out)
             throws RecordRejected {
         f.reset();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            int name = p.field(SPAN_FIELDS);
-            JsonToken t = p.nextToken();
+        int name;
+        while ((name = p.nextField(SPAN_FIELDS)) != JsonTokenizer.END_OF_OBJECT) {
+            JsonToken t = p.currentToken();
             switch (name) {
                 case TRACE_ID:
                     f.traceId = JsonValues.scalarText(p, t);
@@ -246,9 +249,9 @@ final class OtlpJsonReader {
             boolean keySeen = false;
             int key = SpanAttributes.NONE;
             String value = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                int field = p.field(KEY_VALUE);
-                t = p.nextToken();
+            int field;
+            while ((field = p.nextField(KEY_VALUE)) != JsonTokenizer.END_OF_OBJECT) {
+                t = p.currentToken();
                 if (field == KEY && t == JsonToken.VALUE_STRING) {
                     keySeen = true;
                     CharSequence text = p.textSequence();

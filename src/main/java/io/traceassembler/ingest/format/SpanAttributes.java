@@ -17,12 +17,6 @@ final class SpanAttributes {
     static final int DB_SYSTEM = 2;
     static final int MESSAGING_SYSTEM = 3;
 
-    /**
-     * The kept keys in the order of their numbers: {@code KEPT_KEYS} index + 1 is {@link #keyOf}.
-     */
-    static final JsonFieldNames KEPT_KEYS =
-            new JsonFieldNames("peer.service", "db.system", "messaging.system");
-
     private static final SpanKind[] OTLP_KINDS = {
         SpanKind.UNSPECIFIED,
         SpanKind.INTERNAL,

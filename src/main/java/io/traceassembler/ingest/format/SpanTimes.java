@@ -57,46 +57,67 @@ public final class SpanTimes {
     /**
      * Parses {@code yyyy-MM-ddTHH:mm[:ss[.fraction]][Z|±HH[:mm]]} (Python's {@code isoformat()} and
      * RFC 3339) to epoch microseconds; no zone means UTC; digits beyond microseconds are truncated.
-     * Hand-written because it runs for every native span.
+     * Every character of such a time is ASCII: the text is read as its bytes ({@link
+     * #parseIsoMicros(byte[], int, int)}).
      */
     public static long parseIsoMicros(CharSequence s) {
         int n = s.length();
-        if (n < 16 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':') {
+        byte[] ascii = new byte[n];
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return INVALID;
+            }
+            ascii[i] = (byte) c;
+        }
+        return parseIsoMicros(ascii, 0, n);
+    }
+
+    /**
+     * {@link #parseIsoMicros(CharSequence)} of {@code n} ASCII bytes from {@code off} (a JSON
+     * string where it lies). Hand-written, on the bytes and without java.time, because it runs for
+     * every native span.
+     */
+    static long parseIsoMicros(byte[] s, int off, int n) {
+        if (n < 16 || s[off + 4] != '-' || s[off + 7] != '-' || s[off + 13] != ':') {
             return INVALID;
         }
-        char separator = s.charAt(10);
+        byte separator = s[off + 10];
         if (separator != 'T' && separator != 't' && separator != ' ') {
             return INVALID;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
+        int end = off + n;
+        int year = digits(s, off, 4, end);
+        int month = digits(s, off + 5, 2, end);
+        int day = digits(s, off + 8, 2, end);
+        int hour = digits(s, off + 11, 2, end);
+        int minute = digits(s, off + 14, 2, end);
         if (year < 0
-                || month < 0
-                || day < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
                 || hour < 0
                 || hour > 23
                 || minute < 0
                 || minute > 59) {
             return INVALID;
         }
-        int pos = 16;
+        int pos = off + 16;
         int second = 0;
         long fractionMicros = 0;
-        if (pos < n && s.charAt(pos) == ':') {
-            second = digits(s, pos + 1, 2);
+        if (pos < end && s[pos] == ':') {
+            second = digits(s, pos + 1, 2, end);
             if (second < 0 || second > 59) {
                 return INVALID;
             }
             pos += 3;
-            if (pos < n && (s.charAt(pos) == '.' || s.charAt(pos) == ',')) {
+            if (pos < end && (s[pos] == '.' || s[pos] == ',')) {
                 pos++;
                 int fractionStart = pos;
                 long scale = 100_000;
-                while (pos < n && Character.isDigit(s.charAt(pos))) {
-                    fractionMicros += (s.charAt(pos) - '0') * scale;
+                while (pos < end && s[pos] >= '0' && s[pos] <= '9') {
+                    fractionMicros += (s[pos] - '0') * scale;
                     scale /= 10;
                     pos++;
                 }
@@ -106,18 +127,18 @@ public final class SpanTimes {
             }
         }
         int offsetSeconds = 0;
-        if (pos < n) {
-            char zone = s.charAt(pos);
-            if ((zone == 'Z' || zone == 'z') && pos + 1 == n) {
+        if (pos < end) {
+            byte zone = s[pos];
+            if ((zone == 'Z' || zone == 'z') && pos + 1 == end) {
                 pos++;
             } else if (zone == '+' || zone == '-') {
-                int rest = n - pos - 1;
-                int offsetHours = digits(s, pos + 1, 2);
+                int rest = end - pos - 1;
+                int offsetHours = digits(s, pos + 1, 2, end);
                 int offsetMinutes = 0;
-                if (rest == 5 && s.charAt(pos + 3) == ':') {
-                    offsetMinutes = digits(s, pos + 4, 2);
+                if (rest == 5 && s[pos + 3] == ':') {
+                    offsetMinutes = digits(s, pos + 4, 2, end);
                 } else if (rest == 4) {
-                    offsetMinutes = digits(s, pos + 3, 2);
+                    offsetMinutes = digits(s, pos + 3, 2, end);
                 } else if (rest != 2) {
                     return INVALID;
                 }
@@ -128,29 +149,46 @@ public final class SpanTimes {
                     return INVALID;
                 }
                 offsetSeconds = (zone == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
-                pos = n;
+                pos = end;
             } else {
                 return INVALID;
             }
         }
-        long epochDay;
-        try {
-            epochDay = LocalDate.of(year, month, day).toEpochDay();
-        } catch (DateTimeException e) {
-            return INVALID;
-        }
         long epochSecond =
-                epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+                epochDay(year, month, day) * 86_400L
+                        + hour * 3600L
+                        + minute * 60L
+                        + second
+                        - offsetSeconds;
         return epochSecond * 1_000_000L + fractionMicros;
     }
 
-    private static int digits(CharSequence s, int from, int count) {
-        if (from + count > s.length()) {
+    private static int daysInMonth(int year, int month) {
+        if (month == 2) {
+            boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            return leap ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    /** Days since 1970-01-01 of a valid proleptic Gregorian date (as LocalDate.toEpochDay). */
+    private static long epochDay(int year, int month, int day) {
+        // Howard Hinnant's days_from_civil: years that begin in March, so February comes last
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468L;
+    }
+
+    private static int digits(byte[] s, int from, int count, int end) {
+        if (from + count > end) {
             return -1;
         }
         int value = 0;
         for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
+            byte c = s[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
