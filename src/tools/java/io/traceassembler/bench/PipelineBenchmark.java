@@ -18,6 +18,8 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -29,6 +31,7 @@ import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumer
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -118,6 +121,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     "full-rocksdb-checkpointed",
                     "decode-only",
                     "decode-shuffle",
+                    "decode-shuffle-batched",
                     "naive",
                     "naive-rocksdb");
 
@@ -158,7 +162,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             split = ",",
             description =
                     "Comma-separated variants: full, full-rocksdb, full-rocksdb-checkpointed, decode-only, "
-                            + "decode-shuffle, naive, naive-rocksdb (default ${DEFAULT-VALUE}).")
+                            + "decode-shuffle, decode-shuffle-batched, naive, naive-rocksdb (default"
+                            + " ${DEFAULT-VALUE}).")
     List<String> variants =
             new ArrayList<>(
                     List.of(
@@ -534,6 +539,39 @@ public final class PipelineBenchmark implements Callable<Integer> {
                                                     out.collect(span);
                                                 }
                                             })
+                                    .name("shuffled");
+                    spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
+                    break;
+                }
+            case "decode-shuffle-batched":
+                {
+                    // As decode-shuffle, but the spans bound for each subtask travel in records of
+                    // up to SpanBatcher.BATCH: what the per-record part of the shuffle costs (not
+                    // in the RESULT line).
+                    DataStream<AssemblySpan> spans =
+                            records.process(new DecodeSpans(config.spanSource.format))
+                                    .name("decode-spans")
+                                    .assignTimestampsAndWatermarks(
+                                            TraceWatermarks.forSpans(config.traceAssembly))
+                                    .map(AssemblySpan::of, AssemblySpan.TYPE)
+                                    .transform(
+                                            "batch-spans",
+                                            Types.TUPLE(
+                                                    Types.INT,
+                                                    new ListTypeInfo<>(AssemblySpan.TYPE)),
+                                            new SpanBatcher(
+                                                    KeyGroupRangeAssignment
+                                                            .computeDefaultMaxParallelism(
+                                                                    parallelism),
+                                                    parallelism))
+                                    .partitionCustom(
+                                            (Integer target, int subtasks) -> target,
+                                            (Tuple2<Integer, List<AssemblySpan>> batch) -> batch.f0)
+                                    .flatMap(
+                                            (Tuple2<Integer, List<AssemblySpan>> batch,
+                                                    Collector<AssemblySpan> out) ->
+                                                    batch.f1.forEach(out::collect),
+                                            AssemblySpan.TYPE)
                                     .name("shuffled");
                     spans.addSink(new CountingSink<>(SPANS_ACCUMULATOR)).name("discard-spans");
                     break;
