@@ -152,26 +152,32 @@ public final class JsonRecordReader {
                 case TRACE_ID:
                     f.nativeKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case TRACE_ID_ZIPKIN:
                     f.zipkinKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case SPAN_ID:
                     f.nativeKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case ID:
                     f.zipkinKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_SPAN_ID:
                     f.nativeKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_ID:
                     f.zipkinKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case OPERATION_NAME:
                     f.nativeKeys++;

@@ -73,6 +73,8 @@ final class JsonTokenizer {
     private static final long QUOTES = ONES * '"';
     private static final long BACKSLASHES = ONES * '\\';
     private static final long CONTROL_LIMIT = ONES * 0x20;
+    private static final long CAPITAL_LOW = ONES * (0x80 - 'A');
+    private static final long CAPITAL_HIGH = ONES * (0x80 - 'Z' - 1);
 
     /** Exactly representable powers of ten, for the exact fast path of {@link #doubleValue()}. */
     private static final double[] POWERS_OF_TEN = new double[23];
@@ -128,6 +130,10 @@ final class JsonTokenizer {
     // The current number.
     private NumberType numberType;
     private long longValue;
+
+    /** The digits of a float of up to 19 significant digits, without the decimal point. */
+    private long mantissa;
+
     private boolean negative;
     private int intDigits;
     private int fractionDigits;
@@ -413,6 +419,39 @@ final class JsonTokenizer {
     }
 
     /**
+     * True when the current token's text is plain ASCII without a capital letter, so that its
+     * {@code toLowerCase(Locale.ROOT)} is itself (hex ids, which the readers lower-case), checked
+     * in place a word at a time; false when it may have one (an escape or a character beyond ASCII
+     * included). True for a literal, a structural token or none, whose text has no capital.
+     */
+    boolean textIsLowerCase() {
+        if (token == JsonToken.VALUE_STRING) {
+            if (valueEscaped || !valueAscii) {
+                return false;
+            }
+        } else if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            return true;
+        }
+        byte[] d = data;
+        int i = valueStart;
+        int e = valueStart + valueLength;
+        for (; i + Long.BYTES <= e; i += Long.BYTES) {
+            long w = (long) LONGS.get(d, i);
+            // ASCII bytes (below 0x80): the high bit of b + 0x3F is b >= 'A', of b + 0x25 b > 'Z',
+            // and no sum carries into the next byte
+            if (((w + CAPITAL_LOW) & ~(w + CAPITAL_HIGH) & HIGH_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < e; i++) {
+            if (d[i] >= 'A' && d[i] <= 'Z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The current string value's bytes when they are its characters (ASCII, no escape), for reading
      * in place ({@link #valueStart()}, {@link #valueLength()}); else null.
      */
@@ -452,14 +491,18 @@ final class JsonTokenizer {
         }
         int significant = intDigits + fractionDigits;
         if (significant <= 19 && Math.abs(exponent) <= 1000) {
-            // up to 19 digits fit an unsigned long
-            long mantissa = 0;
-            int i = valueStart + (negative ? 1 : 0);
-            for (int n = 0; n < significant; i++) {
-                byte b = data[i];
-                if (b != '.') {
-                    mantissa = mantissa * 10 + (b - '0');
-                    n++;
+            // up to 19 digits fit an unsigned long; number() collected them unless the integer
+            // part has 19 (it keeps 18 of those)
+            long mantissa = this.mantissa;
+            if (intDigits > 18) {
+                mantissa = 0;
+                int i = valueStart + (negative ? 1 : 0);
+                for (int n = 0; n < significant; i++) {
+                    byte b = data[i];
+                    if (b != '.') {
+                        mantissa = mantissa * 10 + (b - '0');
+                        n++;
+                    }
                 }
             }
             long scale = exponent - fractionDigits;
@@ -942,11 +985,13 @@ final class JsonTokenizer {
         fractionDigits = 0;
         exponent = 0;
         boolean isFloat = false;
+        long digits = value; // the significant digits, for doubleValue (only up to 19 of them)
         if (i < end && d[i] == '.') {
             isFloat = true;
             i++;
             int fractionStart = i;
             while (i < end && d[i] >= '0' && d[i] <= '9') {
+                digits = digits * 10 + (d[i] - '0');
                 i++;
             }
             fractionDigits = i - fractionStart;
@@ -988,6 +1033,7 @@ final class JsonTokenizer {
         }
         afterValue();
         if (isFloat) {
+            mantissa = digits;
             numberType = NumberType.DOUBLE;
             return JsonToken.VALUE_NUMBER_FLOAT;
         }

@@ -151,12 +151,15 @@ final class OtlpJsonReader {
             switch (name) {
                 case TRACE_ID:
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case SPAN_ID:
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_SPAN_ID:
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case NAME:
                     f.operationName = JsonValues.scalarText(p, t);
@@ -214,9 +217,9 @@ final class OtlpJsonReader {
         }
         Span span =
                 new Span(
-                        f.traceId.toLowerCase(java.util.Locale.ROOT),
-                        f.spanId.toLowerCase(java.util.Locale.ROOT),
-                        RecordSpans.lowerOrNull(f.parentSpanId),
+                        f.lowerId(f.traceId),
+                        f.lowerId(f.spanId),
+                        f.lowerParentId(),
                         null, // named from the enclosing resource
                         RecordSpans.orUnknown(f.operationName),
                         start,

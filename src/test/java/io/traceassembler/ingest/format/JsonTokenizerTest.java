@@ -486,6 +486,66 @@ class JsonTokenizerTest {
         return b.toString();
     }
 
+    /**
+     * {@link JsonTokenizer#textIsLowerCase} against {@code text.equals(text.toLowerCase(ROOT))}:
+     * exactly that for plain ASCII strings and numbers (every printable character at every place of
+     * strings up to 40 long), never true for text that may change (escapes, beyond ASCII).
+     */
+    @Test
+    void textIsLowerCaseExactlyForPlainAsciiWithoutCapitals() throws RecordRejected {
+        JsonTokenizer t = new JsonTokenizer();
+        List<String> values = new ArrayList<>();
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (char c = 0x20; c < 0x7F; c++) {
+                    if (c == '"' || c == '\\') {
+                        continue;
+                    }
+                    char[] chars =
+                            "0123456789abcdef0123456789abcdef01234567"
+                                    .substring(0, length)
+                                    .toCharArray();
+                    chars[at] = c;
+                    values.add('"' + new String(chars) + '"');
+                }
+            }
+        }
+        for (String odd :
+                new String[] {
+                    "\"ab\\u0041\"",
+                    "\"ab\\n\"",
+                    "\"abé\"",
+                    "\"ÀB\"",
+                    "\"ſ\"",
+                    "\"\"",
+                    "1E5",
+                    "1e5",
+                    "-12.5E-3",
+                    "123456789012345678901234",
+                    "true",
+                    "null"
+                }) {
+            values.add(odd);
+        }
+        byte[] doc = ("[" + String.join(",", values) + "]").getBytes(StandardCharsets.UTF_8);
+        t.reset(doc, 0, doc.length);
+        t.nextToken();
+        for (String value : values) {
+            JsonToken token = t.nextToken();
+            String text = t.text();
+            boolean plain =
+                    token != JsonToken.VALUE_STRING
+                            || value.equals('"' + text + '"')
+                                    && text.chars().allMatch(ch -> ch < 0x80);
+            boolean lower = text.equals(text.toLowerCase(java.util.Locale.ROOT));
+            if (plain) {
+                assertThat(t.textIsLowerCase()).as(value).isEqualTo(lower);
+            } else {
+                assertThat(t.textIsLowerCase()).as(value).isFalse();
+            }
+        }
+    }
+
     private String randomString() {
         int length = random.nextInt(12);
         StringBuilder b = new StringBuilder();
