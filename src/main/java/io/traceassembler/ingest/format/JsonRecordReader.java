@@ -181,15 +181,15 @@ public final class JsonRecordReader {
                     break;
                 case OPERATION_NAME:
                     f.nativeKeys++;
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case NAME:
                     f.zipkinKeys++;
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case SERVICE_NAME:
                     f.nativeKeys++;
-                    f.serviceName = JsonValues.scalarText(p, t);
+                    f.serviceName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case LOCAL_ENDPOINT:
                     f.zipkinKeys++;

@@ -141,6 +141,13 @@ final class JsonTokenizer {
     private double nonNumeric;
     private boolean isNonNumeric;
 
+    private static final int CACHED_MAX_LENGTH = 32;
+    private static final int CACHED_WORDS = CACHED_MAX_LENGTH / Long.BYTES;
+    private static final int CACHED_SLOT_BITS = 9;
+    private final String[] cachedTexts = new String[1 << CACHED_SLOT_BITS];
+    private final int[] cachedLengths = new int[1 << CACHED_SLOT_BITS];
+    private final long[] cachedWords = new long[CACHED_WORDS << CACHED_SLOT_BITS];
+
     private char[] chars = new char[64];
     private final BytesView bytesView = new BytesView();
 
@@ -416,6 +423,59 @@ final class JsonTokenizer {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #text()}, but for a short plain ASCII string the same {@code String} as the last time
+     * these bytes were read (from a small direct-mapped cache): for values that repeat from span to
+     * span, service and operation names and tag values, no string is made and copied each time.
+     */
+    String repeatedText() throws RecordRejected {
+        int n = valueLength;
+        int start = valueStart;
+        byte[] d = data;
+        if (token != JsonToken.VALUE_STRING
+                || valueEscaped
+                || !valueAscii
+                || n > CACHED_MAX_LENGTH
+                || start + CACHED_MAX_LENGTH > d.length) {
+            return text();
+        }
+        int words = (n + 7) >>> 3;
+        long lastMask = (n & 7) == 0 ? -1L : (1L << ((n & 7) * 8)) - 1;
+        long hash = n;
+        for (int k = 0; k < words; k++) {
+            long w = (long) LONGS.get(d, start + k * Long.BYTES);
+            if (k == words - 1) {
+                w &= lastMask;
+            }
+            hash = (hash ^ w) * 0x9E3779B97F4A7C15L;
+        }
+        int slot = (int) (hash >>> (64 - CACHED_SLOT_BITS));
+        String cached = cachedTexts[slot];
+        if (cached != null && cachedLengths[slot] == n) {
+            int base = slot * CACHED_WORDS;
+            int k = 0;
+            while (k < words) {
+                long w = (long) LONGS.get(d, start + k * Long.BYTES);
+                if ((k == words - 1 ? w & lastMask : w) != cachedWords[base + k]) {
+                    break;
+                }
+                k++;
+            }
+            if (k == words) {
+                return cached;
+            }
+        }
+        String text = new String(d, start, n, StandardCharsets.ISO_8859_1);
+        int base = slot * CACHED_WORDS;
+        for (int k = 0; k < words; k++) {
+            long w = (long) LONGS.get(d, start + k * Long.BYTES);
+            cachedWords[base + k] = k == words - 1 ? w & lastMask : w;
+        }
+        cachedLengths[slot] = n;
+        cachedTexts[slot] = text;
+        return text;
     }
 
     /**

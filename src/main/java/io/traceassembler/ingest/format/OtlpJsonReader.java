@@ -162,7 +162,7 @@ final class OtlpJsonReader {
                     f.idsCased |= !p.textIsLowerCase();
                     break;
                 case NAME:
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case START:
                     f.start.read(p, t);

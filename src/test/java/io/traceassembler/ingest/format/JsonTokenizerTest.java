@@ -546,6 +546,83 @@ class JsonTokenizerTest {
         }
     }
 
+    /**
+     * {@link JsonTokenizer#repeatedText} against {@link JsonTokenizer#text}: equal on a long stream
+     * of strings from a small pool and random ones (every length to 40, escapes, beyond ASCII,
+     * cache slots overwritten), and the same instance when the same bytes come again at once.
+     */
+    @Test
+    void repeatedTextIsTheTextAndReusedForTheSameBytes() throws RecordRejected {
+        JsonTokenizer t = new JsonTokenizer();
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pool.add(randomAscii(random.nextInt(41)));
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            String value;
+            switch (random.nextInt(4)) {
+                case 0:
+                    value = randomAscii(random.nextInt(41));
+                    break;
+                case 1:
+                    value = randomString();
+                    break;
+                default:
+                    value = pool.get(random.nextInt(pool.size()));
+            }
+            values.add(value);
+            if (random.nextInt(8) == 0) {
+                values.add(value);
+            }
+        }
+        StringBuilder doc = new StringBuilder("[");
+        for (String v : values) {
+            doc.append(doc.length() > 1 ? "," : "").append(quote(v));
+        }
+        // white space after the array: the last strings are not too near the end to be cached
+        byte[] bytes = doc.append("]" + " ".repeat(40)).toString().getBytes(StandardCharsets.UTF_8);
+        t.reset(bytes, 0, bytes.length);
+        t.nextToken();
+        String last = null;
+        for (String value : values) {
+            assertThat(t.nextToken()).isEqualTo(JsonToken.VALUE_STRING);
+            String text = t.repeatedText();
+            assertThat(text).isEqualTo(value).isEqualTo(t.text());
+            if (value.equals(last)
+                    && value.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+                    && value.length() <= 32) {
+                assertThat(text).isSameAs(lastText);
+            }
+            last = value;
+            lastText = text;
+        }
+    }
+
+    private String lastText;
+
+    private String randomAscii(int length) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append((char) (0x20 + random.nextInt(0x5F)));
+        }
+        return b.toString();
+    }
+
+    private static String quote(String value) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private String randomString() {
         int length = random.nextInt(12);
         StringBuilder b = new StringBuilder();
