@@ -60,7 +60,12 @@ public final class JsonRecordReader {
                     "duration",
                     "status",
                     "tags",
-                    "resourceSpans");
+                    "resourceSpans",
+                    // skipped, but named so that nextField predicts them rather than scans them
+                    "logs",
+                    "baggage",
+                    "annotations",
+                    "debug");
 
     private final JsonTokenizer tokenizer = new JsonTokenizer();
     private final JsonSpanFields fields = new JsonSpanFields();
