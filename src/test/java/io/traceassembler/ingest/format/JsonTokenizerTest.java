@@ -487,6 +487,67 @@ class JsonTokenizerTest {
     }
 
     /**
+     * The word-at-a-time string scan against Jackson's byte-at-a-time one (and {@link Utf8Bytes}
+     * for UTF-8): strings of every length to 40, as values and as names, with every byte value,
+     * UTF-8 sequences (valid, overlong, surrogate, above U+10FFFF, cut short) and escapes at every
+     * place, so at every offset within and across the 8- and 16-byte words.
+     */
+    @Test
+    void stringsWithEverySpecialByteAtEveryPlace() {
+        List<byte[]> inserts = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            inserts.add(new byte[] {(byte) b});
+        }
+        for (String hex :
+                new String[] {
+                    "C3A9",
+                    "E282AC",
+                    "F09D849E",
+                    "C080",
+                    "EDA080",
+                    "F4908080",
+                    "E282",
+                    "F09D84",
+                    "5C6E",
+                    "5C22",
+                    "5C5C",
+                    "5C7530306539",
+                    "5C78",
+                    "5C75303065"
+                }) {
+            byte[] bytes = new byte[hex.length() / 2];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) Integer.parseInt(hex.substring(2 * k, 2 * k + 2), 16);
+            }
+            inserts.add(bytes);
+        }
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at <= length; at++) {
+                for (byte[] insert : inserts) {
+                    byte[] content = new byte[length + insert.length];
+                    java.util.Arrays.fill(content, (byte) 'a');
+                    System.arraycopy(insert, 0, content, at, insert.length);
+                    for (String[] around : new String[][] {{"[\"", "\"]"}, {"{\"", "\":1}"}}) {
+                        byte[] before = around[0].getBytes(StandardCharsets.US_ASCII);
+                        byte[] after = around[1].getBytes(StandardCharsets.US_ASCII);
+                        byte[] doc = new byte[before.length + content.length + after.length];
+                        System.arraycopy(before, 0, doc, 0, before.length);
+                        System.arraycopy(content, 0, doc, before.length, content.length);
+                        System.arraycopy(
+                                after, 0, doc, before.length + content.length, after.length);
+                        assertSame(doc);
+                        if (!Utf8Bytes.isValid(doc, 0, doc.length)) {
+                            assertThat(ours(doc))
+                                    .as(new String(doc, StandardCharsets.ISO_8859_1))
+                                    .contains(REJECTED);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@link JsonTokenizer#textIsLowerCase} against {@code text.equals(text.toLowerCase(ROOT))}:
      * exactly that for plain ASCII strings and numbers (every printable character at every place of
      * strings up to 40 long), never true for text that may change (escapes, beyond ASCII).
