@@ -34,12 +34,18 @@ final class JsonFieldNames {
     private final boolean[] ascii;
 
     /**
-     * Each name's bytes and its closing quote as little-endian words, the last one padded with
-     * zeros; and the mask of the last word's bytes.
+     * For {@link #isAt}, all in one array ({@link #STRIDE} longs per name, so that a match costs
+     * few dependent loads): the name's length in bytes (-1 when not {@link #plain}), the mask of
+     * its last quoted word's bytes, then its bytes and closing quote as little-endian words, the
+     * last one padded with zeros.
      */
-    private final long[][] quoted;
+    private final long[] quoted;
 
-    private final long[] quotedLastMask;
+    private static final int STRIDE = 8;
+
+    /** Longest name {@link #isAt} finds: its words and the quote fill a stride. */
+    private static final int QUOTED_MAX = (STRIDE - 2) * Long.BYTES - 1;
+
     private final byte[][] bytes;
 
     /** Each name's bytes as little-endian words, the last one padded with zeros. */
@@ -54,8 +60,7 @@ final class JsonFieldNames {
         this.words = new long[names.length][];
         this.plain = new boolean[names.length];
         this.ascii = new boolean[names.length];
-        this.quoted = new long[names.length][];
-        this.quotedLastMask = new long[names.length];
+        this.quoted = new long[names.length * STRIDE];
         int longest = 0;
         for (int i = 0; i < names.length; i++) {
             bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
@@ -65,15 +70,21 @@ final class JsonFieldNames {
                 plain[i] &= b < 0 || (b >= 0x20 && b != '"' && b != '\\');
                 ascii[i] &= b >= 0;
             }
-            byte[] withQuote = Arrays.copyOf(bytes[i], bytes[i].length + 1);
-            withQuote[bytes[i].length] = '"';
-            byte[] paddedQuoted = Arrays.copyOf(withQuote, (withQuote.length + 7) & ~7);
-            quoted[i] = new long[paddedQuoted.length / Long.BYTES];
-            for (int w = 0; w < quoted[i].length; w++) {
-                quoted[i][w] = (long) LONGS.get(paddedQuoted, w * Long.BYTES);
+            int base = i * STRIDE;
+            if (plain[i] && bytes[i].length <= QUOTED_MAX) {
+                byte[] withQuote = Arrays.copyOf(bytes[i], bytes[i].length + 1);
+                withQuote[bytes[i].length] = '"';
+                byte[] paddedQuoted = Arrays.copyOf(withQuote, (withQuote.length + 7) & ~7);
+                int quotedWords = paddedQuoted.length / Long.BYTES;
+                for (int w = 0; w < quotedWords; w++) {
+                    quoted[base + 2 + w] = (long) LONGS.get(paddedQuoted, w * Long.BYTES);
+                }
+                int lastBytes = withQuote.length - (quotedWords - 1) * Long.BYTES;
+                quoted[base] = bytes[i].length;
+                quoted[base + 1] = lastBytes == Long.BYTES ? -1L : (1L << (lastBytes * 8)) - 1;
+            } else {
+                quoted[base] = -1; // found by the scan and indexOf instead
             }
-            int lastBytes = withQuote.length - (quoted[i].length - 1) * Long.BYTES;
-            quotedLastMask[i] = lastBytes == Long.BYTES ? -1L : (1L << (lastBytes * 8)) - 1;
             if (indexOf(names[i]) != i) {
                 throw new IllegalArgumentException("field name twice: " + names[i]);
             }
@@ -121,23 +132,23 @@ final class JsonFieldNames {
      * closing quote, all before {@code end}; then that is the name there, unescaped and valid.
      */
     boolean isAt(int index, byte[] data, int at, int end) {
-        byte[] name = bytes[index];
-        int length = name.length;
-        if (!plain[index] || at + length >= end) {
+        long[] q = quoted;
+        int base = index * STRIDE;
+        int length = (int) q[base];
+        if (length < 0 || at + length >= end) {
             return false;
         }
-        long[] w = quoted[index];
-        int last = w.length - 1;
-        if (at + w.length * Long.BYTES > data.length) {
-            return isAtByBytes(name, data, at);
+        int last = length >>> 3; // the word with the closing quote
+        if (at + (last + 1) * Long.BYTES > data.length) {
+            return isAtByBytes(bytes[index], data, at);
         }
         // a word at a time, the name's closing quote with it (the last word masked)
         for (int k = 0; k < last; k++) {
-            if ((long) LONGS.get(data, at + k * Long.BYTES) != w[k]) {
+            if ((long) LONGS.get(data, at + k * Long.BYTES) != q[base + 2 + k]) {
                 return false;
             }
         }
-        return ((long) LONGS.get(data, at + last * Long.BYTES) & quotedLastMask[index]) == w[last];
+        return ((long) LONGS.get(data, at + last * Long.BYTES) & q[base + 1]) == q[base + 2 + last];
     }
 
     /** {@link #isAt} near the end of the data, where a word would reach beyond it. */

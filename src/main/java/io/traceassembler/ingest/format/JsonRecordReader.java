@@ -60,7 +60,12 @@ public final class JsonRecordReader {
                     "duration",
                     "status",
                     "tags",
-                    "resourceSpans");
+                    "resourceSpans",
+                    // skipped, but named so that nextField predicts them rather than scans them
+                    "logs",
+                    "baggage",
+                    "annotations",
+                    "debug");
 
     private final JsonTokenizer tokenizer = new JsonTokenizer();
     private final JsonSpanFields fields = new JsonSpanFields();
@@ -152,38 +157,44 @@ public final class JsonRecordReader {
                 case TRACE_ID:
                     f.nativeKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case TRACE_ID_ZIPKIN:
                     f.zipkinKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case SPAN_ID:
                     f.nativeKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case ID:
                     f.zipkinKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_SPAN_ID:
                     f.nativeKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_ID:
                     f.zipkinKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case OPERATION_NAME:
                     f.nativeKeys++;
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case NAME:
                     f.zipkinKeys++;
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case SERVICE_NAME:
                     f.nativeKeys++;
-                    f.serviceName = JsonValues.scalarText(p, t);
+                    f.serviceName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case LOCAL_ENDPOINT:
                     f.zipkinKeys++;

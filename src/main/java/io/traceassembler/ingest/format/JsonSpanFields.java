@@ -2,6 +2,8 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.SpanKind;
 
+import java.util.Locale;
+
 /**
  * Scratch for the fields of one JSON span, reused for every span. Native and Zipkin spans are read
  * in one pass (a top-level object may be either); the key counts tell them apart under {@code
@@ -12,6 +14,14 @@ final class JsonSpanFields {
     String spanId;
     String parentSpanId;
     String operationName;
+
+    /**
+     * True when an id's text may have a capital letter ({@link JsonTokenizer#textIsLowerCase}):
+     * only then are the ids of OTLP and Zipkin lower-cased ({@link #lowerId}), a copy and a case
+     * lookup per character saved on the usual lower-case hex id.
+     */
+    boolean idsCased;
+
     String serviceName;
 
     /** Native {@code status} "error" (any case), OTLP {@code status.code} 2 or its name. */
@@ -37,6 +47,7 @@ final class JsonSpanFields {
         spanId = null;
         parentSpanId = null;
         operationName = null;
+        idsCased = false;
         serviceName = null;
         statusError = false;
         errorTag = false;
@@ -51,6 +62,18 @@ final class JsonSpanFields {
         timestamp.clear();
         durationMs.clear();
         duration.clear();
+    }
+
+    /** {@code id} in lower case (Locale.ROOT), as OTLP and Zipkin ids are normalised. */
+    String lowerId(String id) {
+        return idsCased ? id.toLowerCase(Locale.ROOT) : id;
+    }
+
+    /** {@link RecordSpans#lowerOrNull} of the parent id. */
+    String lowerParentId() {
+        return idsCased
+                ? RecordSpans.lowerOrNull(parentSpanId)
+                : RecordSpans.emptyToNull(parentSpanId);
     }
 
     void clearAttributes() {

@@ -73,6 +73,8 @@ final class JsonTokenizer {
     private static final long QUOTES = ONES * '"';
     private static final long BACKSLASHES = ONES * '\\';
     private static final long CONTROL_LIMIT = ONES * 0x20;
+    private static final long CAPITAL_LOW = ONES * (0x80 - 'A');
+    private static final long CAPITAL_HIGH = ONES * (0x80 - 'Z' - 1);
 
     /** Exactly representable powers of ten, for the exact fast path of {@link #doubleValue()}. */
     private static final double[] POWERS_OF_TEN = new double[23];
@@ -128,12 +130,23 @@ final class JsonTokenizer {
     // The current number.
     private NumberType numberType;
     private long longValue;
+
+    /** The digits of a float of up to 19 significant digits, without the decimal point. */
+    private long mantissa;
+
     private boolean negative;
     private int intDigits;
     private int fractionDigits;
     private long exponent;
     private double nonNumeric;
     private boolean isNonNumeric;
+
+    private static final int CACHED_MAX_LENGTH = 32;
+    private static final int CACHED_WORDS = CACHED_MAX_LENGTH / Long.BYTES;
+    private static final int CACHED_SLOT_BITS = 9;
+    private final String[] cachedTexts = new String[1 << CACHED_SLOT_BITS];
+    private final int[] cachedLengths = new int[1 << CACHED_SLOT_BITS];
+    private final long[] cachedWords = new long[CACHED_WORDS << CACHED_SLOT_BITS];
 
     private char[] chars = new char[64];
     private final BytesView bytesView = new BytesView();
@@ -413,6 +426,92 @@ final class JsonTokenizer {
     }
 
     /**
+     * {@link #text()}, but for a short plain ASCII string the same {@code String} as the last time
+     * these bytes were read (from a small direct-mapped cache): for values that repeat from span to
+     * span, service and operation names and tag values, no string is made and copied each time.
+     */
+    String repeatedText() throws RecordRejected {
+        int n = valueLength;
+        int start = valueStart;
+        byte[] d = data;
+        if (token != JsonToken.VALUE_STRING
+                || valueEscaped
+                || !valueAscii
+                || n > CACHED_MAX_LENGTH
+                || start + CACHED_MAX_LENGTH > d.length) {
+            return text();
+        }
+        int words = (n + 7) >>> 3;
+        long lastMask = (n & 7) == 0 ? -1L : (1L << ((n & 7) * 8)) - 1;
+        long hash = n;
+        for (int k = 0; k < words; k++) {
+            long w = (long) LONGS.get(d, start + k * Long.BYTES);
+            if (k == words - 1) {
+                w &= lastMask;
+            }
+            hash = (hash ^ w) * 0x9E3779B97F4A7C15L;
+        }
+        int slot = (int) (hash >>> (64 - CACHED_SLOT_BITS));
+        String cached = cachedTexts[slot];
+        if (cached != null && cachedLengths[slot] == n) {
+            int base = slot * CACHED_WORDS;
+            int k = 0;
+            while (k < words) {
+                long w = (long) LONGS.get(d, start + k * Long.BYTES);
+                if ((k == words - 1 ? w & lastMask : w) != cachedWords[base + k]) {
+                    break;
+                }
+                k++;
+            }
+            if (k == words) {
+                return cached;
+            }
+        }
+        String text = new String(d, start, n, StandardCharsets.ISO_8859_1);
+        int base = slot * CACHED_WORDS;
+        for (int k = 0; k < words; k++) {
+            long w = (long) LONGS.get(d, start + k * Long.BYTES);
+            cachedWords[base + k] = k == words - 1 ? w & lastMask : w;
+        }
+        cachedLengths[slot] = n;
+        cachedTexts[slot] = text;
+        return text;
+    }
+
+    /**
+     * True when the current token's text is plain ASCII without a capital letter, so that its
+     * {@code toLowerCase(Locale.ROOT)} is itself (hex ids, which the readers lower-case), checked
+     * in place a word at a time; false when it may have one (an escape or a character beyond ASCII
+     * included). True for a literal, a structural token or none, whose text has no capital.
+     */
+    boolean textIsLowerCase() {
+        if (token == JsonToken.VALUE_STRING) {
+            if (valueEscaped || !valueAscii) {
+                return false;
+            }
+        } else if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            return true;
+        }
+        byte[] d = data;
+        int i = valueStart;
+        int e = valueStart + valueLength;
+        for (; i + Long.BYTES <= e; i += Long.BYTES) {
+            long w = (long) LONGS.get(d, i);
+            // ASCII bytes (below 0x80): the high bit of b + 0x3F is b >= 'A', of b + 0x25 b > 'Z',
+            // and no sum carries into the next byte
+            if (((w + CAPITAL_LOW) & ~(w + CAPITAL_HIGH) & HIGH_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < e; i++) {
+            if (d[i] >= 'A' && d[i] <= 'Z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The current string value's bytes when they are its characters (ASCII, no escape), for reading
      * in place ({@link #valueStart()}, {@link #valueLength()}); else null.
      */
@@ -452,14 +551,18 @@ final class JsonTokenizer {
         }
         int significant = intDigits + fractionDigits;
         if (significant <= 19 && Math.abs(exponent) <= 1000) {
-            // up to 19 digits fit an unsigned long
-            long mantissa = 0;
-            int i = valueStart + (negative ? 1 : 0);
-            for (int n = 0; n < significant; i++) {
-                byte b = data[i];
-                if (b != '.') {
-                    mantissa = mantissa * 10 + (b - '0');
-                    n++;
+            // up to 19 digits fit an unsigned long; number() collected them unless the integer
+            // part has 19 (it keeps 18 of those)
+            long mantissa = this.mantissa;
+            if (intDigits > 18) {
+                mantissa = 0;
+                int i = valueStart + (negative ? 1 : 0);
+                for (int n = 0; n < significant; i++) {
+                    byte b = data[i];
+                    if (b != '.') {
+                        mantissa = mantissa * 10 + (b - '0');
+                        n++;
+                    }
                 }
             }
             long scale = exponent - fractionDigits;
@@ -942,11 +1045,13 @@ final class JsonTokenizer {
         fractionDigits = 0;
         exponent = 0;
         boolean isFloat = false;
+        long digits = value; // the significant digits, for doubleValue (only up to 19 of them)
         if (i < end && d[i] == '.') {
             isFloat = true;
             i++;
             int fractionStart = i;
             while (i < end && d[i] >= '0' && d[i] <= '9') {
+                digits = digits * 10 + (d[i] - '0');
                 i++;
             }
             fractionDigits = i - fractionStart;
@@ -988,6 +1093,7 @@ final class JsonTokenizer {
         }
         afterValue();
         if (isFloat) {
+            mantissa = digits;
             numberType = NumberType.DOUBLE;
             return JsonToken.VALUE_NUMBER_FLOAT;
         }

@@ -47,6 +47,14 @@ final class JsonValues {
     }
 
     /**
+     * {@link #scalarText}, for values that repeat from span to span (names, tag values): a string
+     * the tokenizer made before for the same bytes ({@link JsonTokenizer#repeatedText}).
+     */
+    static String repeatedScalarText(JsonTokenizer p, JsonToken t) throws RecordRejected {
+        return t == JsonToken.VALUE_STRING ? p.repeatedText() : scalarText(p, t);
+    }
+
+    /**
      * Whether a scalar value reads {@code word} in any case (as {@code
      * word.equalsIgnoreCase(scalarText(...))}), compared in place; objects and arrays are skipped.
      */
@@ -107,7 +115,7 @@ final class JsonValues {
             boolean wanted = name == 0;
             JsonToken valueToken = p.currentToken();
             if (wanted) {
-                value = scalarText(p, valueToken);
+                value = repeatedScalarText(p, valueToken);
             } else {
                 p.skipChildren();
             }
@@ -131,7 +139,7 @@ final class JsonValues {
             boolean wanted = name == 0;
             JsonToken valueToken = p.currentToken();
             if (wanted && valueToken == JsonToken.VALUE_STRING) {
-                value = p.text();
+                value = p.repeatedText();
             } else {
                 p.skipChildren();
             }
@@ -191,7 +199,7 @@ final class JsonValues {
             int key = name == ERROR ? SpanAttributes.NONE : name + 1;
             JsonToken value = p.currentToken();
             if (key != SpanAttributes.NONE && value == JsonToken.VALUE_STRING) {
-                f.setAttribute(key, p.text());
+                f.setAttribute(key, p.repeatedText());
             } else {
                 p.skipChildren();
             }

@@ -14,9 +14,13 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 final class OtlpJsonReader {
     private static final JsonFieldNames RESOURCE_SPANS_FIELDS =
-            new JsonFieldNames("resource", "scopeSpans", "instrumentationLibrarySpans");
-    private static final JsonFieldNames ATTRIBUTES = new JsonFieldNames("attributes");
-    private static final JsonFieldNames SPANS = new JsonFieldNames("spans");
+            new JsonFieldNames(
+                    "resource", "scopeSpans", "instrumentationLibrarySpans", "schemaUrl");
+
+    // Fields skipped are named too, so that nextField predicts them rather than scans them.
+    private static final JsonFieldNames ATTRIBUTES =
+            new JsonFieldNames("attributes", "entityRefs", "droppedAttributesCount");
+    private static final JsonFieldNames SPANS = new JsonFieldNames("spans", "scope", "schemaUrl");
     private static final JsonFieldNames KEY_VALUE = new JsonFieldNames("key", "value");
     private static final int KEY = 0;
     private static final int VALUE = 1;
@@ -41,7 +45,14 @@ final class OtlpJsonReader {
                     "endTimeUnixNano",
                     "status",
                     "kind",
-                    "attributes");
+                    "attributes",
+                    "events",
+                    "links",
+                    "flags",
+                    "traceState",
+                    "droppedAttributesCount",
+                    "droppedEventsCount",
+                    "droppedLinksCount");
 
     private OtlpJsonReader() {}
 
@@ -64,7 +75,7 @@ final class OtlpJsonReader {
                 t = p.currentToken();
                 if (name == 0 && t == JsonToken.START_OBJECT) {
                     service = readResourceServiceName(p);
-                } else if (name > 0 && t == JsonToken.START_ARRAY) {
+                } else if ((name == 1 || name == 2) && t == JsonToken.START_ARRAY) {
                     readScopeSpans(p, f, out);
                 } else {
                     p.skipChildren();
@@ -151,15 +162,18 @@ final class OtlpJsonReader {
             switch (name) {
                 case TRACE_ID:
                     f.traceId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case SPAN_ID:
                     f.spanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case PARENT_SPAN_ID:
                     f.parentSpanId = JsonValues.scalarText(p, t);
+                    f.idsCased |= !p.textIsLowerCase();
                     break;
                 case NAME:
-                    f.operationName = JsonValues.scalarText(p, t);
+                    f.operationName = JsonValues.repeatedScalarText(p, t);
                     break;
                 case START:
                     f.start.read(p, t);
@@ -214,9 +228,9 @@ final class OtlpJsonReader {
         }
         Span span =
                 new Span(
-                        f.traceId.toLowerCase(java.util.Locale.ROOT),
-                        f.spanId.toLowerCase(java.util.Locale.ROOT),
-                        RecordSpans.lowerOrNull(f.parentSpanId),
+                        f.lowerId(f.traceId),
+                        f.lowerId(f.spanId),
+                        f.lowerParentId(),
                         null, // named from the enclosing resource
                         RecordSpans.orUnknown(f.operationName),
                         start,

@@ -79,6 +79,17 @@ public final class SpanTimes {
      * every native span.
      */
     static long parseIsoMicros(byte[] s, int off, int n) {
+        long minute = isoMinuteMicros(s, off, n);
+        return minute == INVALID ? INVALID : parseIsoAfterMinute(s, off, n, minute);
+    }
+
+    /**
+     * The epoch microseconds of the first 16 bytes, {@code yyyy-MM-ddTHH:mm} (no zone), of an
+     * ISO-8601 time of {@code n} bytes from {@code off}; INVALID when they are not such a minute. A
+     * function of those 16 bytes alone, so that a reader may keep it for the next time of the same
+     * minute ({@link #parseIsoAfterMinute}).
+     */
+    static long isoMinuteMicros(byte[] s, int off, int n) {
         if (n < 16 || s[off + 4] != '-' || s[off + 7] != '-' || s[off + 13] != ':') {
             return INVALID;
         }
@@ -103,6 +114,15 @@ public final class SpanTimes {
                 || minute > 59) {
             return INVALID;
         }
+        return (epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L) * 1_000_000L;
+    }
+
+    /**
+     * {@link #parseIsoMicros(byte[], int, int)} of a time whose first 16 bytes are the minute
+     * {@code minuteMicros} ({@link #isoMinuteMicros}): the seconds, fraction and zone after it.
+     */
+    static long parseIsoAfterMinute(byte[] s, int off, int n, long minuteMicros) {
+        int end = off + n;
         int pos = off + 16;
         int second = 0;
         long fractionMicros = 0;
@@ -154,13 +174,7 @@ public final class SpanTimes {
                 return INVALID;
             }
         }
-        long epochSecond =
-                epochDay(year, month, day) * 86_400L
-                        + hour * 3600L
-                        + minute * 60L
-                        + second
-                        - offsetSeconds;
-        return epochSecond * 1_000_000L + fractionMicros;
+        return minuteMicros + (second - (long) offsetSeconds) * 1_000_000L + fractionMicros;
     }
 
     private static int daysInMonth(int year, int month) {

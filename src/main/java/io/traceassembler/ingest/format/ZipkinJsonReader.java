@@ -2,8 +2,6 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.model.Span;
 
-import java.util.Locale;
-
 /**
  * Zipkin v2 JSON spans ({@code zipkin_json}): {@code traceId}, {@code id}, {@code parentId}, {@code
  * name}, {@code timestamp} and {@code duration} in microseconds (no duration = zero), {@code
@@ -51,9 +49,9 @@ final class ZipkinJsonReader {
         }
         Span span =
                 new Span(
-                        f.traceId.toLowerCase(Locale.ROOT),
-                        f.spanId.toLowerCase(Locale.ROOT),
-                        RecordSpans.lowerOrNull(f.parentSpanId),
+                        f.lowerId(f.traceId),
+                        f.lowerId(f.spanId),
+                        f.lowerParentId(),
                         RecordSpans.orUnknown(f.serviceName),
                         RecordSpans.orUnknown(f.operationName),
                         start,

@@ -486,6 +486,204 @@ class JsonTokenizerTest {
         return b.toString();
     }
 
+    /**
+     * The word-at-a-time string scan against Jackson's byte-at-a-time one (and {@link Utf8Bytes}
+     * for UTF-8): strings of every length to 40, as values and as names, with every byte value,
+     * UTF-8 sequences (valid, overlong, surrogate, above U+10FFFF, cut short) and escapes at every
+     * place, so at every offset within and across the 8- and 16-byte words.
+     */
+    @Test
+    void stringsWithEverySpecialByteAtEveryPlace() {
+        List<byte[]> inserts = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            inserts.add(new byte[] {(byte) b});
+        }
+        for (String hex :
+                new String[] {
+                    "C3A9",
+                    "E282AC",
+                    "F09D849E",
+                    "C080",
+                    "EDA080",
+                    "F4908080",
+                    "E282",
+                    "F09D84",
+                    "5C6E",
+                    "5C22",
+                    "5C5C",
+                    "5C7530306539",
+                    "5C78",
+                    "5C75303065"
+                }) {
+            byte[] bytes = new byte[hex.length() / 2];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) Integer.parseInt(hex.substring(2 * k, 2 * k + 2), 16);
+            }
+            inserts.add(bytes);
+        }
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at <= length; at++) {
+                for (byte[] insert : inserts) {
+                    byte[] content = new byte[length + insert.length];
+                    java.util.Arrays.fill(content, (byte) 'a');
+                    System.arraycopy(insert, 0, content, at, insert.length);
+                    for (String[] around : new String[][] {{"[\"", "\"]"}, {"{\"", "\":1}"}}) {
+                        byte[] before = around[0].getBytes(StandardCharsets.US_ASCII);
+                        byte[] after = around[1].getBytes(StandardCharsets.US_ASCII);
+                        byte[] doc = new byte[before.length + content.length + after.length];
+                        System.arraycopy(before, 0, doc, 0, before.length);
+                        System.arraycopy(content, 0, doc, before.length, content.length);
+                        System.arraycopy(
+                                after, 0, doc, before.length + content.length, after.length);
+                        assertSame(doc);
+                        if (!Utf8Bytes.isValid(doc, 0, doc.length)) {
+                            assertThat(ours(doc))
+                                    .as(new String(doc, StandardCharsets.ISO_8859_1))
+                                    .contains(REJECTED);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link JsonTokenizer#textIsLowerCase} against {@code text.equals(text.toLowerCase(ROOT))}:
+     * exactly that for plain ASCII strings and numbers (every printable character at every place of
+     * strings up to 40 long), never true for text that may change (escapes, beyond ASCII).
+     */
+    @Test
+    void textIsLowerCaseExactlyForPlainAsciiWithoutCapitals() throws RecordRejected {
+        JsonTokenizer t = new JsonTokenizer();
+        List<String> values = new ArrayList<>();
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (char c = 0x20; c < 0x7F; c++) {
+                    if (c == '"' || c == '\\') {
+                        continue;
+                    }
+                    char[] chars =
+                            "0123456789abcdef0123456789abcdef01234567"
+                                    .substring(0, length)
+                                    .toCharArray();
+                    chars[at] = c;
+                    values.add('"' + new String(chars) + '"');
+                }
+            }
+        }
+        for (String odd :
+                new String[] {
+                    "\"ab\\u0041\"",
+                    "\"ab\\n\"",
+                    "\"abé\"",
+                    "\"ÀB\"",
+                    "\"ſ\"",
+                    "\"\"",
+                    "1E5",
+                    "1e5",
+                    "-12.5E-3",
+                    "123456789012345678901234",
+                    "true",
+                    "null"
+                }) {
+            values.add(odd);
+        }
+        byte[] doc = ("[" + String.join(",", values) + "]").getBytes(StandardCharsets.UTF_8);
+        t.reset(doc, 0, doc.length);
+        t.nextToken();
+        for (String value : values) {
+            JsonToken token = t.nextToken();
+            String text = t.text();
+            boolean plain =
+                    token != JsonToken.VALUE_STRING
+                            || value.equals('"' + text + '"')
+                                    && text.chars().allMatch(ch -> ch < 0x80);
+            boolean lower = text.equals(text.toLowerCase(java.util.Locale.ROOT));
+            if (plain) {
+                assertThat(t.textIsLowerCase()).as(value).isEqualTo(lower);
+            } else {
+                assertThat(t.textIsLowerCase()).as(value).isFalse();
+            }
+        }
+    }
+
+    /**
+     * {@link JsonTokenizer#repeatedText} against {@link JsonTokenizer#text}: equal on a long stream
+     * of strings from a small pool and random ones (every length to 40, escapes, beyond ASCII,
+     * cache slots overwritten), and the same instance when the same bytes come again at once.
+     */
+    @Test
+    void repeatedTextIsTheTextAndReusedForTheSameBytes() throws RecordRejected {
+        JsonTokenizer t = new JsonTokenizer();
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pool.add(randomAscii(random.nextInt(41)));
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            String value;
+            switch (random.nextInt(4)) {
+                case 0:
+                    value = randomAscii(random.nextInt(41));
+                    break;
+                case 1:
+                    value = randomString();
+                    break;
+                default:
+                    value = pool.get(random.nextInt(pool.size()));
+            }
+            values.add(value);
+            if (random.nextInt(8) == 0) {
+                values.add(value);
+            }
+        }
+        StringBuilder doc = new StringBuilder("[");
+        for (String v : values) {
+            doc.append(doc.length() > 1 ? "," : "").append(quote(v));
+        }
+        // white space after the array: the last strings are not too near the end to be cached
+        byte[] bytes = doc.append("]" + " ".repeat(40)).toString().getBytes(StandardCharsets.UTF_8);
+        t.reset(bytes, 0, bytes.length);
+        t.nextToken();
+        String last = null;
+        for (String value : values) {
+            assertThat(t.nextToken()).isEqualTo(JsonToken.VALUE_STRING);
+            String text = t.repeatedText();
+            assertThat(text).isEqualTo(value).isEqualTo(t.text());
+            if (value.equals(last)
+                    && value.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+                    && value.length() <= 32) {
+                assertThat(text).isSameAs(lastText);
+            }
+            last = value;
+            lastText = text;
+        }
+    }
+
+    private String lastText;
+
+    private String randomAscii(int length) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append((char) (0x20 + random.nextInt(0x5F)));
+        }
+        return b.toString();
+    }
+
+    private static String quote(String value) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private String randomString() {
         int length = random.nextInt(12);
         StringBuilder b = new StringBuilder();
