@@ -1,7 +1,6 @@
 package io.traceassembler.generate;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /** Shared helpers of the generator tests. */
@@ -15,10 +14,7 @@ final class GeneratorFixtures {
     }
 
     static List<GeneratedRecord> allRecords(GeneratorOptions generator, TrafficOptions traffic) {
-        List<GeneratedRecord> records = new ArrayList<>();
-        Iterator<GeneratedRecord> shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
-        shaper.forEachRemaining(records::add);
-        return records;
+        return TrafficShaper.allRecords(generator, traffic);
     }
 
     /** Every field of a span, for equality checks (GeneratedSpan has no equals). */

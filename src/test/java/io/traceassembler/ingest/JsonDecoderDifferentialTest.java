@@ -2,9 +2,6 @@ package io.traceassembler.ingest;
 
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
-import io.traceassembler.generate.GeneratorOptions;
-import io.traceassembler.generate.TraceGenerator;
-import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.model.Span;
 import io.traceassembler.model.SpanFormat;
@@ -257,21 +254,9 @@ class JsonDecoderDifferentialTest {
 
     /** The generator's records of one encoding, as DecoderBenchmark builds them (uncompressed). */
     private static List<byte[]> records(Encoding encoding) {
-        TrafficOptions traffic =
-                TrafficOptions.defaults()
-                        .seed(5)
-                        .encodingWeights(Map.of(encoding, 1.0))
-                        .compressionWeights(Map.of(Compression.NONE, 1.0));
-        GeneratorOptions generator =
-                GeneratorOptions.defaults()
-                        .seed(6)
-                        .traces(200)
-                        .zipkinTraceRatio(traffic.zipkinShare());
-        TrafficShaper shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
         List<byte[]> records = new ArrayList<>();
-        while (shaper.hasNext()) {
-            records.add(shaper.next().data);
-        }
+        TrafficShaper.recordsOf(encoding, Compression.NONE, 200, 6, 5)
+                .forEach(record -> records.add(record.data));
         return records;
     }
 

@@ -3,9 +3,6 @@ package io.traceassembler.bench;
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
 import io.traceassembler.generate.GeneratedRecord;
-import io.traceassembler.generate.GeneratorOptions;
-import io.traceassembler.generate.TraceGenerator;
-import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 import io.traceassembler.ingest.SpanCollector;
 import io.traceassembler.ingest.SpanDecoder;
@@ -36,7 +33,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -89,21 +85,9 @@ public class DecoderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        TrafficOptions traffic =
-                TrafficOptions.defaults()
-                        .seed(2)
-                        .encodingWeights(Map.of(encoding, 1.0))
-                        .compressionWeights(Map.of(compression, 1.0));
-        GeneratorOptions generator =
-                GeneratorOptions.defaults()
-                        .seed(1)
-                        .traces(2_000)
-                        .zipkinTraceRatio(traffic.zipkinShare());
-        TrafficShaper shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
         List<byte[]> data = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
-        while (shaper.hasNext()) {
-            GeneratedRecord record = shaper.next();
+        for (GeneratedRecord record : TrafficShaper.recordsOf(encoding, compression, 2_000, 1, 2)) {
             data.add(record.data);
             counts.add(record.spans.size());
             spans += record.spans.size();

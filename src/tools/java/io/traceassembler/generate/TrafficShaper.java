@@ -74,6 +74,39 @@ public final class TrafficShaper implements Iterator<GeneratedRecord> {
         return new TrafficShaper(generator.traces(), options);
     }
 
+    /**
+     * Every record of {@code generator}'s traces as {@code traffic} shapes them, in arrival order.
+     */
+    public static List<GeneratedRecord> allRecords(
+            GeneratorOptions generator, TrafficOptions traffic) {
+        List<GeneratedRecord> records = new ArrayList<>();
+        of(new TraceGenerator(generator), traffic).forEachRemaining(records::add);
+        return records;
+    }
+
+    /**
+     * The records of {@code traces} generated traces in one encoding and compression, with the
+     * generator's realistic batches: the fixtures of the decoder benchmark and the decoder tests.
+     */
+    public static List<GeneratedRecord> recordsOf(
+            Encoding encoding,
+            Compression compression,
+            int traces,
+            long traceSeed,
+            long trafficSeed) {
+        TrafficOptions traffic =
+                TrafficOptions.defaults()
+                        .seed(trafficSeed)
+                        .encodingWeights(Map.of(encoding, 1.0))
+                        .compressionWeights(Map.of(compression, 1.0));
+        GeneratorOptions generator =
+                GeneratorOptions.defaults()
+                        .seed(traceSeed)
+                        .traces(traces)
+                        .zipkinTraceRatio(traffic.zipkinShare());
+        return allRecords(generator, traffic);
+    }
+
     @Override
     public boolean hasNext() {
         fill();

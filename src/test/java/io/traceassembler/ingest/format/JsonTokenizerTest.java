@@ -2,9 +2,6 @@ package io.traceassembler.ingest.format;
 
 import io.traceassembler.generate.Compression;
 import io.traceassembler.generate.Encoding;
-import io.traceassembler.generate.GeneratorOptions;
-import io.traceassembler.generate.TraceGenerator;
-import io.traceassembler.generate.TrafficOptions;
 import io.traceassembler.generate.TrafficShaper;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -22,7 +19,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -310,21 +306,9 @@ class JsonTokenizerTest {
 
     /** The generator's records of one encoding, as DecoderBenchmark builds them (uncompressed). */
     static List<byte[]> records(Encoding encoding) {
-        TrafficOptions traffic =
-                TrafficOptions.defaults()
-                        .seed(3)
-                        .encodingWeights(Map.of(encoding, 1.0))
-                        .compressionWeights(Map.of(Compression.NONE, 1.0));
-        GeneratorOptions generator =
-                GeneratorOptions.defaults()
-                        .seed(4)
-                        .traces(100)
-                        .zipkinTraceRatio(traffic.zipkinShare());
-        TrafficShaper shaper = TrafficShaper.of(new TraceGenerator(generator), traffic);
         List<byte[]> records = new ArrayList<>();
-        while (shaper.hasNext()) {
-            records.add(shaper.next().data);
-        }
+        TrafficShaper.recordsOf(encoding, Compression.NONE, 100, 4, 3)
+                .forEach(record -> records.add(record.data));
         return records;
     }
 
