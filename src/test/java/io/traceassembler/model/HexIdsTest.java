@@ -23,6 +23,19 @@ class HexIdsTest {
         assertThat(HexIds.toHex(new byte[] {0x00, (byte) 0xff, 0x0a}, 0, 3)).isEqualTo("00ff0a");
     }
 
+    /** Every byte value at every place of a 16-byte id (the digits are made four bytes at once). */
+    @Test
+    void everyByteValueAtEveryPlace() {
+        for (int value = 0; value < 256; value++) {
+            for (int place = 0; place < 16; place++) {
+                byte[] id = new byte[17];
+                id[1 + place] = (byte) value;
+                id[1 + (place + 5) % 16] = (byte) (255 - value);
+                assertThat(HexIds.toHex(id, 1, 16)).isEqualTo(formatted(id, 1, 16));
+            }
+        }
+    }
+
     private static String formatted(byte[] data, int offset, int length) {
         StringBuilder hex = new StringBuilder();
         for (int i = offset; i < offset + length; i++) {
