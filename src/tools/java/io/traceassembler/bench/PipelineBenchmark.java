@@ -522,11 +522,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     // discarded there: what the shuffle alone costs on top of decode-only (not in
                     // the RESULT line).
                     DataStream<AssemblySpan> spans =
-                            records.process(new DecodeSpans(config.spanSource.format))
-                                    .name("decode-spans")
-                                    .assignTimestampsAndWatermarks(
-                                            TraceWatermarks.forSpans(config.traceAssembly))
-                                    .map(AssemblySpan::of, AssemblySpan.TYPE)
+                            shuffleInput(records, config)
                                     .keyBy(span -> span.traceId, TraceId.TYPE)
                                     .process(
                                             new KeyedProcessFunction<
@@ -549,11 +545,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     // up to SpanBatcher.BATCH: what the per-record part of the shuffle costs (not
                     // in the RESULT line).
                     DataStream<AssemblySpan> spans =
-                            records.process(new DecodeSpans(config.spanSource.format))
-                                    .name("decode-spans")
-                                    .assignTimestampsAndWatermarks(
-                                            TraceWatermarks.forSpans(config.traceAssembly))
-                                    .map(AssemblySpan::of, AssemblySpan.TYPE)
+                            shuffleInput(records, config)
                                     .transform(
                                             "batch-spans",
                                             Types.TUPLE(
@@ -625,6 +617,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
         run.summaries = longAccumulator(result, SUMMARIES_ACCUMULATOR);
         run.summarySpans = longAccumulator(result, SUMMARY_SPANS_ACCUMULATOR);
         return run;
+    }
+
+    /**
+     * Decoded spans with watermarks, as {@link AssemblySpan}s: what the shuffle variants send (as
+     * {@code TracePipeline.assemble} does before its {@code keyBy}).
+     */
+    private static DataStream<AssemblySpan> shuffleInput(
+            DataStream<RawRecord> records, TraceAssemblerConfig config) {
+        return records.process(new DecodeSpans(config.spanSource.format))
+                .name("decode-spans")
+                .assignTimestampsAndWatermarks(TraceWatermarks.forSpans(config.traceAssembly))
+                .map(AssemblySpan::of, AssemblySpan.TYPE);
     }
 
     /** Sum of the per-subtask accumulators {@code name-<subtask>}. */
