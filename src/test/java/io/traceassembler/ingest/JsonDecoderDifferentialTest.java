@@ -27,6 +27,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +79,7 @@ class JsonDecoderDifferentialTest {
                             + "(?:([Zz])|([+-])(\\d{2})(?::?(\\d{2}))?)?");
 
     private final Random random = new Random(1414);
-    private final SpanDecoder decoder = new SpanDecoder(SpanFormat.AUTO);
+    private final Map<SpanFormat, SpanDecoder> decoders = new EnumMap<>(SpanFormat.class);
     private int compared;
     private int rejectedRecords;
     private int withSpanRejects;
@@ -110,11 +111,25 @@ class JsonDecoderDifferentialTest {
     }
 
     private void assertSame(byte[] doc) {
+        assertSame(doc, SpanFormat.AUTO);
+    }
+
+    /** The decoder with {@code format} (AUTO or a JSON encoding) against the reference. */
+    private void assertSame(byte[] doc, SpanFormat format) {
         if (doc.length == 0 || (doc[0] != '{' && doc[0] != '[')) {
             return; // not sniffed as JSON: the decoder tries protobuf and compression instead
         }
         Outcome actual = new Outcome();
-        decoder.decode(doc, actual);
+        decoders.computeIfAbsent(format, SpanDecoder::new).decode(doc, actual);
+        if (format == SpanFormat.OTLP_JSON && doc[0] == '[') {
+            // told at the first byte, before the rest is read (valid JSON or not)
+            assertThat(actual.spans).isEmpty();
+            assertThat(actual.rejects)
+                    .containsExactly(
+                            "expected an OTLP JSON object with resourceSpans, found an array");
+            compared++;
+            return;
+        }
         String shown = new String(doc, StandardCharsets.UTF_8);
         if (shown.length() > 400) {
             shown = shown.substring(0, 400) + "...";
@@ -136,7 +151,7 @@ class JsonDecoderDifferentialTest {
         }
         Outcome expected = new Outcome();
         try {
-            new Reference(expected).read(tree);
+            new Reference(expected, format).read(tree);
         } catch (LeftOut e) {
             leftOut++;
             return;
@@ -250,6 +265,35 @@ class JsonDecoderDifferentialTest {
             assertSame(mutate(zipkin.get(random.nextInt(zipkin.size()))));
         }
         assertThat(compared).isGreaterThan(3000);
+    }
+
+    /**
+     * A fixed format reads every record as that encoding: a native span set to Zipkin (or the other
+     * way round) is read by the other's rules, an OTLP envelope set to native or Zipkin is a span
+     * object with none of their keys, and OTLP JSON takes only an object with resourceSpans.
+     */
+    @Test
+    void fixedFormatsReadEveryRecordAsTheirEncoding() {
+        SpanFormat[] fixed = {SpanFormat.NATIVE_JSON, SpanFormat.ZIPKIN_JSON, SpanFormat.OTLP_JSON};
+        for (Encoding encoding :
+                new Encoding[] {
+                    Encoding.NATIVE_SPAN,
+                    Encoding.NATIVE_KINESIS_RECORD,
+                    Encoding.OTLP_JSON,
+                    Encoding.ZIPKIN_JSON
+                }) {
+            List<byte[]> records = records(encoding);
+            for (int i = 0; i < 600; i++) {
+                byte[] record = records.get(random.nextInt(records.size()));
+                byte[] doc = random.nextBoolean() ? record : mutate(record);
+                for (SpanFormat format : fixed) {
+                    assertSame(doc, format);
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(5000);
+        assertThat(withSpanRejects).isGreaterThan(1000);
+        assertThat(leftOut).isLessThan(compared / 10);
     }
 
     /** The generator's records of one encoding, as DecoderBenchmark builds them (uncompressed). */
@@ -576,10 +620,15 @@ class JsonDecoderDifferentialTest {
      */
     private static final class Reference {
         private final Outcome out;
+
+        /** AUTO, or the fixed JSON encoding every record is read as. */
+        private final SpanFormat format;
+
         private int spanNumber;
 
-        Reference(Outcome out) {
+        Reference(Outcome out, SpanFormat format) {
             this.out = out;
+            this.format = format;
         }
 
         void read(JsonNode tree) {
@@ -594,9 +643,13 @@ class JsonDecoderDifferentialTest {
                 }
             } else if (tree.isObject()) {
                 JsonNode resourceSpans = tree.get("resourceSpans");
-                if (resourceSpans != null && resourceSpans.isArray()) {
+                boolean otlpAllowed = format == SpanFormat.AUTO || format == SpanFormat.OTLP_JSON;
+                if (otlpAllowed && resourceSpans != null && resourceSpans.isArray()) {
                     spanFields(tree); // read, so numbers in ids are left out as elsewhere
                     readResourceSpans(resourceSpans);
+                } else if (format == SpanFormat.OTLP_JSON) {
+                    out.rejects.add("OTLP JSON object has no resourceSpans");
+                    return;
                 } else {
                     finish(++spanNumber, spanFields(tree));
                 }
@@ -738,7 +791,8 @@ class JsonDecoderDifferentialTest {
         }
 
         private void finish(int number, Fields f) {
-            if (f.zipkinKeys > f.nativeKeys) {
+            if (format == SpanFormat.ZIPKIN_JSON
+                    || (format != SpanFormat.NATIVE_JSON && f.zipkinKeys > f.nativeKeys)) {
                 finishZipkin(number, f);
             } else {
                 finishNative(number, f);
