@@ -34,16 +34,16 @@ final class JsonFieldNames {
     private final boolean[] ascii;
 
     /**
-     * For {@link #isAt}, all in one array ({@link #STRIDE} longs per name, so that a match costs
-     * few dependent loads): the name's length in bytes (-1 when not {@link #plain}), the mask of
-     * its last quoted word's bytes, then its bytes and closing quote as little-endian words, the
+     * For {@link #lengthAt}, all in one array ({@link #STRIDE} longs per name, so that a match
+     * costs few dependent loads): the name's length in bytes (-1 when not {@link #plain}), the mask
+     * of its last quoted word's bytes, then its bytes and closing quote as little-endian words, the
      * last one padded with zeros.
      */
     private final long[] quoted;
 
     private static final int STRIDE = 8;
 
-    /** Longest name {@link #isAt} finds: its words and the quote fill a stride. */
+    /** Longest name {@link #lengthAt} finds: its words and the quote fill a stride. */
     private static final int QUOTED_MAX = (STRIDE - 2) * Long.BYTES - 1;
 
     private final byte[][] bytes;
@@ -128,30 +128,33 @@ final class JsonFieldNames {
     }
 
     /**
-     * True when the bytes from {@code at} (after an opening quote) are name {@code index} and its
-     * closing quote, all before {@code end}; then that is the name there, unescaped and valid.
+     * The length in bytes of name {@code index} when the bytes from {@code at} (after an opening
+     * quote) are that name and its closing quote, all before {@code end} (then that is the name
+     * there, unescaped and valid); else -1.
      */
-    boolean isAt(int index, byte[] data, int at, int end) {
+    int lengthAt(int index, byte[] data, int at, int end) {
         long[] q = quoted;
         int base = index * STRIDE;
         int length = (int) q[base];
         if (length < 0 || at + length >= end) {
-            return false;
+            return -1;
         }
         int last = length >>> 3; // the word with the closing quote
         if (at + (last + 1) * Long.BYTES > data.length) {
-            return isAtByBytes(bytes[index], data, at);
+            return isAtByBytes(bytes[index], data, at) ? length : -1;
         }
         // a word at a time, the name's closing quote with it (the last word masked)
         for (int k = 0; k < last; k++) {
             if ((long) LONGS.get(data, at + k * Long.BYTES) != q[base + 2 + k]) {
-                return false;
+                return -1;
             }
         }
-        return ((long) LONGS.get(data, at + last * Long.BYTES) & q[base + 1]) == q[base + 2 + last];
+        return ((long) LONGS.get(data, at + last * Long.BYTES) & q[base + 1]) == q[base + 2 + last]
+                ? length
+                : -1;
     }
 
-    /** {@link #isAt} near the end of the data, where a word would reach beyond it. */
+    /** {@link #lengthAt} near the end of the data, where a word would reach beyond it. */
     private static boolean isAtByBytes(byte[] name, byte[] data, int at) {
         for (int i = 0; i < name.length; i++) {
             if (data[at + i] != name[i]) {

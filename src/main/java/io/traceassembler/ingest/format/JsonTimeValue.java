@@ -31,7 +31,7 @@ final class JsonTimeValue {
     private int kind;
     private String text;
     private long longValue;
-    private double doubleValue;
+    private final JsonFloat floatValue = new JsonFloat();
 
     // Plain ASCII text is kept where it lies (valid while its record is read), not as a string.
     private boolean inPlace;
@@ -39,11 +39,9 @@ final class JsonTimeValue {
     private int start;
     private int length;
 
+    /** Absent; what else the last value left is overwritten when the next one is read. */
     void clear() {
         kind = ABSENT;
-        text = null;
-        bytes = null;
-        inPlace = false;
     }
 
     /** The text, made a string only when needed. */
@@ -85,7 +83,7 @@ final class JsonTimeValue {
                 break;
             case VALUE_NUMBER_FLOAT:
                 kind = FLOAT;
-                doubleValue = p.doubleValue();
+                p.copyFloat(floatValue); // made a double only when used
                 break;
             case VALUE_NULL:
                 kind = ABSENT;
@@ -115,7 +113,7 @@ final class JsonTimeValue {
                 }
                 return longValue * 1000L;
             case FLOAT:
-                return millisToMicros(doubleValue);
+                return millisToMicros(floatValue.value());
             default:
                 return INVALID;
         }
@@ -158,10 +156,11 @@ final class JsonTimeValue {
             case INTEGER:
                 return longValue == INVALID ? INVALID + 1 : longValue;
             case FLOAT:
-                if (!Double.isFinite(doubleValue) || Math.abs(doubleValue) >= 9.0e18) {
+                double value = floatValue.value();
+                if (!Double.isFinite(value) || Math.abs(value) >= 9.0e18) {
                     return INVALID;
                 }
-                return (long) Math.floor(doubleValue);
+                return (long) Math.floor(value);
             case TEXT:
                 long digits = plainDigits();
                 if (digits >= 0) {
@@ -215,7 +214,7 @@ final class JsonTimeValue {
             case INTEGER:
                 return longValue;
             case FLOAT:
-                return doubleValue;
+                return floatValue.value();
             case TEXT:
                 try {
                     return Double.parseDouble(text());
@@ -235,7 +234,7 @@ final class JsonTimeValue {
             case INTEGER:
                 return Long.toString(longValue);
             case FLOAT:
-                return Double.toString(doubleValue);
+                return Double.toString(floatValue.value());
             default:
                 return "(not a string or number)";
         }

@@ -76,17 +76,6 @@ final class JsonTokenizer {
     private static final long CAPITAL_LOW = ONES * (0x80 - 'A');
     private static final long CAPITAL_HIGH = ONES * (0x80 - 'Z' - 1);
 
-    /** Exactly representable powers of ten, for the exact fast path of {@link #doubleValue()}. */
-    private static final double[] POWERS_OF_TEN = new double[23];
-
-    static {
-        double p = 1;
-        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
-            POWERS_OF_TEN[i] = p;
-            p *= 10;
-        }
-    }
-
     private byte[] data;
     private int begin;
     private int pos;
@@ -131,15 +120,8 @@ final class JsonTokenizer {
     private NumberType numberType;
     private long longValue;
 
-    /** The digits of a float of up to 19 significant digits, without the decimal point. */
-    private long mantissa;
-
-    private boolean negative;
-    private int intDigits;
-    private int fractionDigits;
-    private long exponent;
-    private double nonNumeric;
-    private boolean isNonNumeric;
+    /** The current float (its digits, or a non-numeric word). */
+    private final JsonFloat number = new JsonFloat();
 
     private static final int CACHED_MAX_LENGTH = 32;
     private static final int CACHED_WORDS = CACHED_MAX_LENGTH / Long.BYTES;
@@ -269,13 +251,15 @@ final class JsonTokenizer {
             predictions = Arrays.copyOf(predictions, JsonFieldNames.allSlots());
         }
         int index = predictions[slot] - 1;
-        if (index >= 0 && c == '"' && names.isAt(index, data, pos + 1, end)) {
+        int predictedLength;
+        if (index >= 0
+                && c == '"'
+                && (predictedLength = names.lengthAt(index, data, pos + 1, end)) >= 0) {
             nameStart = pos + 1;
-            nameLength = names.length(index);
+            nameLength = predictedLength;
             nameEscaped = false;
             nameAscii = names.isAscii(index);
-            pos = nameStart + nameLength + 1;
-            token = JsonToken.FIELD_NAME;
+            pos = nameStart + predictedLength + 1;
         } else {
             token = name(c);
             index = field(names);
@@ -294,7 +278,18 @@ final class JsonTokenizer {
             pos++;
         }
         c = skipWhiteSpace();
-        token = c == '"' ? stringValue() : value(c);
+        if (c == '"') {
+            // stringValue() in an object, without afterValue()'s look at the container
+            state = OBJECT_NEXT;
+            valueStart = ++pos;
+            valueAscii = true;
+            valueEscaped = false;
+            pos = scanString(false);
+            valueLength = pos - 1 - valueStart;
+            token = JsonToken.VALUE_STRING;
+        } else {
+            token = value(c);
+        }
         return index;
     }
 
@@ -543,47 +538,27 @@ final class JsonTokenizer {
 
     /** The current number as a double, as Jackson's {@code getDoubleValue()}. */
     double doubleValue() {
-        if (isNonNumeric) {
-            return nonNumeric;
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return numberType != NumberType.BIG_INTEGER
+                    ? longValue
+                    : Double.parseDouble(
+                            new String(data, valueStart, valueLength, StandardCharsets.ISO_8859_1));
         }
-        if (token == JsonToken.VALUE_NUMBER_INT && numberType != NumberType.BIG_INTEGER) {
-            return longValue;
-        }
-        int significant = intDigits + fractionDigits;
-        if (significant <= 19 && Math.abs(exponent) <= 1000) {
-            // up to 19 digits fit an unsigned long; number() collected them unless the integer
-            // part has 19 (it keeps 18 of those)
-            long mantissa = this.mantissa;
-            if (intDigits > 18) {
-                mantissa = 0;
-                int i = valueStart + (negative ? 1 : 0);
-                for (int n = 0; n < significant; i++) {
-                    byte b = data[i];
-                    if (b != '.') {
-                        mantissa = mantissa * 10 + (b - '0');
-                        n++;
-                    }
-                }
-            }
-            long scale = exponent - fractionDigits;
-            double value = Double.NaN;
-            if (mantissa == 0) {
-                value = 0;
-            } else if (significant <= 15 && scale >= 0 && scale < POWERS_OF_TEN.length) {
-                // Exact: a mantissa below 2^53 times or divided by an exact power of ten rounds
-                // once.
-                value = mantissa * POWERS_OF_TEN[(int) scale];
-            } else if (significant <= 15 && scale < 0 && -scale < POWERS_OF_TEN.length) {
-                value = mantissa / POWERS_OF_TEN[(int) -scale];
-            } else {
-                value = DecimalDoubles.toDouble(mantissa, scale);
-            }
-            if (!Double.isNaN(value)) {
-                return negative ? -value : value;
-            }
-        }
-        return Double.parseDouble(
-                new String(data, valueStart, valueLength, StandardCharsets.ISO_8859_1));
+        number.data = data;
+        number.start = valueStart;
+        number.length = valueLength;
+        return number.value();
+    }
+
+    /**
+     * The current floating point number (a {@code VALUE_NUMBER_FLOAT}), copied into {@code into}
+     * for its {@link JsonFloat#value()} later, while the record is read.
+     */
+    void copyFloat(JsonFloat into) {
+        number.data = data;
+        number.start = valueStart;
+        number.length = valueLength;
+        into.copyFrom(number);
     }
 
     /** " at line L column C" of the current position, both from 1 (columns count bytes). */
@@ -996,8 +971,8 @@ final class JsonTokenizer {
         valueStart = pos;
         valueLength = word.length();
         pos += word.length();
-        isNonNumeric = true;
-        nonNumeric = value;
+        number.isNonNumeric = true;
+        number.nonNumeric = value;
         numberType = NumberType.DOUBLE;
         afterValue();
         return JsonToken.VALUE_NUMBER_FLOAT;
@@ -1008,8 +983,7 @@ final class JsonTokenizer {
         byte[] d = data;
         int start = pos;
         int i = pos;
-        isNonNumeric = false;
-        negative = d[i] == '-';
+        boolean negative = d[i] == '-';
         if (negative) {
             i++;
             pos = i;
@@ -1041,9 +1015,9 @@ final class JsonTokenizer {
                 i++;
             }
         }
-        intDigits = i - digitsStart;
-        fractionDigits = 0;
-        exponent = 0;
+        int intDigits = i - digitsStart;
+        int fractionDigits = 0;
+        long exponent = 0;
         boolean isFloat = false;
         long digits = value; // the significant digits, for doubleValue (only up to 19 of them)
         if (i < end && d[i] == '.') {
@@ -1093,7 +1067,13 @@ final class JsonTokenizer {
         }
         afterValue();
         if (isFloat) {
-            mantissa = digits;
+            JsonFloat f = number;
+            f.isNonNumeric = false;
+            f.mantissa = digits;
+            f.negative = negative;
+            f.intDigits = intDigits;
+            f.fractionDigits = fractionDigits;
+            f.exponent = exponent;
             numberType = NumberType.DOUBLE;
             return JsonToken.VALUE_NUMBER_FLOAT;
         }
