@@ -157,7 +157,7 @@ public final class JsonRecordReader {
                 case TRACE_ID:
                     f.nativeKeys++;
                     f.traceId = JsonValues.scalarText(p, t);
-                    f.idsCased |= !p.textIsLowerCase();
+                    f.idsCased = true; // unchecked: a native span keeps its ids as written
                     break;
                 case TRACE_ID_ZIPKIN:
                     f.zipkinKeys++;
@@ -167,7 +167,7 @@ public final class JsonRecordReader {
                 case SPAN_ID:
                     f.nativeKeys++;
                     f.spanId = JsonValues.scalarText(p, t);
-                    f.idsCased |= !p.textIsLowerCase();
+                    f.idsCased = true; // unchecked: a native span keeps its ids as written
                     break;
                 case ID:
                     f.zipkinKeys++;
@@ -177,7 +177,7 @@ public final class JsonRecordReader {
                 case PARENT_SPAN_ID:
                     f.nativeKeys++;
                     f.parentSpanId = JsonValues.scalarText(p, t);
-                    f.idsCased |= !p.textIsLowerCase();
+                    f.idsCased = true; // unchecked: a native span keeps its ids as written
                     break;
                 case PARENT_ID:
                     f.zipkinKeys++;

@@ -18,7 +18,9 @@ final class JsonSpanFields {
     /**
      * True when an id's text may have a capital letter ({@link JsonTokenizer#textIsLowerCase}):
      * only then are the ids of OTLP and Zipkin lower-cased ({@link #lowerId}), a copy and a case
-     * lookup per character saved on the usual lower-case hex id.
+     * lookup per character saved on the usual lower-case hex id. Ids under native keys are not
+     * checked (a native span keeps them as written) and set it, for the odd object of native ids
+     * that is read as Zipkin.
      */
     boolean idsCased;
 
