@@ -143,15 +143,38 @@ final class JsonFieldNames {
         if (at + (last + 1) * Long.BYTES > data.length) {
             return isAtByBytes(bytes[index], data, at) ? length : -1;
         }
-        // a word at a time, the name's closing quote with it (the last word masked)
-        for (int k = 0; k < last; k++) {
-            if ((long) LONGS.get(data, at + k * Long.BYTES) != q[base + 2 + k]) {
-                return -1;
-            }
+        // a word at a time, the name's closing quote with it (the last word masked); names of
+        // up to 23 bytes without a loop, whose trip count would vary from name to name
+        long mask = q[base + 1];
+        long first = (long) LONGS.get(data, at);
+        switch (last) {
+            case 0:
+                return (first & mask) == q[base + 2] ? length : -1;
+            case 1:
+                return ((first ^ q[base + 2])
+                                        | (((long) LONGS.get(data, at + Long.BYTES) & mask)
+                                                ^ q[base + 3]))
+                                == 0
+                        ? length
+                        : -1;
+            case 2:
+                return ((first ^ q[base + 2])
+                                        | ((long) LONGS.get(data, at + Long.BYTES) ^ q[base + 3])
+                                        | (((long) LONGS.get(data, at + 2 * Long.BYTES) & mask)
+                                                ^ q[base + 4]))
+                                == 0
+                        ? length
+                        : -1;
+            default:
+                for (int k = 0; k < last; k++) {
+                    if ((long) LONGS.get(data, at + k * Long.BYTES) != q[base + 2 + k]) {
+                        return -1;
+                    }
+                }
+                return ((long) LONGS.get(data, at + last * Long.BYTES) & mask) == q[base + 2 + last]
+                        ? length
+                        : -1;
         }
-        return ((long) LONGS.get(data, at + last * Long.BYTES) & q[base + 1]) == q[base + 2 + last]
-                ? length
-                : -1;
     }
 
     /** {@link #lengthAt} near the end of the data, where a word would reach beyond it. */

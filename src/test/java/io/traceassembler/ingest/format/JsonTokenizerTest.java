@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -290,6 +291,42 @@ class JsonTokenizerTest {
             tokenizer.nextToken();
         }
         assertThat(found).containsExactly(1, 0, 0, 2, -1);
+    }
+
+    @Test
+    void predictedNamesMatchOnlyThemselvesAtEveryLengthAndPlace() {
+        // lengths across the word boundaries of lengthAt's straight-line and looped compares
+        String[] names = new String[40];
+        for (int n = 1; n <= names.length; n++) {
+            StringBuilder name = new StringBuilder();
+            for (int k = 0; k < n; k++) {
+                name.append((char) ('a' + (k * 7 + n) % 26));
+            }
+            names[n - 1] = name.toString();
+        }
+        JsonFieldNames set = new JsonFieldNames(names);
+        for (int index = 0; index < names.length; index++) {
+            byte[] name = names[index].getBytes(StandardCharsets.US_ASCII);
+            for (int slack = 0; slack <= 9; slack++) { // bytes after the quote, up to the end
+                byte[] exact = new byte[1 + name.length + 1 + slack];
+                exact[0] = '"';
+                System.arraycopy(name, 0, exact, 1, name.length);
+                exact[1 + name.length] = '"';
+                Arrays.fill(exact, 2 + name.length, exact.length, (byte) ',');
+                assertThat(set.lengthAt(index, exact, 1, exact.length))
+                        .as("%s with %d bytes after it", names[index], slack)
+                        .isEqualTo(name.length);
+                for (int at = 1; at <= name.length + 1; at++) { // every byte, the quote too
+                    byte[] other = exact.clone();
+                    other[at] = (byte) (other[at] == 'z' ? 'y' : 'z');
+                    assertThat(set.lengthAt(index, other, 1, other.length))
+                            .as("%s changed at %d", names[index], at)
+                            .isEqualTo(-1);
+                }
+                // the name cut short by the end of the data: its closing quote is beyond it
+                assertThat(set.lengthAt(index, exact, 1, name.length + 1)).isEqualTo(-1);
+            }
+        }
     }
 
     private String rejection(byte[] doc) {
