@@ -148,6 +148,22 @@ final class JsonValues {
     }
 
     /**
+     * Skips a value; an object's fields are read by {@link JsonTokenizer#nextField} with {@code
+     * names}, the names it usually holds, so that they are predicted rather than scanned (an OTLP
+     * attribute's {@code value} of a key not kept).
+     */
+    static void skipFields(JsonTokenizer p, JsonToken t, JsonFieldNames names)
+            throws RecordRejected {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextField(names) != JsonTokenizer.END_OF_OBJECT) {
+            p.skipChildren();
+        }
+    }
+
+    /**
      * A kind written as its name ({@code server}, {@code CLIENT}, ...; see {@link
      * SpanAttributes#kindOfName(CharSequence)}), matched in place without a string; UNSPECIFIED for
      * anything else.

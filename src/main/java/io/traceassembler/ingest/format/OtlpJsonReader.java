@@ -272,6 +272,8 @@ final class OtlpJsonReader {
                     key = SpanAttributes.keyOf(text, 0, text.length());
                 } else if (field == VALUE && (!keySeen || key != SpanAttributes.NONE)) {
                     value = JsonValues.readStringOnlyField(p, t, JsonValues.STRING_VALUE);
+                } else if (field == VALUE) {
+                    JsonValues.skipFields(p, t, JsonValues.STRING_VALUE);
                 } else {
                     p.skipChildren();
                 }
