@@ -133,4 +133,35 @@ class JsonTimeValueTest {
         expected.add(Long.MAX_VALUE);
         assertThat(readAll(texts, false)).isEqualTo(expected);
     }
+
+    @Test
+    void floatsReadBeforeOtherNumbersKeepTheirOwnValue() throws RecordRejected {
+        // the double is made when asked for, after the tokenizer has read other numbers
+        String[] floats = {
+            "1.356", "-0.5e3", "1.3559999999999999", "12345678901234567890.5", "NaN"
+        };
+        double[] expected = {1.356, -500.0, 1.3559999999999999, 12345678901234567890.5, Double.NaN};
+        StringBuilder doc = new StringBuilder("[");
+        for (String f : floats) {
+            doc.append(doc.length() > 1 ? "," : "").append(f);
+        }
+        byte[] bytes = doc.append(",7,2.25,-1e-300]").toString().getBytes(StandardCharsets.UTF_8);
+        tokenizer.reset(bytes, 0, bytes.length);
+        tokenizer.nextToken();
+        List<JsonTimeValue> values = new ArrayList<>();
+        for (int i = 0; i < floats.length; i++) {
+            JsonTimeValue v = new JsonTimeValue();
+            v.read(tokenizer, tokenizer.nextToken());
+            values.add(v);
+        }
+        while (tokenizer.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+            tokenizer.doubleValue(); // the tokenizer's own float, read and made a double
+        }
+        for (int i = 0; i < floats.length; i++) {
+            assertThat(Double.doubleToLongBits(values.get(i).toDouble()))
+                    .as(floats[i])
+                    .isEqualTo(Double.doubleToLongBits(expected[i]));
+        }
+        assertThat(values.get(0).toMicrosFromIsoOrMillis()).isEqualTo(1356L);
+    }
 }
