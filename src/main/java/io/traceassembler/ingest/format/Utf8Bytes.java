@@ -9,21 +9,46 @@ import java.nio.ByteOrder;
  * surrogates, nothing above U+10FFFF), checked where the bytes lie, without decoding them.
  */
 final class Utf8Bytes {
-    /** Eight bytes at a time, in the platform's order (only their high bits are looked at). */
+    /**
+     * Eight bytes at a time, little-endian so that a mask of the low bytes keeps the first ones
+     * (only their high bits are looked at).
+     */
     private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8Bytes() {}
 
     static boolean isValid(byte[] b, int offset, int length) {
-        int i = offset;
         int end = offset + length;
-        // ASCII, the common case: a word at a time up to the first byte with its high bit set
-        while (i + Long.BYTES <= end && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
-            i += Long.BYTES;
+        // ASCII, the common case, a word at a time without a byte loop for the rest: the last word
+        // overlaps the one before, and a string shorter than a word is one masked word
+        if (length >= Long.BYTES) {
+            int last = end - Long.BYTES;
+            int i = offset;
+            while (i < last) {
+                if (((long) LONGS.get(b, i) & HIGH_BITS) != 0) {
+                    return isValidFrom(b, i, end);
+                }
+                i += Long.BYTES;
+            }
+            if (((long) LONGS.get(b, last) & HIGH_BITS) == 0) {
+                return true;
+            }
+            return isValidFrom(b, i, end); // the bytes before i are ASCII
         }
+        if (b.length - offset >= Long.BYTES) {
+            long firstBytes = (1L << (length << 3)) - 1; // length < 8
+            if (((long) LONGS.get(b, offset) & firstBytes & HIGH_BITS) == 0) {
+                return true;
+            }
+        }
+        return isValidFrom(b, offset, end);
+    }
+
+    /** From {@code i}, which starts a character. */
+    private static boolean isValidFrom(byte[] b, int i, int end) {
         while (i < end && b[i] >= 0) {
             i++; // ASCII, the common case
         }

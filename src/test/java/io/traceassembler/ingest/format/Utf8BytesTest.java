@@ -85,6 +85,37 @@ class Utf8BytesTest {
         assertThat(rejected).isBetween(5_000, 45_000); // both verdicts were exercised
     }
 
+    /**
+     * Every length around the word size at every offset, with non-ASCII bytes right after the
+     * string (a masked or overlapping word must not see them) and a bad byte at each place in it.
+     */
+    @Test
+    void everyPlaceOfABadByteAroundTheWordBoundaries() {
+        for (int length = 0; length <= 25; length++) {
+            for (int offset = 0; offset <= 9; offset++) {
+                for (int after : new int[] {0, 1, 7, 8, 9}) {
+                    byte[] b = new byte[offset + length + after];
+                    java.util.Arrays.fill(b, (byte) 0xFF);
+                    for (int i = 0; i < length; i++) {
+                        b[offset + i] = (byte) ('a' + i);
+                    }
+                    assertThat(Utf8Bytes.isValid(b, offset, length))
+                            .as("ASCII of %d from %d, %d bytes after", length, offset, after)
+                            .isTrue();
+                    for (int bad = 0; bad < length; bad++) {
+                        for (byte value : new byte[] {(byte) 0x80, (byte) 0xC3, (byte) 0xFF}) {
+                            b[offset + bad] = value;
+                            assertThat(Utf8Bytes.isValid(b, offset, length))
+                                    .as("%02x at %d of %d from %d", value, bad, length, offset)
+                                    .isEqualTo(jdkAccepts(b, offset, length));
+                        }
+                        b[offset + bad] = (byte) ('a' + bad);
+                    }
+                }
+            }
+        }
+    }
+
     private static boolean valid(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         return Utf8Bytes.isValid(b, 0, b.length);
