@@ -24,7 +24,7 @@ Options:
   --variants LIST    comma-separated subset of full,full-rocksdb,full-rocksdb-checkpointed,decode-only,
                      naive,naive-rocksdb (checkpointed: incremental exactly-once checkpoints every 10 s)
   --state-traces N   open traces for the state-size measurement (default 100000; 0 skips it)
-  --repeat N         runs per variant, the best is reported (default 1)
+  --repeat N         runs per variant, the best is reported (default 1; decode-only, the shortest, at least 3)
   --warmup N         untimed warm-up runs of the full pipeline before measuring, plus one of each other
                      variant before its measurement (default 8; smoke: 0)
   --checkpoint-ms N  checkpoint interval of full-rocksdb-checkpointed in ms (default 10000)

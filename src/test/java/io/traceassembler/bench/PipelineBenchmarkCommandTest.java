@@ -91,4 +91,12 @@ class PipelineBenchmarkCommandTest {
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
+
+    @Test
+    void decodeOnlyIsMeasuredAtLeastThreeTimesAndTheOthersAsOftenAsAsked() {
+        assertThat(PipelineBenchmark.runsOf("decode-only", 1)).isEqualTo(3);
+        assertThat(PipelineBenchmark.runsOf("decode-only", 5)).isEqualTo(5);
+        assertThat(PipelineBenchmark.runsOf("full", 1)).isEqualTo(1);
+        assertThat(PipelineBenchmark.runsOf("full-rocksdb-checkpointed", 2)).isEqualTo(2);
+    }
 }
