@@ -1,8 +1,6 @@
 package io.traceassembler.ingest.format;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tokenizer uses to guess which of its names follows which ({@link JsonTokenizer#nextField}).
  */
 final class JsonFieldNames {
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = LittleEndianWords.LONGS;
 
     /** Prediction slots handed out so far, over all sets. */
     private static final AtomicInteger SLOTS = new AtomicInteger();

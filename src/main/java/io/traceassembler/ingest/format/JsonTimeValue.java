@@ -3,9 +3,7 @@ package io.traceassembler.ingest.format;
 import com.fasterxml.jackson.core.JsonParser.NumberType;
 import com.fasterxml.jackson.core.JsonToken;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,8 +18,7 @@ final class JsonTimeValue {
     private static final int FLOAT = 3;
     private static final int OTHER = 4;
 
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = LittleEndianWords.LONGS;
 
     // The minute of the last ISO-8601 time read in place: its 16 bytes and its epoch micros.
     private long minuteFirst;

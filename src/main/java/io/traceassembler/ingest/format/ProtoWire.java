@@ -3,9 +3,7 @@ package io.traceassembler.ingest.format;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The protobuf wire primitives {@link OtlpProtoReader} needs, over a byte array, with the behaviour
@@ -41,8 +39,7 @@ final class ProtoWire {
     private static final int MAX_VARINT_BYTES = 10;
 
     /** Protobuf's fixed64 is little-endian. */
-    private static final VarHandle LITTLE_ENDIAN_LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LITTLE_ENDIAN_LONGS = LittleEndianWords.LONGS;
 
     private final byte[] data;
     private final int start;

@@ -1,8 +1,6 @@
 package io.traceassembler.ingest.format;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Well-formed UTF-8 as protobuf requires it of a proto3 {@code string} (no overlong forms, no
@@ -13,8 +11,7 @@ final class Utf8Bytes {
      * Eight bytes at a time, little-endian so that a mask of the low bytes keeps the first ones
      * (only their high bits are looked at).
      */
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = LittleEndianWords.LONGS;
 
     private static final long HIGH_BITS = 0x8080808080808080L;
 
