@@ -115,11 +115,6 @@ final class JsonFieldNames {
         return SLOTS.get();
     }
 
-    /** Length of name {@code index} in bytes. */
-    int length(int index) {
-        return bytes[index].length;
-    }
-
     boolean isAscii(int index) {
         return ascii[index];
     }
