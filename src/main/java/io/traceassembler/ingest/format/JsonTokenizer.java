@@ -276,14 +276,8 @@ final class JsonTokenizer {
         }
         c = skipWhiteSpace();
         if (c == '"') {
-            // stringValue() in an object, without afterValue()'s look at the container
-            state = OBJECT_NEXT;
-            valueStart = ++pos;
-            valueAscii = true;
-            valueEscaped = false;
-            pos = scanString(false);
-            valueLength = pos - 1 - valueStart;
-            token = JsonToken.VALUE_STRING;
+            state = OBJECT_NEXT; // in an object: no need for afterValue()'s look at the container
+            token = stringAfterState();
         } else {
             token = value(c);
         }
@@ -541,10 +535,7 @@ final class JsonTokenizer {
                     : Double.parseDouble(
                             new String(data, valueStart, valueLength, StandardCharsets.ISO_8859_1));
         }
-        number.data = data;
-        number.start = valueStart;
-        number.length = valueLength;
-        return number.value();
+        return currentFloat().value();
     }
 
     /**
@@ -552,10 +543,15 @@ final class JsonTokenizer {
      * for its {@link JsonFloat#value()} later, while the record is read.
      */
     void copyFloat(JsonFloat into) {
+        into.copyFrom(currentFloat());
+    }
+
+    /** {@link #number} with the place where it is written. */
+    private JsonFloat currentFloat() {
         number.data = data;
         number.start = valueStart;
         number.length = valueLength;
-        into.copyFrom(number);
+        return number;
     }
 
     /** " at line L column C" of the current position, both from 1 (columns count bytes). */
@@ -638,6 +634,11 @@ final class JsonTokenizer {
     /** A string value at {@code pos} (its opening quote). */
     private JsonToken stringValue() throws RecordRejected {
         afterValue();
+        return stringAfterState();
+    }
+
+    /** {@link #stringValue()} once the state after it is set. */
+    private JsonToken stringAfterState() throws RecordRejected {
         pos++;
         valueStart = pos;
         valueAscii = true;
